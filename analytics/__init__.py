@@ -1,0 +1,1 @@
+"""ICMA Affiliate Insights: everything that is not UI. Never imports streamlit."""

@@ -1,0 +1,47 @@
+"""The exceptions analytics raises. Pages catch `AnalyticsError` and show its message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AnalyticsError(Exception):
+    """Base class: a problem a user can understand from the message alone."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place: file, row (as the user counts them), column, value and reason."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        value = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{', '.join(where)}: {self.reason}{value}"
+
+
+class DataValidationError(AnalyticsError):
+    """The data failed its checks; `problems` says where and why, one entry per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"- {problem}" for problem in self.problems[:20])
+        more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{shown}{more}")
+
+
+class DataFolderError(AnalyticsError):
+    """The data folder is missing or unreadable as a whole."""
+
+
+class UnknownQueryError(AnalyticsError):
+    """A query name that has no file under analytics/queries/."""
