@@ -132,7 +132,9 @@ TABLES: tuple[Table, ...] = (
             Column("world_region", "VARCHAR", "World region (Europe, Africa, ...), international only.", nullable=True),
             Column("focus", "VARCHAR", "Who the affiliate serves (national/equity affiliates).", nullable=True),
             Column("website", "VARCHAR", "Website URL.", nullable=True),
-            Column("relationship_since", "INTEGER", "Year the relationship with ICMA began, where known.", nullable=True),
+            Column(
+                "relationship_since", "INTEGER", "Year the relationship with ICMA began, where known.", nullable=True
+            ),
             Column("status", "VARCHAR", "Relationship status per public sources.", allowed=AFFILIATE_STATUSES),
             Column("notes", "VARCHAR", "What the sources say, in a sentence or two.", nullable=True),
             SOURCE,
@@ -165,7 +167,12 @@ TABLES: tuple[Table, ...] = (
             Column("liaison_id", "VARCHAR", "ICMA liaison responsible for the relationship."),
             Column("signed_on", "DATE", "Date the agreement was signed."),
             Column("renewal_due_on", "DATE", "Date the agreement must be renewed by."),
-            Column("status", "VARCHAR", "Status as recorded: active, due_for_renewal or lapsed.", allowed=AGREEMENT_STATUSES),
+            Column(
+                "status",
+                "VARCHAR",
+                "Status as recorded: active, due_for_renewal or lapsed.",
+                allowed=AGREEMENT_STATUSES,
+            ),
             IS_SAMPLE,
         ),
         references={"affiliate_id": ("affiliates", "affiliate_id"), "liaison_id": ("liaisons", "liaison_id")},
@@ -248,7 +255,10 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="events",
         grain="one row per event",
-        description="Affiliate events and ICMA annual and regional conferences (real ones from public sources, plus sample events).",
+        description=(
+            "Affiliate events and ICMA annual and regional conferences "
+            "(real ones from public sources, plus sample events)."
+        ),
         key=("event_id",),
         columns=(
             Column("event_id", "VARCHAR", "Stable key, e.g. `E2023-solace-summit`."),
@@ -287,7 +297,9 @@ TABLES: tuple[Table, ...] = (
             Column("activity_type", "VARCHAR", "Kind of activity.", allowed=ACTIVITY_TYPES),
             Column("occurred_on", "DATE", "Date it happened or is planned for."),
             Column("title", "VARCHAR", "What it is, in a line."),
-            Column("status", "VARCHAR", "planned, confirmed, in_progress, done or cancelled.", allowed=ACTIVITY_STATUSES),
+            Column(
+                "status", "VARCHAR", "planned, confirmed, in_progress, done or cancelled.", allowed=ACTIVITY_STATUSES
+            ),
             Column("event_id", "VARCHAR", "The event attended, for conference attendance.", nullable=True),
             IS_SAMPLE,
         ),

@@ -1,0 +1,28 @@
+-- One row per event not yet over on the as-of date (ICMA's own events and those of affiliates in
+-- scope), soonest first, at most $limit rows.
+WITH scoped AS (
+    SELECT affiliate_id, affiliate_type, icma_region
+    FROM affiliates
+    WHERE (len($regions) = 0 OR list_contains($regions, icma_region))
+      AND (len($types) = 0 OR list_contains($types, affiliate_type))
+)
+SELECT
+    events.event_id,
+    events.name,
+    events.organizer,
+    events.event_type,
+    events.start_on,
+    coalesce(events.end_on, events.start_on) AS end_on,
+    events.date_precision,
+    events.city,
+    events.country_name,
+    events.website,
+    events.is_sample,
+    events.confidence
+FROM events
+LEFT JOIN scoped USING (affiliate_id)
+WHERE coalesce(events.end_on, events.start_on) >= $as_of
+  AND NOT events.is_cancelled
+  AND (events.affiliate_id IS NULL OR scoped.affiliate_id IS NOT NULL)
+ORDER BY events.start_on, events.name
+LIMIT $limit

@@ -1,0 +1,218 @@
+"""The store: staging views, named queries with bound parameters, and row-level validation."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.errors import AnalyticsError, DataFolderError, DataValidationError, UnknownQueryError
+from analytics.store import QUERIES_DIR, Store, open_store, query_parameters, query_text
+
+AS_OF = date(2026, 11, 27)
+EVERYTHING = {"regions": [], "types": [], "as_of": AS_OF, "renewal_window_months": 6, "limit": 10}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_staging_views_have_schema_types(tiny_data_dir):
+    goals = Store(tiny_data_dir).table("goals")
+    assert str(goals["start_on"].dtype).startswith("datetime64")
+    assert goals["baseline_value"].dtype == "float64"
+    assert goals["is_sample"].dtype == "bool"
+
+
+def test_tiny_folder_is_valid_and_counted(tiny_data_dir):
+    store = open_store(tiny_data_dir)
+    assert store.count_rows()["membership"] == 5
+    assert store.count_rows()["affiliates"] == 3
+
+
+def test_every_query_file_starts_with_a_comment_saying_what_a_row_is():
+    for path in QUERIES_DIR.glob("*.sql"):
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line.startswith("-- One row per"), path.name
+
+
+def test_every_query_runs_on_tiny_data(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    for path in QUERIES_DIR.glob("*.sql"):
+        result = store.query(path.stem, **EVERYTHING)
+        assert isinstance(result, pd.DataFrame), path.stem
+
+
+def test_membership_by_month_sums_latest_snapshot_per_affiliate(tiny_data_dir):
+    months = Store(tiny_data_dir).query("membership_by_month", **EVERYTHING)
+    november = months[months["month_end_on"] == pd.Timestamp("2025-11-30")].iloc[0]
+    assert november["members"] == 1010 + 500
+    assert november["count_affiliates_reporting"] == 2
+    assert months["members"].dtype == "int64"
+
+
+def test_membership_by_month_respects_region_and_as_of(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    west = store.query("membership_by_month", **{**EVERYTHING, "regions": ["West Coast"]})
+    assert west["members"].tolist() == [1000, 1010, 1100]
+    earlier = store.query("membership_by_month", **{**EVERYTHING, "as_of": date(2025, 11, 30)})
+    assert earlier["month_end_on"].max() == pd.Timestamp("2025-11-30")
+
+
+def test_current_agreements_derive_status_from_dates(tiny_data_dir):
+    agreements = Store(tiny_data_dir).query("current_agreements", **EVERYTHING).set_index("affiliate_id")
+    assert agreements.loc["state-ca", "agreement_id"] == "AG-state-ca-2024"
+    assert agreements.loc["state-ca", "status"] == "active"
+    assert agreements.loc["intl-gbr-solace", "status"] == "due_for_renewal"
+    assert agreements.loc["natl-nfbpa", "status"] == "lapsed"
+
+
+def test_upcoming_events_skip_past_ones_and_filter_by_scope(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    upcoming = store.query("upcoming_events", **EVERYTHING)
+    assert upcoming["event_id"].tolist() == ["E2026-solace-summit", "E2027-cal-icma"]
+    international = store.query("upcoming_events", **{**EVERYTHING, "regions": ["International"]})
+    assert international["event_id"].tolist() == ["E2026-solace-summit"]
+
+
+def test_checkins_after_as_of_are_not_returned(tiny_data_dir):
+    checkins = Store(tiny_data_dir).query("goal_checkins_in_scope", **{**EVERYTHING, "as_of": date(2025, 12, 31)})
+    assert checkins["reported_on"].max() <= pd.Timestamp("2025-12-31")
+    assert "C000004" not in checkins["checkin_id"].tolist()
+
+
+def test_query_parameters_are_bound_not_formatted(tiny_data_dir):
+    hostile = ["West Coast') OR 1=1 --"]
+    result = Store(tiny_data_dir).query("affiliates_in_scope", **{**EVERYTHING, "regions": hostile})
+    assert result.empty
+
+
+def test_unknown_query_and_missing_parameter_are_clear(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    with pytest.raises(UnknownQueryError, match="known queries"):
+        store.query("no_such_query")
+    with pytest.raises(UnknownQueryError):
+        query_text("../store")
+    assert query_parameters("upcoming_events") == {"regions", "types", "as_of", "limit"}
+    with pytest.raises(AnalyticsError, match="needs parameter"):
+        store.query("upcoming_events", regions=[], types=[])
+
+
+def test_concurrent_queries_from_threads_all_succeed(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    failures = []
+
+    def run() -> None:
+        try:
+            for _ in range(20):
+                store.query("membership_by_month", **EVERYTHING)
+        except Exception as error:  # collected and asserted below
+            failures.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+# -- bad input: each names the file, the row and the column ------------------------------------
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(DataFolderError, match="does not exist"):
+        Store(tmp_path / "nowhere")
+
+
+def test_missing_file(tiny_data_dir):
+    (tiny_data_dir / "events.csv").unlink()
+    with pytest.raises(DataFolderError, match="'events' is missing"):
+        Store(tiny_data_dir)
+
+
+def test_table_stored_twice(tiny_data_dir):
+    (tiny_data_dir / "events.parquet").write_bytes(b"")
+    with pytest.raises(DataFolderError, match="stored twice"):
+        Store(tiny_data_dir)
+
+
+def test_unreadable_file_is_named(tiny_data_dir):
+    (tiny_data_dir / "membership.csv").unlink()
+    (tiny_data_dir / "membership.parquet").write_bytes(b"this is not parquet")
+    with pytest.raises(DataFolderError, match="membership.parquet: cannot be read"):
+        Store(tiny_data_dir)
+
+
+def test_missing_column(tiny_data_dir):
+    replace_in(tiny_data_dir / "goals.csv", "reporting_interval_months,", "interval,")
+    with pytest.raises(DataValidationError) as caught:
+        Store(tiny_data_dir)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.column) == ("goals.csv", "reporting_interval_months")
+    assert "missing" in problem.reason
+
+
+def test_bad_date_names_row_and_column(tiny_data_dir):
+    replace_in(tiny_data_dir / "goal_checkins.csv", "2026-03-31", "31/03/2026")
+    problems = Store(tiny_data_dir).validate()
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("goal_checkins.csv", 3, "reported_on", "31/03/2026")
+    ]
+    assert "date" in problems[0].reason
+
+
+def test_duplicate_key(tiny_data_dir):
+    replace_in(tiny_data_dir / "activities.csv", "A000003", "A000002")
+    problems = Store(tiny_data_dir).validate()
+    assert [(p.file, p.row, p.column) for p in problems] == [("activities.csv", 4, "activity_id")]
+    assert "duplicate" in problems[0].reason and "row(s) 3" in problems[0].reason
+
+
+def test_duplicate_compound_key(tiny_data_dir):
+    replace_in(tiny_data_dir / "membership.csv", "state-ca,2026-10-31", "state-ca,2025-11-30")
+    problems = Store(tiny_data_dir).validate()
+    assert [(p.file, p.row) for p in problems] == [("membership.csv", 4)]
+
+
+def test_unknown_affiliate(tiny_data_dir):
+    replace_in(tiny_data_dir / "membership.csv", "intl-gbr-solace,2025-11-30", "intl-gbr-nobody,2025-11-30")
+    problems = Store(tiny_data_dir).validate()
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("membership.csv", 5, "affiliate_id", "intl-gbr-nobody")
+    ]
+    assert "no affiliates row" in problems[0].reason
+
+
+def test_negative_count_and_icma_members_above_members(tiny_data_dir):
+    replace_in(tiny_data_dir / "membership.csv", "state-ca,2025-10-31,1000,600", "state-ca,2025-10-31,-1,600")
+    reasons = {(p.row, p.column): p.reason for p in Store(tiny_data_dir).validate()}
+    assert "at least 0" in reasons[(2, "members")]
+    assert "also in ICMA" in reasons[(2, "icma_members")]
+
+
+def test_value_outside_allowed_list(tiny_data_dir):
+    replace_in(tiny_data_dir / "goals.csv", ",Ethics,", ",Ethic,")
+    (problem,) = Store(tiny_data_dir).validate()
+    assert (problem.row, problem.column, problem.value) == (3, "area_of_emphasis", "Ethic")
+
+
+def test_open_store_refuses_a_broken_folder_and_the_message_names_the_place(tiny_data_dir):
+    replace_in(tiny_data_dir / "goal_checkins.csv", "2026-03-31", "not a date")
+    with pytest.raises(DataValidationError) as caught:
+        open_store(tiny_data_dir)
+    assert "goal_checkins.csv, row 3, column 'reported_on'" in str(caught.value)
+
+
+def test_parquet_rows_are_numbered_from_one(tiny_data_dir):
+    frame = pd.read_csv(tiny_data_dir / "membership.csv")
+    frame.loc[1, "affiliate_id"] = "nobody"
+    frame.to_parquet(tiny_data_dir / "membership.parquet")
+    (tiny_data_dir / "membership.csv").unlink()
+    (problem,) = Store(tiny_data_dir).validate()
+    assert (problem.file, problem.row) == ("membership.parquet", 2)
