@@ -28,6 +28,13 @@ UNKNOWN_REGION = "Unknown"
 CONFIRMED_STATUSES: tuple[str, ...] = ("confirmed", "in_progress", "done")
 PLANNED_STATUSES: tuple[str, ...] = ("planned",)
 REPRESENTATION_CHOICES: tuple[str, ...] = ("any", "with", "without")
+REPRESENTATION_COLUMNS: tuple[str, ...] = (
+    "representatives",
+    "planned_representatives",
+    "count_confirmed",
+    "count_planned",
+    "has_icma_representation",
+)
 
 DAY_COLUMNS: tuple[str, ...] = (
     "week_index",
@@ -220,7 +227,8 @@ def icma_representation(events: pd.DataFrame, activities: pd.DataFrame, liaisons
     planned = _people_per_event(
         per_liaison.loc[~per_liaison["is_confirmed"]], "planned_representatives", "count_planned"
     )
-    result = events.merge(confirmed, on="event_id", how="left").merge(planned, on="event_id", how="left")
+    result = events.drop(columns=list(REPRESENTATION_COLUMNS), errors="ignore")
+    result = result.merge(confirmed, on="event_id", how="left").merge(planned, on="event_id", how="left")
     result = result.assign(
         representatives=result["representatives"].fillna(""),
         planned_representatives=result["planned_representatives"].fillna(""),

@@ -89,9 +89,10 @@ AS_OF = date(2023, 10, 1)
 def test_event_end_falls_back_to_start_when_no_end():
     ends = ev.event_end(UPCOMING)
     assert ends.name == "effective_end_on"
-    assert ends.tolist() == pd.to_datetime(
-        ["2023-09-12", "2023-10-02", "2023-10-01", "2023-12-07", "2023-11-01", "2023-10-21"]
-    ).tolist()
+    assert (
+        ends.tolist()
+        == pd.to_datetime(["2023-09-12", "2023-10-02", "2023-10-01", "2023-12-07", "2023-11-01", "2023-10-21"]).tolist()
+    )
 
 
 def test_upcoming_keeps_events_not_over_sorted_by_start_without_cancelled():
@@ -130,7 +131,9 @@ def test_upcoming_leaves_its_input_unchanged():
 CROSSING = make_events({"event_id": "cross", "name": "Crossing", "start_on": "2023-10-30", "end_on": "2023-11-02"})
 
 
-@pytest.mark.parametrize(("first_day", "last_day"), [(date(2023, 10, 1), date(2023, 10, 31)), (date(2023, 11, 1), date(2023, 11, 30))])
+@pytest.mark.parametrize(
+    ("first_day", "last_day"), [(date(2023, 10, 1), date(2023, 10, 31)), (date(2023, 11, 1), date(2023, 11, 30))]
+)
 def test_event_crossing_a_month_boundary_overlaps_both_months(first_day, last_day):
     assert ev.events_overlapping(CROSSING, first_day, last_day)["event_id"].tolist() == ["cross"]
 
@@ -280,9 +283,30 @@ def test_representation_by_year_leaves_out_cancelled_conferences():
 
 ORGANIZED = make_events(
     {"event_id": "icma", "name": "ICMA", "start_on": "2023-09-01", "event_type": "icma_regional"},
-    {"event_id": "state", "name": "State", "start_on": "2023-09-02", "affiliate_id": "state-ca", "country_iso3": "USA", "country_name": "United States"},
-    {"event_id": "natl", "name": "Natl", "start_on": "2023-09-03", "affiliate_id": "natl-x", "country_iso3": "USA", "country_name": "United States"},
-    {"event_id": "intl", "name": "Intl", "start_on": "2023-09-04", "affiliate_id": "intl-gbr", "country_iso3": "GBR", "country_name": "United Kingdom"},
+    {
+        "event_id": "state",
+        "name": "State",
+        "start_on": "2023-09-02",
+        "affiliate_id": "state-ca",
+        "country_iso3": "USA",
+        "country_name": "United States",
+    },
+    {
+        "event_id": "natl",
+        "name": "Natl",
+        "start_on": "2023-09-03",
+        "affiliate_id": "natl-x",
+        "country_iso3": "USA",
+        "country_name": "United States",
+    },
+    {
+        "event_id": "intl",
+        "name": "Intl",
+        "start_on": "2023-09-04",
+        "affiliate_id": "intl-gbr",
+        "country_iso3": "GBR",
+        "country_name": "United Kingdom",
+    },
     {"event_id": "other", "name": "Other", "start_on": "2023-09-05"},
     {"event_id": "missing", "name": "Missing", "start_on": "2023-09-06", "affiliate_id": "gone"},
 )
@@ -382,3 +406,8 @@ def test_bars_in_the_same_lane_never_share_a_day(events, month):
         spans = sorted(zip(same_lane["first_weekday"], same_lane["last_weekday"], strict=True))
         for (_, previous_last), (next_first, _) in zip(spans, spans[1:], strict=False):
             assert previous_last < next_first
+
+
+def test_representation_can_be_recomputed_on_its_own_output():
+    once = ev.icma_representation(REPRESENTED, ATTENDANCE, LIAISONS)
+    pd.testing.assert_frame_equal(ev.icma_representation(once, ATTENDANCE, LIAISONS), once)
