@@ -14,6 +14,6 @@ SELECT
     status,
     confidence
 FROM affiliates
-WHERE (len($regions) = 0 OR list_contains($regions, icma_region))
+WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
   AND (len($types) = 0 OR list_contains($types, affiliate_type))
 ORDER BY affiliate_type, name

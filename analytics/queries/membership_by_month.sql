@@ -3,7 +3,7 @@
 WITH scoped AS (
     SELECT affiliate_id
     FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, icma_region))
+    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
       AND (len($types) = 0 OR list_contains($types, affiliate_type))
 ),
 latest_in_month AS (

@@ -1,0 +1,108 @@
+"""Pure functions from DataFrame to plotly Figure, with one shared theme.
+
+Every figure says what it shows in its title and axis labels, uses colour and a second cue
+(labels, patterns or order) together, and renders an explicit "no data" note when empty.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Status colours, colour-blind safe (Okabe-Ito), always paired with the status name in labels.
+STATUS_COLORS: dict[str, str] = {
+    "achieved": "#009E73",
+    "on_track": "#56B4E9",
+    "at_risk": "#E69F00",
+    "off_track": "#D55E00",
+    "overdue": "#CC79A7",
+    "not_started": "#BBBBBB",
+}
+SERIES_COLORS: tuple[str, ...] = ("#0B5394", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
+FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+SAMPLE_NOTE = "Sample data"
+
+
+def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
+    """The shared look: title, font, margins, legend on top, a quiet grid."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT_FAMILY, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        plot_bgcolor="white",
+        hoverlabel={"font_family": FONT_FAMILY},
+        colorway=list(SERIES_COLORS),
+    )
+    figure.update_xaxes(showgrid=False, linecolor="#999")
+    figure.update_yaxes(gridcolor="#eee", zeroline=False)
+    return figure
+
+
+def empty_figure(title: str, message: str = "No data for the chosen filters.") -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#666"}, x=0.5, y=0.5)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return themed(figure, title, height=200)
+
+
+def membership_trend(months: pd.DataFrame, icma_months: pd.DataFrame) -> go.Figure:
+    """Affiliate members, of them ICMA members, and ICMA's own total, by month."""
+    title = "Membership by month"
+    if months.empty and icma_months.empty:
+        return empty_figure(title)
+    figure = go.Figure()
+    series = [
+        (months, "members", "Affiliate members", SERIES_COLORS[0], "solid"),
+        (months, "icma_members", "…of them also ICMA members", SERIES_COLORS[2], "dot"),
+        (icma_months, "members", "ICMA members (all)", SERIES_COLORS[1], "dash"),
+    ]
+    for frame, column, name, color, dash in series:
+        if frame.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month_end_on"],
+                y=frame[column],
+                name=name,
+                mode="lines",
+                line={"color": color, "dash": dash, "width": 2},
+                hovertemplate=f"{name}: %{{y:,}}<br>%{{x|%b %Y}}<extra></extra>",
+            )
+        )
+    figure.update_yaxes(title="people", rangemode="tozero", tickformat=",")
+    return themed(figure, title)
+
+
+def status_by_group(counts: pd.DataFrame, group: str, group_label: str) -> go.Figure:
+    """Horizontal stacked bars: goals per status for each group (area of emphasis, region...).
+
+    `counts` has columns `group`, status and count_goals (long form).
+    """
+    title = f"Goals by status and {group_label}"
+    if counts.empty or counts["count_goals"].sum() == 0:
+        return empty_figure(title)
+    figure = go.Figure()
+    for status, color in STATUS_COLORS.items():
+        rows = counts[counts["status"] == status]
+        if rows["count_goals"].sum() == 0:
+            continue
+        label = status.replace("_", " ")
+        figure.add_trace(
+            go.Bar(
+                y=rows[group],
+                x=rows["count_goals"],
+                name=label,
+                orientation="h",
+                marker_color=color,
+                text=rows["count_goals"].where(rows["count_goals"] > 0),
+                textposition="inside",
+                hovertemplate=f"%{{y}}<br>{label}: %{{x}} goals<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title="goals")
+    figure.update_yaxes(autorange="reversed", title=None)
+    return themed(figure, title, height=120 + 40 * counts[group].nunique())

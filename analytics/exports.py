@@ -1,0 +1,51 @@
+"""Tables as files people download: CSV and Excel, safe to open in a spreadsheet.
+
+A cell that a spreadsheet would run as a formula (text starting with =, +, -, @, a tab or a
+carriage return) is neutralised with a leading apostrophe, as OWASP advises against CSV injection.
+Numbers are left alone, so a negative number stays a number.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_SHEET_NAME_LIMIT = 31
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` in which no text cell starts like a formula."""
+    result = frame.copy()
+    for column in result.columns:
+        series = result[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            text = series.astype("string")
+            risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+            if risky.any():
+                result[column] = series.astype(object).where(~risky, "'" + text.astype(object))
+    return result
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads accents right), formulas neutralised."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per entry, formulas neutralised, dates as dates."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            clean = neutralise_formulas(frame)
+            for column in clean.columns:
+                if isinstance(clean[column].dtype, pd.DatetimeTZDtype):
+                    clean[column] = clean[column].dt.tz_localize(None)
+            clean.to_excel(writer, sheet_name=_sheet_name(name), index=False)
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    cleaned = "".join(" " if character in "[]:*?/\\" else character for character in name).strip()
+    return (cleaned or "Sheet")[:EXCEL_SHEET_NAME_LIMIT]

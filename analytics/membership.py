@@ -1,0 +1,53 @@
+"""Membership transforms: latest values, change over a year, and the share who belong to both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Change:
+    """A measure's latest value and its value twelve months before (None when there is none)."""
+
+    latest_on: pd.Timestamp | None
+    latest: float | None
+    year_before: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.latest is None or self.year_before is None:
+            return None
+        return self.latest - self.year_before
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.year_before:
+            return None
+        return self.change / self.year_before
+
+
+def change_over_year(months: pd.DataFrame, column: str, date_column: str = "month_end_on") -> Change:
+    """The latest value of `column` and the value at the same month end a year earlier."""
+    rows = months.dropna(subset=[column]).sort_values(date_column)
+    if rows.empty:
+        return Change(None, None, None)
+    latest_row = rows.iloc[-1]
+    latest_on = pd.Timestamp(latest_row[date_column])
+    year_before_on = latest_on - pd.DateOffset(years=1)
+    earlier = rows[pd.to_datetime(rows[date_column]) <= year_before_on]
+    year_before = float(earlier.iloc[-1][column]) if not earlier.empty else None
+    return Change(latest_on, float(latest_row[column]), year_before)
+
+
+def with_share_in_icma(months: pd.DataFrame) -> pd.DataFrame:
+    """The months with `share_icma`: affiliate members who also belong to ICMA, as a fraction."""
+    members = months["members"].astype("float64")
+    share = (months["icma_members"] / members).where(members > 0)
+    return months.assign(share_icma=share)
+
+
+def recent(months: pd.DataFrame, column: str, count: int = 24, date_column: str = "month_end_on") -> list[float]:
+    """The last `count` values of a column, oldest first (for a sparkline)."""
+    return months.sort_values(date_column)[column].tail(count).astype("float64").tolist()

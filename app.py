@@ -1,0 +1,24 @@
+"""ICMA Affiliate Insights: page config, navigation and the filters every page shares.
+
+Run with `streamlit run app.py`. Each page lives in pages/ and reads like a description of its
+screen; everything that is not UI lives in analytics/.
+"""
+
+import streamlit as st
+
+from ui.filters import shared_filters
+
+st.set_page_config(
+    page_title="ICMA Affiliate Insights",
+    page_icon="🤝",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+]
+
+page = st.navigation(PAGES)
+shared_filters()
+page.run()

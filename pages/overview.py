@@ -1,0 +1,192 @@
+"""Overview: the state of the affiliate network on one screen, for leadership."""
+
+import streamlit as st
+
+from analytics import goals, membership, overview
+from analytics.charts import membership_trend, status_by_group
+from analytics.errors import AnalyticsError
+from ui.components import (
+    chart,
+    download_buttons,
+    format_count,
+    format_percent,
+    sample_data_notice,
+    show_error,
+)
+from ui.data import run_query, scope_params, settings
+from ui.filters import current_scope, describe_scope
+
+st.title("Overview")
+scope = current_scope()
+st.caption(describe_scope(scope))
+sample_data_notice()
+
+try:
+    params = scope_params(scope)
+    affiliates = run_query("affiliates_in_scope", **params)
+    agreements = run_query("current_agreements", **params)
+    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    icma_months = run_query("icma_membership_by_month", **params)
+    goal_rows = run_query("goals_in_scope", **params)
+    checkins = run_query("goal_checkins_in_scope", **params)
+    events = run_query("upcoming_events", **params, limit=8)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+if affiliates.empty:
+    st.info("No affiliate matches the filters. Widen the region or type filter in the sidebar.")
+    st.stop()
+
+config = settings()
+counts = overview.affiliate_counts(affiliates)
+statuses = goals.goal_status(goal_rows, checkins, scope["as_of"]).merge(
+    goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id"
+)
+month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
+portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, by=None) if month_ends else None
+due = agreements[agreements["status"] == "due_for_renewal"]
+lapsed = agreements[agreements["status"] == "lapsed"]
+
+# -- the network ---------------------------------------------------------------------------------
+st.subheader("The network")
+cards = st.columns(5)
+cards[0].metric(
+    "State associations",
+    f"{counts.state} of {config.stated_state_agreements}",
+    help=f"State associations in the data, against ICMA's stated {config.stated_state_agreements} "
+    "signed state agreements.",
+    border=True,
+)
+cards[1].metric(
+    "International affiliates",
+    f"{counts.international} of {config.stated_international_agreements}",
+    help=f"Against ICMA's stated {config.stated_international_agreements} international and "
+    "multinational affiliates.",
+    border=True,
+)
+cards[2].metric("National and equity affiliates", counts.national, border=True)
+cards[3].metric("Countries covered", counts.countries_covered, help="Countries with an international affiliate.",
+                border=True)
+cards[4].metric("US states covered", counts.states_covered, help="States with an affiliated association.",
+                border=True)
+
+# -- health --------------------------------------------------------------------------------------
+st.subheader("Health")
+affiliate_members = membership.change_over_year(member_months, "members")
+icma_members = membership.change_over_year(icma_months, "members")
+share_icma = membership.change_over_year(member_months, "share_icma")
+on_track_now = overview.share_on_track(statuses)
+cards = st.columns(5)
+cards[0].metric(
+    f"Renewals due in {config.renewal_window_months} months",
+    len(due),
+    delta=f"{len(lapsed)} lapsed" if len(lapsed) else "none lapsed",
+    delta_color="off",
+    delta_arrow="off",
+    help="Current agreements whose renewal date falls within the window; lapsed ones are past it.",
+    border=True,
+)
+cards[1].metric(
+    "Goals on track",
+    format_percent(on_track_now),
+    help="Achieved or on-track goals as a share of goals that have started, against pro-rated targets.",
+    chart_data=[round(v * 100, 1) for v in portfolio["share_on_track"].fillna(0)] if portfolio is not None else None,
+    chart_type="line",
+    border=True,
+)
+for card, label, change, unit_help in (
+    (cards[2], "ICMA members", icma_members, "ICMA's total membership"),
+    (cards[3], "Affiliate members", affiliate_members, "Members of the affiliates in scope"),
+):
+    card.metric(
+        label,
+        format_count(change.latest),
+        delta=f"{change.change_pct:+.1%} in a year" if change.change_pct is not None else None,
+        help=f"{unit_help}, latest month-end snapshot"
+        + (f" ({change.latest_on:%Y-%m-%d})" if change.latest_on is not None else ""),
+        chart_data=membership.recent(member_months if label == "Affiliate members" else icma_months, "members"),
+        chart_type="area",
+        border=True,
+    )
+cards[4].metric(
+    "Also ICMA members",
+    format_percent(share_icma.latest, 1),
+    delta=f"{share_icma.change * 100:+.1f} pts in a year" if share_icma.change is not None else None,
+    help="Share of affiliate members who also belong to ICMA: the value of belonging to both.",
+    chart_data=[round(v * 100, 2) for v in membership.recent(member_months, "share_icma")],
+    chart_type="line",
+    border=True,
+)
+
+# -- goals at risk and what is coming --------------------------------------------------------------
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Goals at risk")
+    at_risk = goals.at_risk_list(statuses)
+    if at_risk.empty:
+        st.success("No goal is at risk, off track or overdue for these filters.")
+    else:
+        st.caption(f"{len(at_risk)} goals at risk, off track or overdue, worst first.")
+        table = at_risk[["affiliate_name", "area_of_emphasis", "title", "status", "reason", "liaison_name"]].rename(
+            columns={
+                "affiliate_name": "Affiliate",
+                "area_of_emphasis": "Area of emphasis",
+                "title": "Goal",
+                "status": "Status",
+                "reason": "Why",
+                "liaison_name": "Liaison",
+            }
+        )
+        table["Status"] = table["Status"].astype(str).str.replace("_", " ")
+        st.dataframe(table.head(10), hide_index=True)
+        download_buttons(table, "goals_at_risk", key="overview_at_risk")
+    counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
+    chart(status_by_group(counts_by_area, "area_of_emphasis", "area of emphasis"), key="overview_status_chart")
+with right:
+    st.subheader("Next events")
+    if events.empty:
+        st.info("No upcoming events for these filters.")
+    else:
+        listing = events.assign(
+            when=events["start_on"].dt.strftime("%Y-%m-%d")
+            + events["end_on"].where(events["end_on"] != events["start_on"]).dt.strftime(" – %Y-%m-%d").fillna(""),
+            where=events["city"].fillna("").str.cat(events["country_name"].fillna(""), sep=", ").str.strip(", "),
+            sample=events["is_sample"].map({True: "sample", False: ""}),
+        )[["when", "name", "organizer", "where", "sample"]]
+        st.dataframe(listing, hide_index=True, column_config={"sample": st.column_config.TextColumn("")})
+        download_buttons(listing, "next_events", key="overview_events")
+    st.subheader(f"Renewals due in {config.renewal_window_months} months")
+    if due.empty:
+        st.success("No agreement is due for renewal in the window.")
+    else:
+        renewals = due[["affiliate_name", "renewal_due_on", "days_to_renewal", "liaison_name"]].rename(
+            columns={
+                "affiliate_name": "Affiliate",
+                "renewal_due_on": "Renewal due",
+                "days_to_renewal": "Days left",
+                "liaison_name": "Liaison",
+            }
+        )
+        st.dataframe(renewals, hide_index=True, column_config={"Renewal due": st.column_config.DateColumn()})
+        download_buttons(renewals, "renewals_due", key="overview_renewals")
+
+# -- membership ------------------------------------------------------------------------------------
+st.subheader("Membership")
+chart_column, table_column = st.columns([3, 2], gap="large")
+with chart_column:
+    chart(membership_trend(member_months, icma_months), key="overview_membership_chart")
+with table_column:
+    yearly = member_months[member_months["month_end_on"].dt.month == 12][
+        ["month_end_on", "members", "icma_members", "share_icma"]
+    ].rename(columns={"month_end_on": "Year end", "members": "Affiliate members", "icma_members": "Also ICMA",
+                      "share_icma": "Share also ICMA"})
+    st.dataframe(
+        yearly.sort_values("Year end", ascending=False),
+        hide_index=True,
+        column_config={
+            "Year end": st.column_config.DateColumn(format="YYYY"),
+            "Share also ICMA": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    download_buttons(member_months, "membership_by_month", key="overview_membership")

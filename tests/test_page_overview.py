@@ -1,0 +1,69 @@
+"""The Overview page, run by AppTest on the tiny data folder and on the bundled sample data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import metric_values, run_page
+
+
+def test_overview_shows_network_and_health_figures(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
+    assert not app.exception
+    metrics = metric_values(app)
+    assert metrics["State associations"] == "1 of 43"
+    assert metrics["International affiliates"] == "1 of 39"
+    assert metrics["Countries covered"] == "1"
+    assert metrics["Renewals due in 6 months"] == "1"
+    assert metrics["ICMA members"] == "13,100"
+    assert metrics["Affiliate members"] == "1,620"
+    assert any("Sample data" in caption.value for caption in app.caption)
+
+
+def test_overview_filters_come_from_the_url(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27", "region": "West Coast"})
+    metrics = metric_values(app)
+    assert metrics["State associations"] == "1 of 43"
+    assert metrics["International affiliates"] == "0 of 39"
+    assert metrics["Affiliate members"] == "1,100"
+
+
+def test_overview_as_of_in_the_past_uses_only_what_was_known(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2025-11-30"})
+    metrics = metric_values(app)
+    assert metrics["ICMA members"] == "12,950"
+    assert metrics["Affiliate members"] == "1,510"
+
+
+def test_overview_lists_goals_at_risk_with_their_reason(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
+    tables = [frame.value for frame in app.dataframe]
+    at_risk = next(table for table in tables if "Why" in table.columns)
+    assert set(at_risk["Affiliate"]) <= {"Cal-ICMA", "Solace"}
+    assert all(reason for reason in at_risk["Why"])
+
+
+def test_overview_shows_a_clear_message_for_a_broken_folder(monkeypatch, tiny_data_dir):
+    path = tiny_data_dir / "goal_checkins.csv"
+    path.write_text(path.read_text().replace("2026-03-31", "31/03/2026"))
+    app = run_page(monkeypatch, tiny_data_dir)
+    assert not app.exception
+    assert "problem" in app.error[0].value
+    problems = app.dataframe[0].value
+    assert problems.iloc[0]["file"] == "goal_checkins.csv"
+    assert problems.iloc[0]["row"] == 3
+    assert problems.iloc[0]["column"] == "reported_on"
+
+
+def test_overview_with_no_matching_affiliate_is_a_friendly_message(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, query={"region": "Southeast"})
+    assert not app.exception
+    assert "No affiliate matches" in app.info[0].value
+
+
+@pytest.mark.parametrize("missing", ["events.csv", "affiliates.csv"])
+def test_overview_names_a_missing_file(monkeypatch, tiny_data_dir, missing):
+    (tiny_data_dir / missing).unlink()
+    app = run_page(monkeypatch, tiny_data_dir)
+    assert not app.exception
+    assert missing.removesuffix(".csv") in app.error[0].value

@@ -1,0 +1,85 @@
+"""Small building blocks the pages share: notices, errors, downloads, charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.errors import AnalyticsError, DataValidationError
+from analytics.exports import to_csv_bytes, to_excel_bytes
+
+# Where the app serves plotly's map outlines itself (static/topojson/, enableStaticServing).
+TOPOJSON_URL = "/app/static/topojson/"
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": TOPOJSON_URL, "responsive": True}
+
+SAMPLE_NOTICE = (
+    "**Sample data.** Affiliate names, places, websites and event dates are real, from public sources "
+    "(each with its confidence). Membership numbers, agreements, goals, progress, activities and liaisons "
+    "are generated for illustration."
+)
+
+
+def sample_data_notice() -> None:
+    st.caption(f"ℹ️ {SAMPLE_NOTICE}")
+
+
+def show_error(error: Exception) -> None:
+    """The one place a page reports a problem, in words a user understands."""
+    if isinstance(error, DataValidationError):
+        st.error(
+            f"The data folder has {len(error.problems)} problem(s), so the figures cannot be trusted. "
+            "Fix them (or run `python -m analytics check`) and reload.",
+            icon="🚫",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "problem": p.reason}
+                    for p in error.problems
+                ]
+            ),
+            hide_index=True,
+        )
+    elif isinstance(error, AnalyticsError):
+        st.error(str(error), icon="🚫")
+    else:
+        raise error
+
+
+def download_buttons(frame: pd.DataFrame, base_name: str, key: str, sheet: str | None = None) -> None:
+    """CSV and Excel downloads of one table, side by side; files are built only when clicked."""
+    left, right = st.columns(2, width=360)
+    left.download_button(
+        "Download CSV",
+        data=lambda: to_csv_bytes(frame),
+        file_name=f"{base_name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon="⬇️",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download Excel",
+        data=lambda: to_excel_bytes({sheet or base_name: frame}),
+        file_name=f"{base_name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon="⬇️",
+        on_click="ignore",
+    )
+
+
+def chart(figure: go.Figure, key: str, on_select: str | Callable = "ignore") -> object:
+    """A plotly chart with the app's config (offline map outlines, no plotly logo)."""
+    return st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, on_select=on_select)
+
+
+def format_count(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.{digits}%}"
