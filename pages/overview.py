@@ -15,7 +15,9 @@ from ui.components import (
 )
 from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
+from ui.shell import ensure_app_shell
 
+ensure_app_shell()
 st.title("Overview")
 scope = current_scope()
 st.caption(describe_scope(scope))
@@ -61,15 +63,14 @@ cards[0].metric(
 cards[1].metric(
     "International affiliates",
     f"{counts.international} of {config.stated_international_agreements}",
-    help=f"Against ICMA's stated {config.stated_international_agreements} international and "
-    "multinational affiliates.",
+    help=f"Against ICMA's stated {config.stated_international_agreements} international and multinational affiliates.",
     border=True,
 )
 cards[2].metric("National and equity affiliates", counts.national, border=True)
-cards[3].metric("Countries covered", counts.countries_covered, help="Countries with an international affiliate.",
-                border=True)
-cards[4].metric("US states covered", counts.states_covered, help="States with an affiliated association.",
-                border=True)
+cards[3].metric(
+    "Countries covered", counts.countries_covered, help="Countries with an international affiliate.", border=True
+)
+cards[4].metric("US states covered", counts.states_covered, help="States with an affiliated association.", border=True)
 
 # -- health --------------------------------------------------------------------------------------
 st.subheader("Health")
@@ -179,8 +180,14 @@ with chart_column:
 with table_column:
     yearly = member_months[member_months["month_end_on"].dt.month == 12][
         ["month_end_on", "members", "icma_members", "share_icma"]
-    ].rename(columns={"month_end_on": "Year end", "members": "Affiliate members", "icma_members": "Also ICMA",
-                      "share_icma": "Share also ICMA"})
+    ].rename(
+        columns={
+            "month_end_on": "Year end",
+            "members": "Affiliate members",
+            "icma_members": "Also ICMA",
+            "share_icma": "Share also ICMA",
+        }
+    )
     st.dataframe(
         yearly.sort_values("Year end", ascending=False),
         hide_index=True,
