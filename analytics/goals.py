@@ -16,8 +16,8 @@ Status rules, first match wins:
 6. off_track   - otherwise.
 
 A started goal with no check-in counts as still at its baseline (progress 0). A goal whose target is
-its baseline has no distance to divide by: its actual share is 1 once a check-in reached the target
-and 0 otherwise. `is_stale` is separate from the status: a started goal that is not achieved is stale
+its baseline (or, in data that contradicts its direction, behind it) has no distance to divide by: its
+actual share is 1 once a check-in reached the target and 0 otherwise. `is_stale` is separate from the status: a started goal that is not achieved is stale
 when the date is more than `reporting_interval_months` after its latest check-in (or after its start,
 when nothing was reported since).
 
@@ -332,54 +332,53 @@ def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluat
 # --- goal_status and its reasons ------------------------------------------------------------------
 
 
-def _date_text(days: np.ndarray | int) -> pd.Series:
-    return pd.Series(_as_timestamps(np.atleast_1d(days))).dt.strftime("%Y-%m-%d").astype(str)
+def _date_text(days: np.ndarray | int) -> np.ndarray:
+    """Days as ISO dates ('2026-01-31'), as an object array of str that `+` joins element by element."""
+    return np.datetime_as_string(np.atleast_1d(days).astype("datetime64[D]")).astype(object)
 
 
-def _percent_text(shares: np.ndarray) -> pd.Series:
+def _percent_text(shares: np.ndarray) -> np.ndarray:
     """0.456 -> '46%'; NaN -> ''."""
-    percents = pd.Series(np.round(shares * 100))
-    return (percents.astype("Int64").astype(str) + "%").where(percents.notna(), "")
+    percents = np.round(np.nan_to_num(shares * 100, nan=0.0, posinf=0.0, neginf=0.0)).astype(np.int64)
+    return np.where(np.isfinite(shares), percents.astype(str).astype(object) + "%", "")
 
 
-def _number_text(values: np.ndarray) -> pd.Series:
-    """500.0 -> '500', 1234.5 -> '1,234.5', 0.125 -> '0.13'."""
-    text = pd.Series(values).map("{:,.2f}".format).astype(str)
-    return text.str.replace(r"\.?0+$", "", regex=True)
+def _number_text(values: np.ndarray) -> np.ndarray:
+    """500.0 -> '500', 1234.5 -> '1,234.5', 0.125 -> '0.12'."""
+    text = pd.Series(values, dtype=float).map("{:,.2f}".format).astype(str).str.replace(r"\.?0+$", "", regex=True)
+    return text.to_numpy(dtype=object)
 
 
-def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> pd.Series:
+def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> np.ndarray:
     """One sentence per goal explaining its status, with the numbers and dates it rests on."""
-    status = pd.Series(np.asarray(STATUSES)[evaluation.status_code])
-    as_of_text = _date_text(evaluation.as_of_day).iloc[0]
-    latest_text = _date_text(evaluation.latest_day)
-    progress = ("reported " + _percent_text(evaluation.actual_pct) + " on " + latest_text).where(
-        evaluation.has_checkin, "no check-in yet"
+    code = evaluation.status_code
+    label = np.asarray([STATUS_LABELS[status] for status in STATUSES], dtype=object)[code]
+    latest_on = _date_text(evaluation.latest_day)
+    progress = np.where(
+        evaluation.has_checkin,
+        "reported " + _percent_text(evaluation.actual_pct) + " on " + latest_on,
+        "no check-in yet",
     )
-    unit = (
-        goals["unit"].fillna("").astype(str).reset_index(drop=True)
-        if "unit" in goals.columns
-        else pd.Series("", index=status.index)
-    )
-    unit_text = unit.map(
-        {name: "%" if name == "percent" else f" {name}" if name else "" for name in unit.unique()}
-    ).astype(str)
+    units = goals["unit"].fillna("").astype(str).to_numpy(dtype=object) if "unit" in goals.columns else ""
+    unit_text = np.where(units == "percent", "%", np.where(units == "", "", " " + np.asarray(units, dtype=object)))
 
-    reason = pd.Series("expected " + _percent_text(evaluation.expected_pct) + f" by {as_of_text}, " + progress)
-    reason = reason.mask(status == "overdue", "due " + _date_text(terms.due_day) + ", " + progress)
-    reason = reason.mask(
-        status == "achieved", "target " + _number_text(terms.target) + unit_text + " reached on " + latest_text
+    reason = np.select(
+        [code == _STATUS_CODE["not_started"], code == _STATUS_CODE["achieved"], code == _STATUS_CODE["overdue"]],
+        [
+            "starts on " + _date_text(terms.start_day),
+            "target " + _number_text(terms.target) + unit_text + " reached on " + latest_on,
+            "due " + _date_text(terms.due_day) + ", " + progress,
+        ],
+        default="expected "
+        + _percent_text(evaluation.expected_pct)
+        + f" by {_date_text(evaluation.as_of_day)[0]}, "
+        + progress,
     )
-    reason = reason.mask(status == "not_started", "starts on " + _date_text(terms.start_day))
-    reason = reason + ": " + status.map(STATUS_LABELS).astype(str)
+    reason = reason + ": " + label
 
-    interval_text = (
-        pd.Series(terms.interval_months)
-        .map({months: "month" if months == 1 else f"{months} months" for months in np.unique(terms.interval_months)})
-        .astype(str)
-    )
-    stale_text = "; no check-in since " + _date_text(evaluation.stale_since_day) + " (reports every " + interval_text
-    return reason.where(~evaluation.is_stale, reason + stale_text + "): stale")
+    every = np.where(terms.interval_months == 1, "month", terms.interval_months.astype(str).astype(object) + " months")
+    stale = "; no check-in since " + _date_text(evaluation.stale_since_day) + " (reports every " + every + "): stale"
+    return np.where(evaluation.is_stale, reason + stale, reason)
 
 
 def goal_status(
@@ -410,7 +409,7 @@ def goal_status(
             "pct_of_expected": evaluation.pct_of_expected,
             "status": pd.Categorical.from_codes(evaluation.status_code, dtype=STATUS_DTYPE),
             "is_stale": evaluation.is_stale,
-            "reason": _reasons(goals, terms, evaluation),
+            "reason": pd.array(_reasons(goals, terms, evaluation), dtype="str"),
         }
     )
 
@@ -531,3 +530,47 @@ def expected_path(goal_row: Mapping[str, Any] | pd.Series, dates: Sequence[dt.da
             "expected_value": baseline + expected_pct * (target - baseline),
         }
     )
+
+
+def latest_checkins(checkins: pd.DataFrame) -> pd.DataFrame:
+    """One row per goal: its latest check-in among `checkins` (every column kept, narrative included).
+
+    Pass the check-ins reported by the as-of date. Of two check-ins on the same day the one listed
+    last wins, as in `goal_status`.
+    """
+    _require_columns(checkins, "goal_checkins", CHECKIN_COLUMNS)
+    ordered = checkins.sort_values(["goal_id", "reported_on"], kind="stable")
+    return ordered.drop_duplicates("goal_id", keep="last").reset_index(drop=True)
+
+
+def progress_by_month(
+    goals: pd.DataFrame,
+    checkins: pd.DataFrame,
+    month_ends: Sequence[dt.date | pd.Timestamp],
+    rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+) -> pd.DataFrame:
+    """One row per month end: how far a group of goals (an affiliate's, an area's) had come on average.
+
+    Columns: month_end, count_goals_started, mean_expected_pct, mean_actual_pct (both shares of the
+    baseline->target distance, averaged over the goals started by then; a goal past its target counts
+    as 1, so one overshoot does not hide the others), count_on_track (achieved or on track). Shares are
+    NaN in months when no goal had started.
+    """
+    terms = _prepare(goals, checkins)
+    rows = []
+    for day in sorted({_day(month_end) for month_end in month_ends}):
+        evaluation = _evaluate(terms, day, rules)
+        started = day >= terms.start_day
+        count_started = int(started.sum())
+        on_track = np.isin(evaluation.status_code, [_STATUS_CODE["achieved"], _STATUS_CODE["on_track"]])
+        rows.append(
+            {
+                "month_end": _as_timestamps(np.asarray([day]))[0],
+                "count_goals_started": count_started,
+                "mean_expected_pct": evaluation.expected_pct[started].mean() if count_started else np.nan,
+                "mean_actual_pct": np.minimum(evaluation.actual_pct[started], 1.0).mean() if count_started else np.nan,
+                "count_on_track": int((on_track & started).sum()),
+            }
+        )
+    columns = ["month_end", "count_goals_started", "mean_expected_pct", "mean_actual_pct", "count_on_track"]
+    return pd.DataFrame(rows, columns=columns).astype({"month_end": "datetime64[ns]"})
