@@ -17,9 +17,11 @@ Status rules, first match wins:
 
 A started goal with no check-in counts as still at its baseline (progress 0). A goal whose target is
 its baseline (or, in data that contradicts its direction, behind it) has no distance to divide by: its
-actual share is 1 once a check-in reached the target and 0 otherwise. `is_stale` is separate from the status: a started goal that is not achieved is stale
-when the date is more than `reporting_interval_months` after its latest check-in (or after its start,
-when nothing was reported since).
+actual share is 1 once a check-in reached the target and 0 otherwise.
+
+`is_stale` is separate from the status: a started goal that is not achieved is stale when the date is
+more than `reporting_interval_months` after its latest check-in (or after its start, when nothing was
+reported since).
 
 Every function is pure: it reads its input frames and returns new ones. Dates may be `datetime.date`,
 pandas Timestamps, or datetime64 columns of any resolution. The arithmetic works on whole days since
