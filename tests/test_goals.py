@@ -21,7 +21,9 @@ from analytics.goals import (
     expected_path,
     goal_status,
     goals_with_context,
+    latest_checkins,
     portfolio_over_time,
+    progress_by_month,
     status_matrix,
 )
 
@@ -326,6 +328,22 @@ def test_expected_path_is_a_line_over_the_term_and_flat_outside_it():
     assert path["expected_value"].tolist() == [100.0, 100.0, 150.0, 200.0, 200.0]
     assert path["expected_pct"].tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
     assert path["as_of"].iloc[2] == pd.Timestamp("2026-01-06")
+
+
+def test_latest_checkins_keeps_each_goals_last_report():
+    checkins = make_checkins(("G1", "2026-01-05", 40.0), ("G1", "2026-01-03", 20.0), ("G2", "2026-01-02", 5.0))
+    result = latest_checkins(checkins)
+    assert result[["goal_id", "value"]].values.tolist() == [["G1", 40.0], ["G2", 5.0]]
+
+
+def test_progress_by_month_averages_the_goals_started_by_each_month_end():
+    goals = make_goals({}, {"start_on": "2026-02-01", "due_on": "2026-02-11"})
+    checkins = make_checkins(("G1", "2026-01-06", 150.0))
+    result = progress_by_month(goals, checkins, [D(2026, 1, 31), D(2026, 2, 6)])
+    assert result["count_goals_started"].tolist() == [1, 2]
+    assert result["mean_actual_pct"].tolist() == [1.0, 0.5]  # an overshoot counts as 1
+    assert result["mean_expected_pct"].tolist() == [1.0, 0.75]
+    assert result["count_on_track"].tolist() == [1, 1]  # G2 has no check-in yet: off track
 
 
 # --- the goals command ----------------------------------------------------------------------------
