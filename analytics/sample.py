@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics import schema
@@ -1199,56 +1201,75 @@ COPIED_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def copied_rows(frame: pd.DataFrame, table_name: str, copies: range, sample_event_ids: set[str]) -> pd.DataFrame:
-    """Rows of `frame` repeated for `copies` (all > 1), with ids suffixed `~k` and names marked as copies.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+}
+
+
+def as_arrow_table(frame: pd.DataFrame, table_name: str) -> pa.Table:
+    """The frame as an Arrow table with the schema's column order and types (NA becomes null)."""
+    table = schema.table(table_name)
+    columns = {}
+    for column in table.columns:
+        values = frame[column.name].astype(object).where(frame[column.name].notna(), None).tolist()
+        if column.type == "DATE":
+            values = [None if value is None else date.fromisoformat(str(value)[:10]) for value in values]
+        columns[column.name] = pa.array(values, ARROW_TYPES[column.type])
+    return pa.table(columns)
+
+
+def copied_rows(base: pa.Table, table_name: str, copies: range, sample_event_ids: pa.Array) -> pa.Table:
+    """Rows of `base` repeated for `copies` (all > 1), with ids suffixed `~k` and names marked as copies.
 
     Event ids are suffixed only where they point at a copied (sample) event; real events are not copied.
     """
     id_columns, name_columns = COPIED_COLUMNS[table_name]
     if table_name == "events":
-        frame = frame[frame["event_id"].isin(sample_event_ids)]
-    rows = len(frame)
-    repeated = frame.iloc[np.tile(np.arange(rows), len(copies))].reset_index(drop=True)
-    copy_numbers = np.repeat(np.array(list(copies)), rows)
-    suffix = pd.Series(np.char.add("~", copy_numbers.astype(str)), dtype="str")
+        base = base.filter(pc.is_in(base["event_id"], value_set=sample_event_ids))
+    rows = base.num_rows
+    repeated = base.take(pa.array(np.tile(np.arange(rows), len(copies))))
+    copy_numbers = np.repeat(np.array(list(copies)), rows).astype(str).astype(object)
+    suffix = pa.array("~" + copy_numbers, pa.string())
     for column in id_columns:
-        values = repeated[column].astype("str")
-        should_copy = values.notna()
+        values = repeated[column]
+        suffixed = pc.binary_join_element_wise(values, suffix, "")
         if column == "event_id":
-            should_copy &= values.isin(sample_event_ids)
-        repeated[column] = values.where(~should_copy, values + suffix)
+            suffixed = pc.if_else(pc.is_in(values, value_set=sample_event_ids), suffixed, values)
+        repeated = repeated.set_column(repeated.schema.get_field_index(column), column, suffixed)
     for column in name_columns:
-        repeated[column] = repeated[column].astype("str") + " (sample copy " + copy_numbers.astype(str) + ")"
+        marked = pc.binary_join_element_wise(repeated[column], pa.array(" (sample copy " + copy_numbers + ")"), "")
+        repeated = repeated.set_column(repeated.schema.get_field_index(column), column, marked)
     if table_name == "affiliates":
-        original_ids = repeated["affiliate_id"].str.replace(r"~\d+$", "", regex=True)
-        repeated["notes"] = "Sample copy " + copy_numbers.astype(str) + " of " + original_ids + ", for scale tests."
-        repeated["source"] = None
-        repeated["confidence"] = "low"
+        original = base["affiliate_id"].take(pa.array(np.tile(np.arange(rows), len(copies))))
+        notes = pc.binary_join_element_wise(
+            pa.array("Sample copy " + copy_numbers + " of "), original, pa.scalar(", for scale tests."), ""
+        )
+        for column, values in {
+            "notes": notes,
+            "source": pa.nulls(len(repeated), pa.string()),
+            "confidence": pa.array(["low"] * len(repeated), pa.string()),
+        }.items():
+            repeated = repeated.set_column(repeated.schema.get_field_index(column), column, values)
     return repeated
 
 
-def as_csv_frame(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:
-    """The frame in the schema's column order with ISO dates and booleans spelled true/false."""
-    table = schema.table(table_name)
-    result = frame[table.column_names].copy()
-    for column in table.columns:
-        values = result[column.name]
-        if column.type == "BOOLEAN":
-            result[column.name] = values.map({True: "true", False: "false"})
-        elif column.type == "DATE":
-            result[column.name] = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-        elif column.type == "INTEGER":
-            result[column.name] = values.astype("Int64")
-    return result
-
-
-def write_csv(frames: Iterator[pd.DataFrame], table_name: str, path: Path) -> int:
-    """Write the frames one after the other into one CSV; returns the rows written."""
+def write_csv(tables: Iterator[pa.Table], path: Path) -> int:
+    """Write the tables one after the other into one CSV (header once, text quoted); returns the rows."""
     rows = 0
-    with path.open("w", encoding="utf-8", newline="") as file:
-        for index, frame in enumerate(frames):
-            as_csv_frame(frame, table_name).to_csv(file, index=False, header=index == 0, lineterminator="\n")
-            rows += len(frame)
+    writer = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pa_csv.CSVWriter(str(path), table.schema, write_options=pa_csv.WriteOptions(eol="\n"))
+            writer.write_table(table)
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
     return rows
 
 
@@ -1265,23 +1286,25 @@ def write_sample(out_dir: Path, scale: int = 1, reference_dir: Path = REFERENCE_
     out_dir.mkdir(parents=True, exist_ok=True)
     sample = build_sample(reference_dir)
     events = sample.tables["events"]
-    sample_event_ids = set(events.loc[events["is_sample"] & events["affiliate_id"].notna(), "event_id"])
-    copies_per_chunk = max(1, 200_000 // max(1, len(sample.tables["goal_checkins"])))
+    sample_event_ids = pa.array(
+        sorted(events.loc[events["is_sample"] & events["affiliate_id"].notna(), "event_id"]), pa.string()
+    )
+    copies_per_chunk = max(1, 500_000 // max(1, len(sample.tables["activities"])))
     rows: dict[str, int] = {}
     for table in schema.TABLES:
         if table.name == "membership":
             continue
-        frame = sample.tables[table.name]
+        base = as_arrow_table(sample.tables[table.name], table.name)
 
-        def frames(frame: pd.DataFrame = frame, name: str = table.name) -> Iterator[pd.DataFrame]:
-            yield frame
+        def tables(base: pa.Table = base, name: str = table.name) -> Iterator[pa.Table]:
+            yield base
             if name in COPIED_COLUMNS:
                 for first in range(2, scale + 1, copies_per_chunk):
                     copies = range(first, min(first + copies_per_chunk, scale + 1))
-                    yield copied_rows(frame, name, copies, sample_event_ids)
+                    yield copied_rows(base, name, copies, sample_event_ids)
 
         (out_dir / f"{table.name}.parquet").unlink(missing_ok=True)
-        rows[table.name] = write_csv(frames(), table.name, out_dir / f"{table.name}.csv")
+        rows[table.name] = write_csv(tables(), out_dir / f"{table.name}.csv")
     (out_dir / "membership.csv").unlink(missing_ok=True)
     rows["membership"] = 0
     with pq.ParquetWriter(out_dir / "membership.parquet", MEMBERSHIP_ARROW_SCHEMA, compression="zstd") as writer:
