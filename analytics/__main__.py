@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("analytics.check", "validate a data folder: schema, keys and references"),
     "docs": ("analytics.docs", "write data/README.md's table reference from the schema"),
     "goals": ("analytics.goals_cli", "every goal's expected and reported progress and status as of a date"),
+    "ingest": ("analytics.ingest_cli", "check an uploaded file and commit it to the store (or --dry-run)"),
+    "batches": ("analytics.batches_cli", "the upload ledger: every batch, newest first"),
+    "undo": ("analytics.undo_cli", "undo an uploaded batch; the data reads as before it was committed"),
+    "export": ("analytics.export_cli", "the current data of a table (with uploads) as CSV or Parquet"),
 }
 
 

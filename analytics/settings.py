@@ -23,6 +23,13 @@ class Settings:
     renewal_window_months: int = 6
     # AFFILIATE_STALE_AFTER_MONTHS: a relationship with no activity for this long needs attention.
     inactive_after_months: int = 12
+    # AFFILIATE_MAX_UPLOAD_MEGABYTES: the largest file an analyst may upload (CSV, Excel or Parquet), in
+    # megabytes. 100 MB holds about two million membership rows as CSV; keep server.maxUploadSize in
+    # .streamlit/config.toml at least this high.
+    max_upload_megabytes: int = 100
+    # AFFILIATE_MAX_UPLOAD_ROWS: the most data rows one uploaded file may hold (checked before reading a
+    # Parquet file in full). Two million leaves room above the one-million-row benchmark (bench/).
+    max_upload_rows: int = 2_000_000
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,4 +39,6 @@ class Settings:
             data_dir=Path(data_dir).expanduser(),
             renewal_window_months=int(environ.get("AFFILIATE_RENEWAL_WINDOW_MONTHS", cls.renewal_window_months)),
             inactive_after_months=int(environ.get("AFFILIATE_STALE_AFTER_MONTHS", cls.inactive_after_months)),
+            max_upload_megabytes=int(environ.get("AFFILIATE_MAX_UPLOAD_MEGABYTES", cls.max_upload_megabytes)),
+            max_upload_rows=int(environ.get("AFFILIATE_MAX_UPLOAD_ROWS", cls.max_upload_rows)),
         )

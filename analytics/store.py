@@ -14,6 +14,12 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 
 File paths never enter SQL text: raw views are made from relations (`read_csv`, `read_parquet`).
 Identifiers in the SQL this module writes come from the schema, never from user input.
+
+Uploads (analytics.uploads) live in the runtime store under `<data_dir>/store/`. The staging view
+of an uploadable kind (membership) is the folder's own rows together with the rows of every
+committed, not undone batch (analytics.ledger): an uploaded row supersedes the folder's row, or an
+earlier batch's row, with the same key. The ledger's version is part of `folder_fingerprint`, so
+caches keyed by it see a commit or an undo on their next run.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from analytics import ledger
 from analytics.errors import AnalyticsError, DataFolderError, DataValidationError, Problem, UnknownQueryError
 from analytics.schema import TABLES, Table
 
@@ -84,12 +91,16 @@ def table_file(data_dir: Path, table: Table) -> TableFile:
 
 
 def folder_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of every table file: changes whenever the data does."""
+    """Name, size and modification time of every table file, and the upload ledger's version.
+
+    It changes whenever the data does, including when an upload is committed or undone.
+    """
     data_dir = Path(data_dir)
     entries = []
     for path in sorted(data_dir.glob("*.parquet")) + sorted(data_dir.glob("*.csv")):
         stat = path.stat()
         entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    entries.append(("store/ledger", ledger.ledger_version(data_dir), 0))
     return tuple(entries)
 
 
@@ -119,6 +130,7 @@ class Store:
         self._connection = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self.files: dict[str, TableFile] = {}
+        self.uploads: dict[str, Any] = {}  # kind -> the visible uploaded rows (an Arrow table), kept alive here
         for table in TABLES:
             self.files[table.name] = table_file(self.data_dir, table)
         for table_file_ in self.files.values():
@@ -159,8 +171,34 @@ class Store:
 
     def _create_staging_view(self, table: Table) -> None:
         casts = ",\n  ".join(f"CAST({_quote(c.name)} AS {c.type}) AS {_quote(c.name)}" for c in table.columns)
+        uploaded = self._create_upload_view(table)
         with self.cursor() as cursor:
-            cursor.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT\n  {casts}\nFROM raw_{table.name}")
+            if not uploaded:
+                cursor.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT\n  {casts}\nFROM raw_{table.name}")
+                return
+            columns = ", ".join(_quote(c.name) for c in table.columns)
+            key = ", ".join(_quote(name) for name in table.key)
+            cursor.execute(
+                f"CREATE OR REPLACE VIEW {table.name} AS SELECT {columns} FROM (\n"
+                f"  SELECT {casts}, 0 AS _upload_order FROM raw_{table.name}\n"
+                f"  UNION ALL\n"
+                f"  SELECT {casts}, upload_order AS _upload_order FROM uploaded_{table.name}\n"
+                f") QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _upload_order DESC) = 1"
+            )
+
+    def _create_upload_view(self, table: Table) -> bool:
+        """A view `uploaded_<table>` of the committed uploads of this kind; False when there are none."""
+        if table.name not in ledger.UPLOAD_KINDS:
+            return False
+        try:
+            rows = ledger.visible_rows(self.data_dir, table.name)
+        except Exception as error:  # deltalake raises its own types (and OSError) for a damaged store
+            raise DataFolderError(f"the upload store of {table.name} cannot be read ({_first_line(error)})") from error
+        if rows is None or rows.num_rows == 0:
+            return False
+        self.uploads[table.name] = rows
+        self._connection.from_arrow(rows).create_view(f"uploaded_{table.name}", replace=True)
+        return True
 
     # -- running queries -----------------------------------------------------------------------
 

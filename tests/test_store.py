@@ -13,7 +13,15 @@ from analytics.errors import AnalyticsError, DataFolderError, DataValidationErro
 from analytics.store import QUERIES_DIR, Store, open_store, query_parameters, query_text
 
 AS_OF = date(2026, 11, 27)
-EVERYTHING = {"regions": [], "types": [], "as_of": AS_OF, "renewal_window_months": 6, "limit": 10}
+EVERYTHING = {
+    "regions": [],
+    "types": [],
+    "as_of": AS_OF,
+    "renewal_window_months": 6,
+    "limit": 10,
+    "first_on": date(2025, 1, 1),
+    "last_on": AS_OF,
+}
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

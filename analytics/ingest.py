@@ -1,0 +1,786 @@
+"""Reading an uploaded file, whatever shape its system exported it in, and checking every row.
+
+Two steps, both pure (no store is written here):
+
+1. `read_source(data, file_name, limits)`: the file's real type from its bytes (Parquet's `PAR1`,
+   a zip holding `[Content_Types].xml` for .xlsx, decodable text for CSV), never from its name;
+   size, row, column and zip-expansion limits; CSV delimiter and encoding; the header row, even
+   under a title row. The result is a grid of text cells with the row number a person sees.
+2. `check_membership(source, reference, ...)`: columns matched to the schema by name and common
+   synonyms (or a manual mapping), affiliates named by id, name, acronym or state, numbers such as
+   "1,234", dates in ISO, US and European forms, and a row-level report of every problem: the row
+   as the analyst sees it in their spreadsheet, the column, the value and the reason.
+
+A day/month order that the file does not settle (03/04/2026 with no day above 12) is returned as a
+question, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analytics.errors import AnalyticsError
+
+FileType = Literal["csv", "xlsx", "parquet"]
+DateOrder = Literal["day_first", "month_first"]
+
+# A line longer than this is not a row of membership data; refusing it keeps the parser safe.
+MAX_LINE_CHARACTERS = 100_000
+MAX_COLUMNS = 200
+# A zip (xlsx) may expand to this many times the upload limit in total, and no member more than this ratio.
+MAX_ZIP_EXPANSION = 10
+MAX_ZIP_MEMBER_RATIO = 200
+# Rows scanned for the header row (a title and blank rows may stand above it).
+HEADER_SEARCH_ROWS = 20
+# Unknown affiliates: how many close matches are suggested.
+SUGGESTIONS = 3
+REPORT_COLUMNS = ["row", "column", "value", "problem"]
+
+
+class IngestError(AnalyticsError):
+    """The file as a whole cannot be read: wrong type, too big, empty, unreadable."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the server accepts: from settings.max_upload_megabytes and max_upload_rows."""
+
+    max_bytes: int
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A file's cells as text, its header as written, and each row's number as a person sees it."""
+
+    file_name: str
+    file_type: FileType
+    sha256: str
+    header: list[str]
+    cells: pd.DataFrame  # one column per header cell (by position), pandas "string" values
+    row_numbers: pd.Series  # the spreadsheet row of each record
+    notes: tuple[str, ...] = ()
+    sheet_names: tuple[str, ...] = ()
+
+
+# -- 1. reading --------------------------------------------------------------------------------------
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_file_type(data: bytes, file_name: str) -> FileType:
+    """The real type of the file from its bytes; IngestError for anything else."""
+    name = file_name.lower()
+    if not data:
+        raise IngestError("the file is empty")
+    if name.endswith((".xlsm", ".xltm", ".xlsb", ".xls")):
+        raise IngestError(
+            "macro-enabled and legacy Excel files (.xlsm, .xlsb, .xls) are refused; save the sheet as .xlsx or CSV"
+        )
+    if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
+        return "parquet"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if name.endswith(".xlsx"):
+        raise IngestError("the file is named .xlsx but is not an Excel workbook (an .xlsx file is a zip archive)")
+    if name.endswith(".parquet"):
+        raise IngestError("the file is named .parquet but is not a Parquet file (it does not start with PAR1)")
+    return "csv"
+
+
+def read_source(
+    data: bytes, file_name: str, limits: Limits, synonyms: dict[str, str], sheet: str | None = None
+) -> SourceTable:
+    """The file's cells, header and row numbers; IngestError when the file as a whole is refused.
+
+    `synonyms` (normalised header -> schema column) lets the header row be found under a title row.
+    """
+    if len(data) > limits.max_bytes:
+        raise IngestError(
+            f"the file is {len(data) / 1_000_000:.1f} MB; the limit is {limits.max_bytes / 1_000_000:.0f} MB "
+            "(setting max_upload_megabytes)"
+        )
+    file_type = detect_file_type(data, file_name)
+    digest = sha256_of(data)
+    if file_type == "parquet":
+        header, cells, first_row, notes, sheets = _read_parquet(data, limits)
+        rows = pd.Series(range(first_row, first_row + len(cells)), dtype="int64")
+        source = SourceTable(file_name, file_type, digest, header, cells, rows, notes, sheets)
+    else:
+        if file_type == "xlsx":
+            grid, notes, sheets = _read_xlsx_grid(data, limits, sheet)
+        else:
+            grid, notes, sheets = _read_csv_grid(data, limits)
+        source = _grid_to_source(grid, synonyms, file_name, file_type, digest, notes, sheets)
+    if len(source.cells) > limits.max_rows:
+        raise IngestError(
+            f"the file has {len(source.cells):,} rows; the limit is {limits.max_rows:,} (setting max_upload_rows)"
+        )
+    return source
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    head = data[:65536]
+    if max(head[1::2].count(0), head[0::2].count(0)) > len(head) // 4:
+        raise IngestError("the file looks like UTF-16 text without a byte-order mark; save it as UTF-8 CSV")
+    if b"\x00" in head:
+        raise IngestError("the file is not text, Excel or Parquet (it holds binary data); check what was exported")
+    for encoding, label in (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            return data.decode(encoding), label
+        except UnicodeDecodeError:
+            continue
+    raise IngestError("the file's text cannot be decoded")  # pragma: no cover - latin-1 decodes every byte
+
+
+def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    text, encoding = _decode(data)
+    control = sum(1 for character in text[:65536] if ord(character) < 32 and character not in "\t\r\n")
+    if control > 0:
+        raise IngestError("the file is not text, Excel or Parquet (it holds control characters); check its type")
+    lines = text.splitlines()
+    longest = max((len(line) for line in lines), default=0)
+    if longest > MAX_LINE_CHARACTERS:
+        number = next(index for index, line in enumerate(lines, start=1) if len(line) == longest)
+        raise IngestError(
+            f"line {number} is {longest:,} characters long; a data row is at most {MAX_LINE_CHARACTERS:,}"
+        )
+    if not text.strip():
+        raise IngestError("the file is empty")
+    delimiter, width = _delimiter(lines[: HEADER_SEARCH_ROWS * 2])
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),  # a title row above the header has fewer cells: pad it
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="python" if len(text) < 2_000_000 else "c",
+            nrows=limits.max_rows + HEADER_SEARCH_ROWS + 1,
+        )
+    except (pd.errors.ParserError, csv.Error) as error:
+        raise IngestError(f"the file cannot be read as CSV: {str(error).strip().splitlines()[0]}") from error
+    grid.index = pd.RangeIndex(1, len(grid) + 1)  # the line a person sees (quoted line breaks aside)
+    grid = grid.fillna("")
+    word = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    return grid.astype("string"), (f"read as {encoding} text, {word}-separated",), ()
+
+
+def _delimiter(lines: list[str]) -> tuple[str, int]:
+    """The delimiter that splits the first lines into the most, and most regular, fields; and their number."""
+    best, best_score = ",", (0, 1)
+    for candidate in (",", ";", "\t"):
+        counts = [len(row) for row in csv.reader(lines, delimiter=candidate) if row]
+        if not counts:
+            continue
+        widest = max(counts)
+        score = (sum(1 for count in counts if count == widest) if widest > 1 else 0, widest)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best, best_score[1]
+
+
+def _read_xlsx_grid(
+    data: bytes, limits: Limits, sheet: str | None
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    import openpyxl  # reads through defusedxml when it is installed, as openpyxl's documentation advises
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise IngestError(
+            "the file looks like a zip but cannot be opened as one; is it a complete .xlsx file?"
+        ) from error
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names:
+        raise IngestError("the file is a zip archive but not an Excel workbook (no [Content_Types].xml)")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise IngestError("the workbook holds macros; macro-enabled workbooks are refused, save it as .xlsx")
+    expanded = sum(member.file_size for member in members)
+    ratio = max((member.file_size / max(member.compress_size, 1) for member in members), default=0)
+    if expanded > MAX_ZIP_EXPANSION * limits.max_bytes or ratio > MAX_ZIP_MEMBER_RATIO:
+        raise IngestError("the workbook would expand far beyond its size when opened (a zip bomb?); it is refused")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken workbook
+        raise IngestError(
+            f"the workbook cannot be read ({type(error).__name__}); open and re-save it in Excel"
+        ) from error
+    sheets = tuple(workbook.sheetnames)
+    if sheet is not None and sheet not in sheets:
+        raise IngestError(f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(sheets)}")
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = []
+    for values in worksheet.iter_rows(min_row=1, values_only=True):
+        if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
+            break
+        rows.append(tuple(_excel_text(value) for value in values[:MAX_COLUMNS]))
+    workbook.close()
+    if not any(any(cell for cell in row) for row in rows):
+        raise IngestError(f"the sheet {worksheet.title!r} is empty")
+    width = max(len(row) for row in rows)
+    grid = pd.DataFrame([row + ("",) * (width - len(row)) for row in rows], dtype="string")
+    grid.index = pd.RangeIndex(1, len(grid) + 1)  # Excel's own row numbers
+    return grid, (f"read from sheet {worksheet.title!r}",), sheets
+
+
+def _excel_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pd.DataFrame, int, tuple[str, ...], tuple]:
+    try:
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as error:
+        raise IngestError("the Parquet file cannot be read (is it complete?)") from error
+    metadata = parquet.metadata
+    if metadata.num_rows > limits.max_rows:
+        raise IngestError(
+            f"the file has {metadata.num_rows:,} rows; the limit is {limits.max_rows:,} (setting max_upload_rows)"
+        )
+    if metadata.num_columns > MAX_COLUMNS:
+        raise IngestError(f"the file has {metadata.num_columns} columns; at most {MAX_COLUMNS} are read")
+    table = parquet.read()
+    header = [str(name) for name in table.column_names]
+    columns = {}
+    for index, column in enumerate(table.columns):
+        if pa.types.is_timestamp(column.type):
+            column = column.cast(pa.date32()) if _is_midnight(column) else column
+        columns[index] = column.cast(pa.string())
+    cells = pa.table(columns).to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get) if columns else pd.DataFrame()
+    cells.columns = range(len(header))
+    return header, cells, 1, ("read as Parquet",), ()
+
+
+def _is_midnight(column: pa.ChunkedArray) -> bool:
+    as_dates = column.cast(pa.date32()).cast(column.type)
+    return bool(pa.compute.all(pa.compute.equal(as_dates, column)).as_py() in (True, None))
+
+
+def _grid_to_source(
+    grid: pd.DataFrame,
+    synonyms: dict[str, str],
+    file_name: str,
+    file_type: FileType,
+    digest: str,
+    notes: tuple[str, ...],
+    sheets: tuple[str, ...],
+) -> SourceTable:
+    header_at = _header_row(grid, synonyms)
+    header = [str(value).strip() for value in grid.loc[header_at].fillna("")]
+    body = grid.loc[header_at + 1 :]
+    blank = (body.fillna("").apply(lambda column: column.str.strip()) == "").all(axis=1)
+    body = body[~blank]
+    cells = body.reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    rows = pd.Series(body.index, dtype="int64")
+    if header_at > 1:
+        notes = (*notes, f"header found on row {header_at}")
+    return SourceTable(file_name, file_type, digest, header, cells, rows, notes, sheets)
+
+
+def _header_row(grid: pd.DataFrame, synonyms: dict[str, str]) -> int:
+    """The first row, among the first ones, naming the most known columns (the first non-blank row otherwise)."""
+    best, best_score, first_filled = None, 1, None
+    for number in grid.index[:HEADER_SEARCH_ROWS]:
+        values = [str(value) for value in grid.loc[number].fillna("") if str(value).strip()]
+        if values and first_filled is None:
+            first_filled = number
+        score = len({synonyms[key] for key in map(normalise, values) if key in synonyms})
+        if score > best_score:
+            best, best_score = number, score
+    if best is not None:
+        return best
+    if first_filled is None:
+        raise IngestError("the file is empty")
+    return first_filled
+
+
+# -- 2. matching columns ---------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Text for matching: accents dropped, case folded, punctuation as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return re.sub(r"[^0-9a-z]+", " ", plain.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class TargetColumn:
+    """A column of an upload kind: its schema name, whether a file must have it, and names it goes by."""
+
+    name: str
+    label: str
+    required: bool
+    synonyms: tuple[str, ...]
+
+
+MEMBERSHIP_COLUMNS: tuple[TargetColumn, ...] = (
+    TargetColumn(
+        "affiliate_id",
+        "affiliate",
+        True,
+        (
+            "affiliate",
+            "affiliate id",
+            "affiliate name",
+            "association",
+            "association name",
+            "organization",
+            "organisation",
+            "state",
+            "st",
+            "state code",
+            "state_code",
+            "acronym",
+        ),
+    ),
+    TargetColumn(
+        "snapshot_on",
+        "date",
+        True,
+        (
+            "date",
+            "as of",
+            "as of date",
+            "snapshot",
+            "snapshot date",
+            "snapshot on",
+            "month end",
+            "period end",
+            "report date",
+            "reported on",
+            "month",
+        ),
+    ),
+    TargetColumn(
+        "members",
+        "members",
+        True,
+        ("members", "total members", "member count", "membership", "total membership", "number of members"),
+    ),
+    TargetColumn(
+        "icma_members",
+        "members also in ICMA",
+        True,
+        (
+            "icma members",
+            "dual members",
+            "dual membership",
+            "also icma",
+            "members also in icma",
+            "icma",
+            "icma member count",
+        ),
+    ),
+    TargetColumn("new_members", "new members", False, ("new members", "new", "joined", "joins", "new joins")),
+    TargetColumn(
+        "lapsed_members",
+        "lapsed members",
+        False,
+        ("lapsed members", "lapsed", "left", "lapses", "drops", "dropped"),
+    ),
+)
+
+KIND_COLUMNS: dict[str, tuple[TargetColumn, ...]] = {"membership": MEMBERSHIP_COLUMNS}
+
+
+def synonym_lookup(kind: str) -> dict[str, str]:
+    """Normalised header text -> schema column, for one kind."""
+    lookup = {}
+    for column in KIND_COLUMNS[kind]:
+        for name in (column.name, *column.synonyms):
+            lookup[normalise(name)] = column.name
+    return lookup
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Which file column (by position) feeds each schema column, and what was left over."""
+
+    sources: dict[str, int]
+    unmatched: list[str]
+    missing: list[str]
+
+
+def match_columns(header: list[str], kind: str, mapping: dict[str, str] | None = None) -> ColumnMatch:
+    """Schema columns matched to the file's header: a manual `mapping` (file header -> column) first, then synonyms."""
+    lookup = synonym_lookup(kind)
+    mapping = mapping or {}
+    sources: dict[str, int] = {}
+    for position, name in enumerate(header):
+        target = mapping.get(name)
+        if target and target not in sources:
+            sources[target] = position
+    for position, name in enumerate(header):
+        if name in mapping:
+            continue
+        target = lookup.get(normalise(name))
+        if target and target not in sources and position not in sources.values():
+            sources[target] = position
+    used = set(sources.values())
+    unmatched = [name for position, name in enumerate(header) if position not in used and name]
+    missing = [column.name for column in KIND_COLUMNS[kind] if column.required and column.name not in sources]
+    return ColumnMatch(sources, unmatched, missing)
+
+
+# -- 3. values ---------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad."""
+    text = values.astype("string").str.strip()
+    cleaned = text.str.replace(_SPACES, "", regex=True)
+    has_thousands = cleaned.str.match(_THOUSANDS).fillna(False).astype(bool)
+    cleaned = cleaned.where(~has_thousands, cleaned.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(cleaned.astype(object).where(cleaned.notna() & (cleaned != "")), errors="coerce")
+    is_blank = text.isna() | (text == "")
+    reason = pd.Series(pd.NA, index=values.index, dtype="string")
+    reason = reason.mask(~is_blank & numbers.isna(), "not a number")
+    reason = reason.mask(numbers.notna() & (numbers % 1 != 0), "not a whole number")
+    reason = reason.mask(numbers.notna() & (numbers < 0), "a count cannot be negative")
+    good = numbers.where(reason.isna()).round().astype("Int64")
+    return good, reason
+
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})$")
+_TEXT_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%b-%y", "%Y%m%d")
+
+
+@dataclass(frozen=True)
+class DateQuestion:
+    """The file does not settle whether 03/04/2026 is 3 April or March 4: the analyst must say."""
+
+    examples: tuple[str, ...]
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.examples)
+        return (
+            f"dates such as {shown} could be day/month or month/day and nothing in the file settles it; "
+            "say which order the file uses"
+        )
+
+
+def _numeric_parts(text: str) -> tuple[int, int, int, str] | None:
+    match = _NUMERIC.match(text)
+    if not match:
+        return None
+    first, separator, second, year = match.groups()
+    full_year = int(year) + (2000 if len(year) == 2 else 0)
+    return int(first), int(second), full_year, separator
+
+
+def date_order_evidence(texts: list[str]) -> tuple[bool, bool, list[str]]:
+    """Whether some date can only be day-first, some only month-first, and examples of ambiguous ones."""
+    day_first = month_first = False
+    ambiguous = []
+    for text in texts:
+        parts = _numeric_parts(text)
+        if parts is None or parts[3] == ".":
+            continue
+        first, second, _, _ = parts
+        if first > 12 >= second:
+            day_first = True
+        elif second > 12 >= first:
+            month_first = True
+        elif first != second and first <= 12 and second <= 12:
+            ambiguous.append(text)
+    return day_first, month_first, ambiguous
+
+
+def parse_date_text(text: str, order: DateOrder | None) -> date | str:
+    """A date from one text, or the reason it is not one ("ambiguous" when the order is needed and unknown)."""
+    text = text.strip()
+    match = _ISO.match(text)
+    if match:
+        return _date_or_reason(int(match[1]), int(match[2]), int(match[3]))
+    parts = _numeric_parts(text)
+    if parts is not None:
+        first, second, year, separator = parts
+        if separator == ".":  # 31.03.2026: the dotted form is day-first wherever it is written
+            return _date_or_reason(year, second, first)
+        if first > 12 or second > 12 or first == second:
+            day, month = (first, second) if first > 12 or (first == second) else (second, first)
+            return _date_or_reason(year, month, day)
+        if order is None:
+            return "ambiguous"
+        day, month = (first, second) if order == "day_first" else (second, first)
+        return _date_or_reason(year, month, day)
+    cleaned = text.replace(",", " ").replace("  ", " ")
+    for pattern in _TEXT_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    return "not a date (use YYYY-MM-DD, or a US or European date)"
+
+
+def _date_or_reason(year: int, month: int, day: int) -> date | str:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return "not a real date"
+
+
+def parse_dates(values: pd.Series, order: DateOrder | None) -> tuple[pd.Series, pd.Series, DateQuestion | None]:
+    """Dates, the reason each bad value is bad, and a question when the day/month order is unsettled.
+
+    Each distinct text is parsed once, so a million rows of a few hundred dates cost little.
+    """
+    text = values.astype("string").str.strip()
+    distinct = [value for value in text.dropna().unique().tolist() if value]
+    question = None
+    if order is None:
+        day_first, month_first, ambiguous = date_order_evidence(distinct)
+        if day_first and not month_first:
+            order = "day_first"
+        elif month_first and not day_first:
+            order = "month_first"
+        elif ambiguous and not (day_first or month_first):
+            question = DateQuestion(tuple(ambiguous[:3]))
+    parsed = {value: parse_date_text(value, order) for value in distinct}
+    dates = {value: result for value, result in parsed.items() if isinstance(result, date)}
+    reasons = {
+        value: ("day/month order unclear: the file has dates written both ways" if result == "ambiguous" else result)
+        for value, result in parsed.items()
+        if not isinstance(result, date)
+    }
+    good = pd.to_datetime(text.map(dates), errors="coerce").dt.date if dates else pd.Series(pd.NaT, index=text.index)
+    reason = text.map(reasons).astype("string")
+    if question is not None:
+        reason = reason.mask(reason == "day/month order unclear: the file has dates written both ways", pd.NA)
+    return good, reason, question
+
+
+# -- 4. affiliates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AffiliateResolver:
+    """Affiliates found by id, name, acronym, local name, or (state associations) state code and name."""
+
+    keys: dict[str, str]  # normalised name -> affiliate_id
+    ambiguous: dict[str, tuple[str, ...]]  # normalised name -> the affiliate_ids it could mean
+    labels: dict[str, str]  # affiliate_id -> "Name (id)"
+
+    @classmethod
+    def from_tables(cls, affiliates: pd.DataFrame, states: pd.DataFrame | None = None) -> AffiliateResolver:
+        state_names = {}
+        if states is not None and not states.empty:
+            state_names = dict(zip(states["state_code"], states["state_name"], strict=True))
+        claims: dict[str, set[str]] = {}
+        labels = {}
+        for row in affiliates.itertuples(index=False):
+            labels[row.affiliate_id] = f"{row.name} ({row.affiliate_id})"
+            names = [row.affiliate_id, row.name, row.acronym, row.local_name]
+            if row.affiliate_type == "state" and isinstance(row.state_code, str):
+                names += [row.state_code, state_names.get(row.state_code)]
+            for name in names:
+                if isinstance(name, str) and normalise(name):
+                    claims.setdefault(normalise(name), set()).add(row.affiliate_id)
+        keys = {key: next(iter(ids)) for key, ids in claims.items() if len(ids) == 1}
+        ambiguous = {key: tuple(sorted(ids)) for key, ids in claims.items() if len(ids) > 1}
+        return cls(keys, ambiguous, labels)
+
+    def resolve(self, text: str) -> tuple[str | None, str | None]:
+        """(affiliate_id, None), or (None, the reason with the closest known names)."""
+        key = normalise(text)
+        if key in self.keys:
+            return self.keys[key], None
+        if key in self.ambiguous:
+            return None, "names more than one affiliate: " + ", ".join(self.labels[i] for i in self.ambiguous[key])
+        close = difflib.get_close_matches(key, list(self.keys), n=SUGGESTIONS * 3, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self.labels[self.keys[match]] for match in close))[:SUGGESTIONS]
+        if suggestions:
+            return None, "unknown affiliate; did you mean " + " or ".join(suggestions) + "?"
+        return None, "unknown affiliate (use its id, name or acronym as on the Affiliates page)"
+
+
+def resolve_affiliates(values: pd.Series, resolver: AffiliateResolver) -> tuple[pd.Series, pd.Series]:
+    text = values.astype("string").str.strip()
+    resolved = {value: resolver.resolve(value) for value in text.dropna().unique().tolist() if value}
+    ids = text.map({value: found for value, (found, _) in resolved.items()}).astype("string")
+    reason = text.map({value: why for value, (_, why) in resolved.items()}).astype("string")
+    return ids, reason
+
+
+# -- 5. the checks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file after its checks: the valid rows, the report of every problem, and any question to ask."""
+
+    kind: str
+    source: SourceTable
+    match: ColumnMatch
+    rows: pd.DataFrame  # valid rows in schema columns, plus row_number
+    report: pd.DataFrame  # row, column, value, problem (row empty for problems with the file as a whole)
+    rejected_rows: pd.DataFrame  # the file's cells of every rejected row, with row_number and problem
+    question: DateQuestion | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def rows_in_file(self) -> int:
+        return len(self.source.cells)
+
+    @property
+    def can_commit_all(self) -> bool:
+        return self.report.empty and self.question is None and not self.rows.empty
+
+    @property
+    def can_commit_valid(self) -> bool:
+        """Whether --only-valid may commit: every file-level problem solved and some row valid."""
+        file_level = self.report["row"].isna().any() if not self.report.empty else False
+        return not file_level and self.question is None and not self.rows.empty
+
+
+def check_membership(
+    source: SourceTable,
+    resolver: AffiliateResolver,
+    today: date,
+    mapping: dict[str, str] | None = None,
+    date_order: DateOrder | None = None,
+) -> Checked:
+    """Every row of a membership file checked; valid rows typed for the store."""
+    kind = "membership"
+    match = match_columns(source.header, kind, mapping)
+    labels = {column.name: column.label for column in MEMBERSHIP_COLUMNS}
+    file_problems = [
+        {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
+        for name in match.missing
+    ]
+    if source.cells.empty:
+        file_problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
+    index = source.cells.index
+    rows = pd.DataFrame({"row_number": source.row_numbers.to_numpy()}, index=index)
+    reasons: dict[str, pd.Series] = {}
+    originals: dict[str, pd.Series] = {}
+    question = None
+    for column in MEMBERSHIP_COLUMNS:
+        if column.name not in match.sources:
+            rows[column.name] = pd.Series(
+                pd.NA, index=index, dtype="Int64" if column.name != "affiliate_id" else "string"
+            )
+            continue
+        values = source.cells[match.sources[column.name]]
+        originals[column.name] = values
+        blank = values.isna() | (values.str.strip() == "")
+        if column.name == "affiliate_id":
+            parsed, reason = resolve_affiliates(values, resolver)
+        elif column.name == "snapshot_on":
+            parsed, reason, question = parse_dates(values, date_order)
+            future = parsed.notna() & (pd.to_datetime(parsed) > pd.Timestamp(today))
+            reason = reason.mask(future, "the date is in the future")
+            parsed = parsed.where(~future)
+        else:
+            parsed, reason = parse_counts(values)
+        if column.required:
+            reason = reason.mask(blank, "a value is required")
+        rows[column.name] = parsed
+        reasons[column.name] = reason
+    if "members" in match.sources and "icma_members" in match.sources:
+        above = rows["icma_members"].gt(rows["members"]).fillna(False).astype(bool)
+        reasons["icma_members"] = reasons["icma_members"].mask(
+            above & reasons["icma_members"].isna(), "more members also in ICMA than members"
+        )
+    if "affiliate_id" in match.sources and "snapshot_on" in match.sources:
+        reasons["snapshot_on"] = _duplicate_reasons(rows, reasons["snapshot_on"])
+
+    report = pd.DataFrame(file_problems, columns=REPORT_COLUMNS)
+    parts = [report] if file_problems else []
+    header_of = {name: source.header[position] for name, position in match.sources.items()}
+    for name, reason in reasons.items():
+        bad = reason.notna()
+        if bad.any():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": rows.loc[bad, "row_number"].astype("Int64"),
+                        "column": header_of[name],
+                        "value": originals[name][bad].astype("string"),
+                        "problem": reason[bad],
+                    }
+                )
+            )
+    report = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REPORT_COLUMNS)
+    report = report.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(drop=True)
+    bad_rows = pd.Series(False, index=index)
+    for reason in reasons.values():
+        bad_rows |= reason.notna()
+    valid = rows[~bad_rows] if not match.missing and question is None else rows.iloc[0:0]
+    cells = source.cells.copy()
+    cells.columns = [name or f"column {position + 1}" for position, name in enumerate(source.header)]
+    row_problems = report.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
+    rejected = cells[bad_rows].assign(row_number=rows.loc[bad_rows, "row_number"])
+    rejected = rejected.assign(problem=rejected["row_number"].map(row_problems))
+    notes = source.notes
+    if match.unmatched:
+        notes = (*notes, "columns not used: " + ", ".join(match.unmatched))
+    columns = ["row_number", *(column.name for column in MEMBERSHIP_COLUMNS)]
+    return Checked(kind, source, match, valid[columns].reset_index(drop=True), report, rejected, question, notes)
+
+
+def _duplicate_reasons(rows: pd.DataFrame, date_reasons: pd.Series) -> pd.Series:
+    """Rows naming the same affiliate and date as another row of the file."""
+    key = rows[["affiliate_id", "snapshot_on"]]
+    duplicated = key.notna().all(axis=1) & key.duplicated(keep=False)
+    if not duplicated.any():
+        return date_reasons
+    groups = rows[duplicated].groupby(["affiliate_id", "snapshot_on"])["row_number"].agg(list)
+    reasons = date_reasons.copy()
+    for numbers in groups:
+        for number in numbers:
+            others = ", ".join(str(other) for other in numbers if other != number)
+            position = rows.index[rows["row_number"] == number][0]
+            if pd.isna(reasons[position]):
+                reasons[position] = f"the same affiliate and date also stand in row {others}"
+    return reasons
+
+
+def report_text(checked: Checked, limit: int = 50) -> str:
+    """The report as lines a person reads in a terminal."""
+    lines = []
+    if checked.question is not None:
+        lines.append(f"question: {checked.question}")
+    for problem in checked.report.head(limit).itertuples(index=False):
+        where = "file" if pd.isna(problem.row) else f"row {problem.row}"
+        column = "" if pd.isna(problem.column) else f", column {problem.column!r}"
+        value = "" if pd.isna(problem.value) else f" (value {problem.value!r})"
+        lines.append(f"{where}{column}: {problem.problem}{value}")
+    if len(checked.report) > limit:
+        lines.append(f"... and {len(checked.report) - limit} more problem(s)")
+    return "\n".join(lines)

@@ -1,0 +1,373 @@
+"""Uploads: check a file, preview what it will change, commit it all or nothing, undo a batch.
+
+The same pipeline serves the upload page and `python -m analytics ingest`. Writing follows one
+order, so that a reader never sees half a batch and a killed process changes nothing visible:
+
+1. the raw file is archived under its SHA-256 (`store/archive/<sha256>`, never its uploaded name);
+2. the batch's valid rows are appended to `store/<kind>/` and its rejected rows to `store/rejected/`
+   (Delta commits; invisible while the batch has no ledger row);
+3. one row is appended to `store/ledger/`: this commit is the moment the batch becomes visible.
+
+Undo appends an `undone` ledger row: nothing is deleted, so every earlier state can be recovered.
+Concurrent commits are Delta's optimistic concurrency: appends from two processes both land, in
+some order; a commit that still conflicts after the retries is refused with UploadConflictError.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from deltalake import CommitProperties, write_deltalake
+from deltalake.exceptions import CommitFailedError, DeltaError
+
+from analytics import ledger
+from analytics.errors import AnalyticsError
+from analytics.ingest import (
+    AffiliateResolver,
+    Checked,
+    DateOrder,
+    Limits,
+    check_membership,
+    read_source,
+    report_text,
+    synonym_lookup,
+)
+from analytics.ledger import COMMITTED, LEDGER_SCHEMA, UNDONE, StoreLayout
+from analytics.settings import Settings
+from analytics.store import Store
+
+# Seconds to sleep between the data commit and the ledger commit: lets a test kill a commit midway.
+PAUSE_BEFORE_LEDGER_VARIABLE = "AFFILIATE_TEST_PAUSE_BEFORE_LEDGER"
+# Delta's own retries of a conflicting append, then ours when a table is being created by two processes.
+DELTA_COMMIT_RETRIES = 20
+CREATE_RETRIES = 5
+
+MEMBERSHIP_ROWS_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("row_number", pa.int64()),
+        ("affiliate_id", pa.string()),
+        ("snapshot_on", pa.date32()),
+        ("members", pa.int64()),
+        ("icma_members", pa.int64()),
+        ("new_members", pa.int64()),
+        ("lapsed_members", pa.int64()),
+    ]
+)
+REJECTED_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("kind", pa.string()),
+        ("row_number", pa.int64()),
+        ("problem", pa.string()),
+        ("cells_json", pa.string()),
+    ]
+)
+KEY = ["affiliate_id", "snapshot_on"]
+
+
+class UploadRejected(AnalyticsError):
+    """The file has problems (or an open question) and nothing was committed."""
+
+    def __init__(self, checked: Checked, message: str):
+        self.checked = checked
+        super().__init__(message)
+
+
+class UploadConflictError(AnalyticsError):
+    """Another commit got in the way and this one was not made; trying again is safe."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What committing a checked file would do."""
+
+    rows_in_file: int
+    rows_valid: int
+    rows_rejected: int
+    rows_added: int
+    rows_replaced: int
+    replaced: pd.DataFrame  # affiliate_id, snapshot_on, members_before, members_after, ...
+    totals: pd.DataFrame  # month_end_on, members_before, members_after, change, icma_members_before, ...
+    already_loaded_as: str | None
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    status: str  # "committed" or "already_loaded"
+    batch_id: str
+    rows_in_file: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_replaced: int
+
+    @property
+    def message(self) -> str:
+        if self.status == "already_loaded":
+            return f"this file was already loaded as batch {self.batch_id}; nothing changed"
+        return (
+            f"committed batch {self.batch_id}: {self.rows_loaded:,} row(s) loaded "
+            f"({self.rows_replaced:,} replacing earlier snapshots), {self.rows_rejected:,} rejected"
+        )
+
+
+def limits(settings: Settings) -> Limits:
+    return Limits(max_bytes=settings.max_upload_megabytes * 1_000_000, max_rows=settings.max_upload_rows)
+
+
+def affiliate_resolver(store: Store) -> AffiliateResolver:
+    return AffiliateResolver.from_tables(store.table("affiliates"), store.table("states"))
+
+
+def check_file(
+    data: bytes,
+    file_name: str,
+    kind: str,
+    store: Store,
+    settings: Settings,
+    mapping: dict[str, str] | None = None,
+    date_order: DateOrder | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+) -> Checked:
+    """Read and check an uploaded file (IngestError when the file as a whole is refused)."""
+    if kind not in ledger.UPLOAD_KINDS:
+        raise AnalyticsError(f"uploads of {kind!r} are not supported yet; supported: {', '.join(ledger.UPLOAD_KINDS)}")
+    source = read_source(data, file_name, limits(settings), synonym_lookup(kind), sheet=sheet)
+    return check_membership(source, affiliate_resolver(store), today or date.today(), mapping, date_order)
+
+
+def already_loaded(data_dir: Path, kind: str, sha256: str) -> str | None:
+    """The batch that holds this very file, when one is committed and not undone."""
+    batches = ledger.batches(data_dir)
+    same = batches[(batches["kind"] == kind) & (batches["sha256"] == sha256) & (batches["status"] == COMMITTED)]
+    return None if same.empty else str(same.iloc[0]["batch_id"])
+
+
+def preview(checked: Checked, store: Store) -> Preview:
+    """Rows added and replaced, and member totals before and after for every month the file touches."""
+    new = checked.rows[[*KEY, "members", "icma_members", "new_members", "lapsed_members"]]
+    found = already_loaded(store.data_dir, checked.kind, checked.source.sha256)
+    if new.empty:
+        empty = pd.DataFrame()
+        return Preview(checked.rows_in_file, 0, len(checked.rejected_rows), 0, 0, empty, empty, found)
+    new = new.assign(snapshot_on=pd.to_datetime(new["snapshot_on"]))
+    first_on = new["snapshot_on"].min().to_period("M").start_time.date()
+    last_on = new["snapshot_on"].max().to_period("M").end_time.date()
+    before = store.query("membership_snapshots_between", first_on=first_on, last_on=last_on)
+    before = before.assign(snapshot_on=pd.to_datetime(before["snapshot_on"]))
+    replaced = new.merge(before, on=KEY, suffixes=("_after", "_before"))
+    after = pd.concat([before.merge(new[KEY], on=KEY, how="left", indicator=True).query("_merge == 'left_only'"), new])
+    months = sorted(new["snapshot_on"].dt.to_period("M").unique())
+    totals = _month_totals(before, months).merge(
+        _month_totals(after.drop(columns="_merge"), months), on="month_end_on", suffixes=("_before", "_after")
+    )
+    totals = totals.assign(change=totals["members_after"] - totals["members_before"])
+    totals = totals[
+        ["month_end_on", "members_before", "members_after", "change", "icma_members_before", "icma_members_after"]
+    ]
+    replaced = replaced[
+        [*KEY, "members_before", "members_after", "icma_members_before", "icma_members_after"]
+    ].sort_values(KEY)
+    return Preview(
+        rows_in_file=checked.rows_in_file,
+        rows_valid=len(new),
+        rows_rejected=len(checked.rejected_rows),
+        rows_added=len(new) - len(replaced),
+        rows_replaced=len(replaced),
+        replaced=replaced.reset_index(drop=True),
+        totals=totals,
+        already_loaded_as=found,
+    )
+
+
+def _month_totals(snapshots: pd.DataFrame, months: list[pd.Period]) -> pd.DataFrame:
+    """Members summed over affiliates per month, each affiliate counted once with its latest snapshot."""
+    month = snapshots["snapshot_on"].dt.to_period("M")
+    latest = snapshots[month.isin(months)].assign(month=month).sort_values("snapshot_on")
+    latest = latest.drop_duplicates(["affiliate_id", "month"], keep="last")
+    sums = latest.groupby("month")[["members", "icma_members"]].sum()
+    sums = sums.reindex(pd.PeriodIndex(months, freq="M"), fill_value=0)
+    return pd.DataFrame(
+        {
+            "month_end_on": [period.end_time.date() for period in sums.index],
+            "members": sums["members"].astype("int64").to_numpy(),
+            "icma_members": sums["icma_members"].astype("int64").to_numpy(),
+        }
+    )
+
+
+def commit(
+    checked: Checked,
+    data: bytes,
+    store: Store,
+    committed_by: str | None = None,
+    only_valid: bool = False,
+) -> CommitResult:
+    """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed."""
+    data_dir = store.data_dir
+    source = checked.source
+    found = already_loaded(data_dir, checked.kind, source.sha256)
+    if found:
+        return CommitResult("already_loaded", found, checked.rows_in_file, 0, 0, 0)
+    if checked.question is not None:
+        raise UploadRejected(checked, f"nothing committed: {checked.question}")
+    may_commit = checked.can_commit_all or (only_valid and checked.can_commit_valid)
+    if not may_commit:
+        how = " (or commit only the valid rows)" if checked.can_commit_valid else ""
+        raise UploadRejected(
+            checked,
+            f"nothing committed: {len(checked.report):,} problem(s) in the file; fix them{how}\n"
+            + report_text(checked),
+        )
+    summary = preview(checked, store)
+    layout = StoreLayout(data_dir)
+    batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{source.sha256[:8]}-{secrets.token_hex(2)}"
+    _archive(layout, data, source.sha256)
+    _append(layout.rows(checked.kind), _rows_table(checked, batch_id))
+    if not checked.rejected_rows.empty:
+        _append(layout.rejected, _rejected_table(checked, batch_id))
+    pause = float(os.environ.get(PAUSE_BEFORE_LEDGER_VARIABLE) or 0)
+    if pause:
+        time.sleep(pause)
+    entry = {
+        "batch_id": batch_id,
+        "kind": checked.kind,
+        "status": COMMITTED,
+        "committed_at": datetime.now(UTC),
+        "committed_by": committed_by or getpass.getuser(),
+        "undone_at": None,
+        "undone_by": None,
+        "file_name": Path(source.file_name).name,
+        "sha256": source.sha256,
+        "rows_in_file": checked.rows_in_file,
+        "rows_loaded": len(checked.rows),
+        "rows_rejected": len(checked.rejected_rows),
+        "rows_replaced": summary.rows_replaced,
+    }
+    _append(layout.ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
+    return CommitResult(
+        COMMITTED, batch_id, checked.rows_in_file, len(checked.rows), len(checked.rejected_rows), summary.rows_replaced
+    )
+
+
+def undo(data_dir: Path, batch_id: str, undone_by: str | None = None) -> pd.Series:
+    """Mark a batch undone (an appended ledger row): the data reads as if it had never been committed."""
+    batches = ledger.batches(data_dir)
+    match = batches[batches["batch_id"] == batch_id]
+    if match.empty:
+        raise AnalyticsError(f"no batch {batch_id!r} in the ledger (see `python -m analytics batches`)")
+    batch = match.iloc[0]
+    if batch["status"] == UNDONE:
+        raise AnalyticsError(f"batch {batch_id} was already undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC")
+    entry = {
+        **{name: batch[name] for name in ledger.BATCH_COLUMNS},
+        "status": UNDONE,
+        "undone_at": datetime.now(UTC),
+        "undone_by": undone_by or getpass.getuser(),
+    }
+    entry = {key: (None if _is_missing(value) else value) for key, value in entry.items()}
+    _append(StoreLayout(Path(data_dir)).ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
+    return pd.Series(entry)
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def rejected_rows(data_dir: Path, batch_id: str) -> pd.DataFrame:
+    """The rows a batch refused, with the problem of each and the cells as they were in the file."""
+    path = StoreLayout(Path(data_dir)).rejected
+    if not ledger.is_table(path):
+        return REJECTED_SCHEMA.empty_table().to_pandas()
+    from deltalake import DeltaTable
+
+    rows = DeltaTable(str(path)).to_pyarrow_dataset().to_table(filter=pa.compute.field("batch_id") == batch_id)
+    return rows.to_pandas().sort_values("row_number").reset_index(drop=True)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def _archive(layout: StoreLayout, data: bytes, sha256: str) -> Path:
+    """The raw file under its hash, written to a temporary name and renamed, so it is whole or absent."""
+    layout.archive.mkdir(parents=True, exist_ok=True)
+    target = layout.archive / sha256
+    if target.exists():
+        return target
+    temporary = layout.archive / f".{sha256}.{secrets.token_hex(4)}.partial"
+    with open(temporary, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, target)
+    return target
+
+
+def _append(path: Path, table: pa.Table) -> None:
+    """One atomic Delta append; retried when two processes create the table at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(CREATE_RETRIES):
+        try:
+            write_deltalake(
+                str(path),
+                table,
+                mode="append",
+                commit_properties=CommitProperties(max_commit_retries=DELTA_COMMIT_RETRIES),
+            )
+            return
+        except (CommitFailedError, DeltaError, OSError) as error:
+            if attempt == CREATE_RETRIES - 1:
+                raise UploadConflictError(
+                    "another upload was being committed at the same moment and this one could not be; "
+                    f"nothing of it is visible. Try again. ({_first_line(error)})"
+                ) from error
+            time.sleep(0.05 * (attempt + 1) + secrets.randbelow(50) / 1000)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _rows_table(checked: Checked, batch_id: str) -> pa.Table:
+    rows = checked.rows
+    columns = {
+        "batch_id": pa.array([batch_id] * len(rows), pa.string()),
+        "row_number": pa.array(rows["row_number"].astype("int64").to_numpy(), pa.int64()),
+        "affiliate_id": pa.array(rows["affiliate_id"].astype(object), pa.string()),
+        "snapshot_on": pa.array(pd.to_datetime(rows["snapshot_on"]).dt.date.astype(object), pa.date32()),
+    }
+    for name in ("members", "icma_members", "new_members", "lapsed_members"):
+        columns[name] = pa.array(rows[name].astype("Int64").astype(object).where(rows[name].notna(), None), pa.int64())
+    return pa.table(columns, schema=MEMBERSHIP_ROWS_SCHEMA)
+
+
+def _rejected_table(checked: Checked, batch_id: str) -> pa.Table:
+    rejected = checked.rejected_rows
+    cell_columns = [column for column in rejected.columns if column not in ("row_number", "problem")]
+    cells = rejected[cell_columns].astype(object).where(rejected[cell_columns].notna(), None)
+    return pa.table(
+        {
+            "batch_id": [batch_id] * len(rejected),
+            "kind": [checked.kind] * len(rejected),
+            "row_number": rejected["row_number"].astype("int64").tolist(),
+            "problem": rejected["problem"].astype(object).tolist(),
+            "cells_json": [
+                json.dumps(dict(zip(cell_columns, values, strict=True)), ensure_ascii=False)
+                for values in cells.itertuples(index=False, name=None)
+            ],
+        },
+        schema=REJECTED_SCHEMA,
+    )

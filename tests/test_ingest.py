@@ -1,0 +1,221 @@
+"""Reading and checking uploaded files: real types, encodings, headers, values, affiliates, the bad-file corpus."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import uploads
+from analytics.ingest import (
+    AffiliateResolver,
+    IngestError,
+    Limits,
+    detect_file_type,
+    match_columns,
+    parse_counts,
+    parse_dates,
+    read_source,
+    synonym_lookup,
+)
+from analytics.settings import Settings
+from analytics.store import Store
+
+BAD_FILES = Path(__file__).resolve().parent / "bad_files"
+EXPECTED = {
+    name: value for name, value in json.loads((BAD_FILES / "expected.json").read_text()).items() if name[0] != "_"
+}
+TODAY = date(2026, 11, 27)
+LIMITS = Limits(max_bytes=10_000_000, max_rows=1000)
+SYNONYMS = synonym_lookup("membership")
+
+
+def check(data: bytes, name: str, data_dir: Path, **options):
+    return uploads.check_file(
+        data, name, "membership", Store(data_dir), Settings(data_dir=data_dir), today=TODAY, **options
+    )
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -- the corpus of bad files ------------------------------------------------------------------------
+
+
+def test_every_bad_file_has_an_expected_report():
+    on_disk = {path.name for path in BAD_FILES.iterdir() if path.name != "expected.json"}
+    assert on_disk == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_its_expected_report(tiny_data_dir, name):
+    expected = EXPECTED[name]
+    data = (BAD_FILES / name).read_bytes()
+    if "refused" in expected:
+        with pytest.raises(IngestError, match=expected["refused"].replace("[", r"\[").replace("]", r"\]")):
+            check(data, name, tiny_data_dir)
+        return
+    checked = check(data, name, tiny_data_dir)
+    if "question" in expected:
+        assert checked.question is not None
+        assert expected["question"] in str(checked.question)
+        assert checked.rows.empty
+        return
+    report = [
+        [None if pd.isna(row) else int(row), None if pd.isna(column) else column, problem]
+        for row, column, problem in checked.report[["row", "column", "problem"]].itertuples(index=False)
+    ]
+    assert report == expected["problems"]
+    assert not checked.can_commit_all
+
+
+# -- file types, encodings, delimiters, headers ------------------------------------------------------
+
+
+def test_file_type_comes_from_the_bytes_not_the_name():
+    parquet = io.BytesIO()
+    pq.write_table(pa.table({"a": [1]}), parquet)
+    assert detect_file_type(parquet.getvalue(), "report.csv") == "parquet"
+    assert detect_file_type(xlsx_bytes([["a"]]), "report.csv") == "xlsx"
+    assert detect_file_type(b"a,b\n1,2\n", "report.txt") == "csv"
+
+
+@pytest.mark.parametrize(
+    ("data", "note"),
+    [
+        ("\ufeffaffiliate;date;members;icma\nSolace;2026-01-31;10;2\n".encode(), "UTF-8 text, semicolon"),
+        (b"affiliate\tdate\tmembers\ticma\nSolace\t2026-01-31\t10\t2\n", "tab-separated"),
+        ("affiliate,date,members,icma,notes\nSolace,2026-01-31,10,2,Société\n".encode("cp1252"), "Windows-1252"),
+    ],
+)
+def test_csv_encodings_and_delimiters_are_found(data, note):
+    source = read_source(data, "m.csv", LIMITS, SYNONYMS)
+    assert any(note in text for text in source.notes)
+    assert source.header[:2] == ["affiliate", "date"]
+    assert source.cells.iloc[0, 0] == "Solace"
+
+
+def test_excel_header_is_found_under_a_title_row():
+    data = xlsx_bytes(
+        [
+            ["Membership report, January"],
+            [None],
+            ["State", "As of", "Total members", "Dual members"],
+            ["CA", date(2026, 1, 31), 1234, 600],
+        ]
+    )
+    source = read_source(data, "m.xlsx", LIMITS, SYNONYMS)
+    assert source.header == ["State", "As of", "Total members", "Dual members"]
+    assert source.row_numbers.tolist() == [4]
+    assert source.cells.iloc[0].tolist() == ["CA", "2026-01-31", "1234", "600"]
+
+
+def test_a_chosen_excel_sheet_is_read_and_an_unknown_one_refused():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["nothing here"])
+    workbook.create_sheet("Data").append(["affiliate", "date", "members", "icma members"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = read_source(buffer.getvalue(), "m.xlsx", LIMITS, SYNONYMS, sheet="Data")
+    assert source.header[0] == "affiliate"
+    assert source.sheet_names == ("Sheet", "Data")
+    with pytest.raises(IngestError, match="no sheet 'Other'"):
+        read_source(buffer.getvalue(), "m.xlsx", LIMITS, SYNONYMS, sheet="Other")
+
+
+def test_parquet_over_the_row_limit_is_refused_from_its_metadata():
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"members": list(range(2000))}), buffer)
+    with pytest.raises(IngestError, match="2,000 rows; the limit is 1,000"):
+        read_source(buffer.getvalue(), "m.parquet", LIMITS, SYNONYMS)
+
+
+def test_a_file_over_the_size_limit_is_refused():
+    with pytest.raises(IngestError, match="max_upload_megabytes"):
+        read_source(b"a,b\n" * 100, "m.csv", Limits(max_bytes=100, max_rows=10), SYNONYMS)
+
+
+def test_a_csv_over_the_row_limit_is_refused():
+    data = ("affiliate,date,members,icma\n" + "Solace,2026-01-31,1,1\n" * 20).encode()
+    with pytest.raises(IngestError, match="max_upload_rows"):
+        read_source(data, "m.csv", Limits(max_bytes=10_000, max_rows=10), SYNONYMS)
+
+
+# -- columns and values ----------------------------------------------------------------------------
+
+
+def test_columns_match_by_synonym_and_manual_mapping():
+    match = match_columns(["ST", "As of", "Members", "Nb ICMA", "Comment"], "membership")
+    assert match.sources == {"affiliate_id": 0, "snapshot_on": 1, "members": 2}
+    assert match.missing == ["icma_members"]
+    assert match.unmatched == ["Nb ICMA", "Comment"]
+    mapped = match_columns(["ST", "As of", "Members", "Nb ICMA"], "membership", {"Nb ICMA": "icma_members"})
+    assert mapped.missing == []
+
+
+def test_counts_read_thousands_separators_and_spaces():
+    counts, reasons = parse_counts(pd.Series(["1,234", "1 234", "12\u00a0345", "7", "", "2.5", "-1", "lots"]))
+    assert counts.tolist()[:4] == [1234, 1234, 12345, 7]
+    assert reasons.tolist()[4:] == [pd.NA, "not a whole number", "a count cannot be negative", "not a number"]
+
+
+def test_dates_in_iso_us_and_european_forms():
+    dates, reasons, question = parse_dates(pd.Series(["2026-01-31", "31/01/2026", "31.01.2026", "31 Jan 2026"]), None)
+    assert set(dates) == {date(2026, 1, 31)}
+    assert reasons.isna().all() and question is None
+    us, _, _ = parse_dates(pd.Series(["01/31/2026", "02/01/2026"]), None)
+    assert us.tolist() == [date(2026, 1, 31), date(2026, 2, 1)]
+
+
+def test_ambiguous_day_month_order_is_a_question_until_answered():
+    values = pd.Series(["03/04/2026", "05/06/2026"])
+    dates, _, question = parse_dates(values, None)
+    assert question is not None and dates.isna().all()
+    answered, reasons, question = parse_dates(values, "day_first")
+    assert question is None and reasons.isna().all()
+    assert answered.tolist() == [date(2026, 4, 3), date(2026, 6, 5)]
+
+
+def test_affiliates_found_by_id_name_acronym_state_ignoring_case_and_accents(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    resolver = AffiliateResolver.from_tables(store.table("affiliates"), store.table("states"))
+    for text in ("state-ca", "Cal-ICMA", "cal icma", "CA", "California", "Cälifornia"):
+        assert resolver.resolve(text) == ("state-ca", None), text
+    assert resolver.resolve("nfbpa")[0] == "natl-nfbpa"
+    found, reason = resolver.resolve("Solase")
+    assert found is None and "Solace (intl-gbr-solace)" in reason
+
+
+def test_a_good_file_with_synonyms_and_a_title_row_passes_every_check(tiny_data_dir):
+    data = (
+        b"Membership export\n\nState,Date,Total members,Dual members,New,Lapsed\n"
+        b'CA,2026-01-31,"1,100",650,5,1\nSolace,31/01/2026,510,44,,\n'
+    )
+    checked = check(data, "export.csv", tiny_data_dir)
+    assert checked.report.empty
+    assert checked.rows["row_number"].tolist() == [4, 5]
+    assert checked.rows["affiliate_id"].tolist() == ["state-ca", "intl-gbr-solace"]
+    assert checked.rows["members"].tolist() == [1100, 510]
+    assert checked.can_commit_all
+
+
+def test_rejected_rows_keep_their_cells_and_problems(tiny_data_dir):
+    data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    checked = check(data, "unknown_affiliate.csv", tiny_data_dir)
+    assert len(checked.rows) == 1 and checked.can_commit_valid
+    rejected = checked.rejected_rows.iloc[0]
+    assert rejected["affiliate"] == "Solase" and rejected["row_number"] == 2
+    assert "unknown affiliate" in rejected["problem"]

@@ -1,0 +1,242 @@
+"""Committing uploads: seen everywhere at once, nothing lost, all or nothing, across processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import ledger, uploads
+from analytics.__main__ import main
+from analytics.export_cli import export_bytes
+from analytics.settings import Settings
+from analytics.store import Store, folder_fingerprint
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD_FILES = Path(__file__).resolve().parent / "bad_files"
+EXPECTED = json.loads((BAD_FILES / "expected.json").read_text())
+TODAY = date(2026, 11, 27)
+# Replaces Cal-ICMA's November 2025 snapshot (1010 members) and adds Solace's December 2025.
+GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSolace,2025-12-31,530,41\n"
+OTHER = b"affiliate,date,members,icma members\nNFBPA,2025-12-31,300,90\n"
+
+
+def commit(data_dir: Path, data: bytes = GOOD, name: str = "upload.csv", **options) -> uploads.CommitResult:
+    store = Store(data_dir)
+    checked = uploads.check_file(data, name, "membership", store, Settings(data_dir=data_dir), today=TODAY)
+    return uploads.commit(checked, data, store, committed_by="test", **options)
+
+
+def membership(data_dir: Path) -> pd.DataFrame:
+    frame = Store(data_dir).table("membership")
+    return frame.sort_values(["affiliate_id", "snapshot_on"]).reset_index(drop=True)
+
+
+def store_files(data_dir: Path) -> list[tuple[str, int]]:
+    root = data_dir / "store"
+    return sorted((str(path.relative_to(root)), path.stat().st_size) for path in root.rglob("*") if path.is_file())
+
+
+def cli(data_dir: Path, *args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "analytics", *args],
+        cwd=ROOT,
+        env={**os.environ, "AFFILIATE_DATA_DIR": str(data_dir), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_commit_is_seen_by_every_query_and_replaces_the_same_snapshot(tiny_data_dir):
+    result = commit(tiny_data_dir)
+    assert (result.status, result.rows_loaded, result.rows_replaced, result.rows_rejected) == ("committed", 2, 1, 0)
+    rows = membership(tiny_data_dir)
+    november = rows[(rows["affiliate_id"] == "state-ca") & (rows["snapshot_on"] == pd.Timestamp("2025-11-30"))]
+    assert november["members"].tolist() == [1020]
+    assert len(rows) == 6
+    months = Store(tiny_data_dir).query("membership_by_month", regions=[], types=[], as_of=TODAY)
+    december = months[months["month_end_on"] == pd.Timestamp("2025-12-31")].iloc[0]
+    assert december["members"] == 530
+
+
+def test_the_ledger_records_the_batch_and_the_file_is_archived_under_its_hash(tiny_data_dir):
+    result = commit(tiny_data_dir, name="../../etc/passwd.csv")
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert batch["batch_id"] == result.batch_id
+    assert batch["file_name"] == "passwd.csv"
+    assert batch["rows_in_file"] == batch["rows_loaded"] + batch["rows_rejected"]
+    archived = tiny_data_dir / "store" / "archive" / batch["sha256"]
+    assert archived.read_bytes() == GOOD
+    assert not list((tiny_data_dir / "store").rglob("passwd*"))
+
+
+def test_preview_shows_rows_added_replaced_and_totals_before_and_after(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    checked = uploads.check_file(GOOD, "u.csv", "membership", store, Settings(data_dir=tiny_data_dir), today=TODAY)
+    preview = uploads.preview(checked, store)
+    assert (preview.rows_added, preview.rows_replaced) == (1, 1)
+    assert preview.replaced[["members_before", "members_after"]].values.tolist() == [[1010, 1020]]
+    totals = preview.totals.set_index("month_end_on")
+    assert totals.loc[date(2025, 11, 30), "members_before"] == 1510
+    assert totals.loc[date(2025, 11, 30), "members_after"] == 1520
+    assert totals.loc[date(2025, 12, 31), "change"] == 530
+
+
+@pytest.mark.parametrize("name", sorted(name for name in EXPECTED if name[0] != "_"))
+def test_the_store_is_unchanged_after_every_rejection(tiny_data_dir, name):
+    commit(tiny_data_dir)
+    before = (membership(tiny_data_dir), store_files(tiny_data_dir))
+    data = (BAD_FILES / name).read_bytes()
+    try:
+        commit(tiny_data_dir, data, name)
+    except uploads.AnalyticsError:
+        pass
+    else:
+        pytest.fail(f"{name} was committed")
+    assert membership(tiny_data_dir).equals(before[0])
+    assert store_files(tiny_data_dir) == before[1]
+
+
+def test_uploading_the_same_file_again_changes_nothing_and_says_so(tiny_data_dir):
+    first = commit(tiny_data_dir)
+    files = store_files(tiny_data_dir)
+    again = commit(tiny_data_dir)
+    assert again.status == "already_loaded" and again.batch_id == first.batch_id
+    assert "already loaded" in again.message
+    assert store_files(tiny_data_dir) == files
+
+
+def test_undo_restores_exactly_what_was_there_before(tiny_data_dir):
+    original = membership(tiny_data_dir)
+    first = commit(tiny_data_dir)
+    after_first = membership(tiny_data_dir)
+    second = commit(tiny_data_dir, b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1030,620\n", "b.csv")
+    uploads.undo(tiny_data_dir, second.batch_id, "test")
+    pd.testing.assert_frame_equal(membership(tiny_data_dir), after_first)
+    uploads.undo(tiny_data_dir, first.batch_id, "test")
+    pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
+    statuses = ledger.batches(tiny_data_dir).set_index("batch_id")["status"]
+    assert statuses.to_dict() == {first.batch_id: "undone", second.batch_id: "undone"}
+    with pytest.raises(uploads.AnalyticsError, match="already undone"):
+        uploads.undo(tiny_data_dir, first.batch_id)
+
+
+def test_an_undone_file_can_be_loaded_again(tiny_data_dir):
+    first = commit(tiny_data_dir)
+    uploads.undo(tiny_data_dir, first.batch_id)
+    again = commit(tiny_data_dir)
+    assert again.status == "committed" and again.batch_id != first.batch_id
+
+
+def test_only_valid_commits_the_valid_rows_and_keeps_the_rejected_ones(tiny_data_dir):
+    data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    with pytest.raises(uploads.UploadRejected, match="commit only the valid rows"):
+        commit(tiny_data_dir, data)
+    result = commit(tiny_data_dir, data, only_valid=True)
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
+    rejected = uploads.rejected_rows(tiny_data_dir, result.batch_id)
+    assert rejected["row_number"].tolist() == [2]
+    assert json.loads(rejected.iloc[0]["cells_json"])["affiliate"] == "Solase"
+
+
+def test_the_folder_fingerprint_changes_with_every_commit_and_undo(tiny_data_dir):
+    before = folder_fingerprint(tiny_data_dir)
+    result = commit(tiny_data_dir)
+    committed = folder_fingerprint(tiny_data_dir)
+    uploads.undo(tiny_data_dir, result.batch_id)
+    assert len({before, committed, folder_fingerprint(tiny_data_dir)}) == 3
+
+
+def test_orphan_rows_without_a_ledger_entry_are_invisible(tiny_data_dir):
+    original = membership(tiny_data_dir)
+    store = Store(tiny_data_dir)
+    checked = uploads.check_file(GOOD, "u.csv", "membership", store, Settings(data_dir=tiny_data_dir), today=TODAY)
+    uploads._append(ledger.StoreLayout(tiny_data_dir).rows("membership"), uploads._rows_table(checked, "orphan"))
+    pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
+
+
+def test_a_process_killed_mid_commit_leaves_the_store_as_it_was(tiny_data_dir, tmp_path):
+    original = membership(tiny_data_dir)
+    upload = tmp_path / "upload.csv"
+    upload.write_bytes(GOOD)
+    process = cli(tiny_data_dir, "ingest", str(upload), **{uploads.PAUSE_BEFORE_LEDGER_VARIABLE: "60"})
+    data_log = tiny_data_dir / "store" / "membership" / "_delta_log"
+    deadline = time.monotonic() + 30
+    while not list(data_log.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(data_log.glob("*.json")), "the data rows were never written"
+    process.kill()
+    process.wait()
+    assert ledger.batches(tiny_data_dir).empty
+    pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
+    assert commit(tiny_data_dir).status == "committed"  # and the same file loads afterwards
+
+
+def test_two_concurrent_commits_from_two_processes_both_land_or_one_is_refused_clearly(tiny_data_dir, tmp_path):
+    files = []
+    for name, data in (("a.csv", GOOD), ("b.csv", OTHER)):
+        files.append(tmp_path / name)
+        files[-1].write_bytes(data)
+    # Both write their rows, wait, then commit their ledger rows at about the same moment.
+    processes = [
+        cli(tiny_data_dir, "ingest", str(path), **{uploads.PAUSE_BEFORE_LEDGER_VARIABLE: "1"}) for path in files
+    ]
+    outcomes = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+    landed = [code == 0 for code, _, _ in outcomes]
+    for code, out, err in outcomes:
+        assert code == 0 or "not committed" in err, (code, out, err)
+    assert any(landed)
+    assert len(ledger.batches(tiny_data_dir)) == sum(landed)
+    rows = membership(tiny_data_dir)
+    if all(landed):
+        assert {"intl-gbr-solace", "natl-nfbpa"} <= set(
+            rows[rows["snapshot_on"] == pd.Timestamp("2025-12-31")]["affiliate_id"]
+        )
+
+
+def test_cli_exit_codes_and_messages(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    good = tmp_path / "good.csv"
+    good.write_bytes(GOOD)
+    assert main(["ingest", str(BAD_FILES / "negative_count.csv")]) == 1
+    assert "a count cannot be negative" in capsys.readouterr().out
+    assert main(["ingest", str(good), "--dry-run"]) == 0
+    assert "would add 1 and replace 1" in capsys.readouterr().out
+    assert ledger.batches(tiny_data_dir).empty
+    assert main(["ingest", str(good)]) == 0
+    assert "committed batch" in capsys.readouterr().out
+    assert main(["ingest", str(good)]) == 0
+    assert "already loaded" in capsys.readouterr().out
+    assert main(["ingest", str(tmp_path / "missing.csv")]) == 2
+    assert main(["ingest", str(BAD_FILES / "ambiguous_dates.csv")]) == 1
+    assert "--date-order" in capsys.readouterr().out
+    assert main(["batches"]) == 0
+    batch_id = ledger.batches(tiny_data_dir).iloc[0]["batch_id"]
+    assert batch_id in capsys.readouterr().out
+    assert main(["undo", batch_id]) == 0
+    assert main(["undo", "no-such-batch"]) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["ingest", str(good), "--kind", "nonsense"])
+    assert usage.value.code == 2
+
+
+def test_exports_hold_the_uploads_and_neutralise_formulas(tiny_data_dir, tmp_path, monkeypatch):
+    path = tiny_data_dir / "affiliates.csv"
+    path.write_text(path.read_text().replace("Black public administrators", "=HYPERLINK(1)"))
+    commit(tiny_data_dir)
+    csv_text = export_bytes("affiliates", "csv", tiny_data_dir).decode()
+    assert "'=HYPERLINK(1)" in csv_text
+    exported = pd.read_csv(pd.io.common.BytesIO(export_bytes("membership", "csv", tiny_data_dir)))
+    assert 1020 in exported["members"].tolist()
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    output = tmp_path / "membership.parquet"
+    assert main(["export", "membership", "--format", "parquet", "--output", str(output)]) == 0
+    assert len(pd.read_parquet(output)) == 6
