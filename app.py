@@ -17,6 +17,7 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+    st.Page("pages/goals.py", title="Goals", icon="🎯", url_path="goals"),
 ]
 
 page = st.navigation(PAGES)

@@ -8,6 +8,7 @@ import pytest
 PAGES = [
     ("/", True),
     ("/overview", True),
+    ("/goals", True),
 ]
 
 

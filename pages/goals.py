@@ -1,0 +1,315 @@
+"""Goals: progress against pro-rated targets, as of the sidebar's date, with the story behind it.
+
+Status thresholds are page controls bound to the URL (`?goals_at_risk_below=85`), defaulting to
+`GoalStatusRules()`, and are printed on the page and in the briefing pack. A rules file in the data
+folder would need the store to learn optional tables; controls are the simpler honest design: the
+thresholds in force are always visible and part of the shared link.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import briefing, goals
+from analytics.errors import AnalyticsError
+from analytics.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
+from ui.components import SAMPLE_NOTICE, chart, download_buttons, format_percent, sample_data_notice, show_error
+from ui.data import run_query, scope_params
+from ui.filters import current_scope, describe_scope
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
+
+MATRIX_COLUMNS = {"affiliate_type": "Affiliate type", "icma_region": "ICMA region"}
+SUBJECTS = {"goal": "One goal", "affiliate": "An affiliate", "area": "An area of emphasis"}
+ALL = "All"
+PERCENT = st.column_config.NumberColumn(format="percent")
+GOAL_COLUMNS = {
+    "Expected": PERCENT,
+    "Reported": PERCENT,
+    "Goal": st.column_config.TextColumn(width="medium"),
+    "Why": st.column_config.TextColumn(width="large"),
+}
+DEFAULT_RULES = goals.GoalStatusRules()
+
+st.title("Goals")
+scope = current_scope()
+as_of: dt.date = scope["as_of"]
+st.caption(describe_scope(scope) + ", using only check-ins reported by then.")
+sample_data_notice()
+
+with st.expander("Status thresholds", icon="⚖️"):
+    left, right = st.columns(2)
+    at_risk_below = left.number_input(
+        "At risk below (% of expected progress)",
+        min_value=0,
+        max_value=100,
+        value=round(DEFAULT_RULES.at_risk_below * 100),
+        step=5,
+        key="goals_at_risk_below",
+        bind="query-params",
+    )
+    off_track_below = right.number_input(
+        "Off track below (% of expected progress)",
+        min_value=0,
+        max_value=100,
+        value=round(DEFAULT_RULES.off_track_below * 100),
+        step=5,
+        key="goals_off_track_below",
+        bind="query-params",
+    )
+
+try:
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below / 100, off_track_below=off_track_below / 100)
+    params = scope_params(scope)
+    goal_rows = run_query("goals_in_scope", **params)
+    checkins = run_query("goal_checkins_in_scope", **params)
+    events = run_query("affiliate_events_in_scope", **params)
+    view = briefing.goals_view(goal_rows, checkins, as_of, rules)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+st.caption(f"Status rules: {briefing.rules_text(rules)}.")
+if goal_rows.empty:
+    st.info("No goal matches the filters. Widen the region or type filter in the sidebar.")
+    st.stop()
+
+statuses = view.statuses
+# The briefing states its date itself; its scope line is the filters in words, without the date.
+scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
+
+# -- at a glance, and the briefing pack ------------------------------------------------------------
+counts = briefing.status_counts(statuses)
+started = len(statuses) - counts["not_started"]
+cards = st.columns(6)
+cards[0].metric("Goals", len(statuses), help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
+cards[1].metric(
+    "On track",
+    format_percent((counts["achieved"] + counts["on_track"]) / started if started else None),
+    help="Share of the goals started by the as-of date that are on track or achieved.",
+    border=True,
+)
+cards[2].metric("At risk", counts["at_risk"], border=True)
+cards[3].metric("Off track", counts["off_track"], border=True)
+cards[4].metric("Overdue", counts["overdue"], help="Past the due date without reaching the target.", border=True)
+cards[5].metric(
+    "Stale", counts["stale"], help="No check-in for longer than the goal's reporting interval.", border=True
+)
+
+st.markdown(
+    "**Briefing pack** for a leadership meeting, as of the chosen date: one HTML file that opens with no "
+    "internet, or an Excel workbook."
+)
+left, right, _ = st.columns([2, 2, 3])
+left.download_button(
+    "Briefing as HTML",
+    data=lambda: briefing.briefing_html(view, scope_text, SAMPLE_NOTICE.replace("**", "")),
+    file_name=f"goals_briefing_{as_of:%Y-%m-%d}.html",
+    mime="text/html",
+    key="goals_briefing_html",
+    icon="📄",
+    on_click="ignore",
+)
+right.download_button(
+    "Briefing as Excel",
+    data=lambda: briefing.briefing_workbook(view),
+    file_name=f"goals_briefing_{as_of:%Y-%m-%d}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="goals_briefing_xlsx",
+    icon="📊",
+    on_click="ignore",
+)
+
+# -- at-risk list ----------------------------------------------------------------------------------
+st.subheader("At-risk list")
+at_risk = briefing.at_risk_table(statuses)
+if at_risk.empty:
+    st.success("No goal is at risk, off track or overdue for these filters.")
+else:
+    st.caption(f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative.")
+    st.dataframe(at_risk, hide_index=True, column_config=GOAL_COLUMNS, key="goals_at_risk_table")
+    download_buttons(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
+
+# -- status matrix and the goals behind each count ---------------------------------------------------
+st.subheader("Status matrix")
+matrix_by = st.segmented_control(
+    "Columns",
+    list(MATRIX_COLUMNS),
+    format_func=MATRIX_COLUMNS.__getitem__,
+    default="affiliate_type",
+    required=True,
+    key="goals_matrix_by",
+    bind="query-params",
+    on_change=lambda: st.session_state.update(goals_group=ALL),
+)
+matrix = briefing.matrix_table(statuses, matrix_by)
+
+
+def select_cell() -> None:
+    """A selected matrix cell sets the area and column filters of the goal list."""
+    cells = st.session_state["goals_matrix"].selection.cells
+    if cells:
+        row, column = cells[0]
+        st.session_state["goals_area"] = matrix.iloc[row]["Area of emphasis"]
+        if column != "Area of emphasis":
+            st.session_state["goals_group"] = column
+
+
+st.caption(
+    "Goals by status in each area of emphasis and "
+    f"{MATRIX_COLUMNS[matrix_by].lower()}. Select a cell to list the goals behind its counts below."
+)
+st.dataframe(
+    matrix, hide_index=True, key="goals_matrix", on_select=select_cell, selection_mode="single-cell", height="auto"
+)
+download_buttons(
+    goals.status_matrix(statuses, rows="area_of_emphasis", columns=matrix_by),
+    f"goal_status_matrix_{as_of:%Y-%m-%d}",
+    key="goals_matrix_download",
+)
+
+areas = sorted(statuses["area_of_emphasis"].dropna().unique())
+groups = sorted(statuses[matrix_by].dropna().unique())
+filters = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
+area = filters[0].selectbox("Area of emphasis", [ALL, *areas], key="goals_area", bind="query-params")
+group = filters[1].selectbox(MATRIX_COLUMNS[matrix_by], [ALL, *groups], key="goals_group", bind="query-params")
+status = filters[2].selectbox(
+    "Status",
+    [ALL, *goals.STATUSES],
+    format_func=lambda value: goals.STATUS_LABELS.get(value, value),
+    key="goals_status",
+    bind="query-params",
+)
+only_stale = filters[3].checkbox("Only stale", key="goals_only_stale", bind="query-params")
+
+chosen = pd.Series(True, index=statuses.index)
+if area != ALL:
+    chosen &= statuses["area_of_emphasis"] == area
+if group != ALL:
+    chosen &= statuses[matrix_by] == group
+if status != ALL:
+    chosen &= statuses["status"].astype(str) == status
+if only_stale:
+    chosen &= statuses["is_stale"]
+goal_list = briefing.goal_table(statuses[chosen].sort_values(["status", "pct_of_expected", "goal_id"]))
+st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
+if goal_list.empty:
+    st.info("No goal matches these choices.")
+else:
+    st.dataframe(goal_list, hide_index=True, column_config=GOAL_COLUMNS, key="goals_list_table")
+    download_buttons(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
+
+# -- portfolio over time -----------------------------------------------------------------------------
+st.subheader("Portfolio over time")
+st.caption(
+    f"Share of the goals started by each month end that were achieved or on track then, by area, "
+    f"over the {briefing.PORTFOLIO_MONTHS} month ends up to {as_of:%Y-%m-%d}."
+)
+trends = briefing.trends_table(view.portfolio)
+chart(portfolio_chart(view.portfolio), key="goals_portfolio_chart")
+latest = trends[trends["Month end"] == trends["Month end"].max()]
+st.caption(f"At the last month end, {latest['Month end'].max():%Y-%m-%d}; the download holds every month.")
+st.dataframe(
+    latest.drop(columns=["Month end"]),
+    hide_index=True,
+    column_config={"Share on track": PERCENT},
+    key="goals_portfolio_table",
+)
+download_buttons(trends, f"goals_portfolio_{as_of:%Y-%m-%d}", key="goals_portfolio")
+
+# -- progress over time for one goal, an affiliate or an area ------------------------------------------
+st.subheader("Progress over time")
+subject = st.segmented_control(
+    "Show progress of",
+    list(SUBJECTS),
+    format_func=SUBJECTS.__getitem__,
+    default="affiliate",
+    required=True,
+    key="goals_subject",
+    bind="query-params",
+)
+known_checkins = checkins[checkins["reported_on"] <= pd.Timestamp(as_of)]
+affiliate_names = statuses.drop_duplicates("affiliate_id").set_index("affiliate_id")["affiliate_name"].sort_values()
+# The default subject is the worst goal that has a story to show (a check-in), else the first goal.
+reported = statuses[statuses["latest_reported_on"].notna()]
+worst_reported = at_risk[at_risk["Goal id"].isin(reported["goal_id"])]["Goal id"]
+worst = (worst_reported.tolist() + reported["goal_id"].tolist() + statuses["goal_id"].tolist())[0]
+
+if subject == "goal":
+    titles = (statuses["affiliate_name"] + " — " + statuses["title"]).set_axis(statuses["goal_id"])
+    goal_id = st.selectbox(
+        "Goal",
+        list(titles.index),
+        index=list(titles.index).index(worst),
+        format_func=titles.__getitem__,
+        key="goals_goal",
+        bind="query-params",
+    )
+    goal = statuses.set_index("goal_id").loc[goal_id]
+    shown_checkins = known_checkins[known_checkins["goal_id"] == goal_id]
+    shown_events = events[events["affiliate_id"] == goal["affiliate_id"]]
+    path_dates = sorted({goal["start_on"], goal["due_on"], pd.Timestamp(as_of)})
+    figure = goal_progress_chart(goal, shown_checkins, goals.expected_path(goal, path_dates), shown_events)
+    st.caption(f"**{goal['status_label']}** — {goal['reason']}. Liaison: {goal['liaison_name']}.")
+else:
+    if subject == "affiliate":
+        default_affiliate = statuses.set_index("goal_id").loc[worst, "affiliate_id"]
+        chosen_id = st.selectbox(
+            "Affiliate",
+            list(affiliate_names.index),
+            index=list(affiliate_names.index).index(default_affiliate),
+            format_func=affiliate_names.__getitem__,
+            key="goals_affiliate",
+            bind="query-params",
+        )
+        members = statuses[statuses["affiliate_id"] == chosen_id]
+        shown_events = events[events["affiliate_id"] == chosen_id]
+        subject_name = affiliate_names[chosen_id]
+    else:
+        chosen_area = st.selectbox("Area of emphasis", areas, key="goals_progress_area", bind="query-params")
+        members = statuses[statuses["area_of_emphasis"] == chosen_area]
+        shown_events = None
+        subject_name = chosen_area
+        st.caption("Events are marked for one goal or one affiliate; an area spans too many affiliates to mark.")
+    shown_checkins = known_checkins[known_checkins["goal_id"].isin(members["goal_id"])]
+    first_start = pd.Timestamp(members["start_on"].min())
+    month_count = max((as_of.year - first_start.year) * 12 + as_of.month - first_start.month + 1, 6)
+    progress = goals.progress_by_month(members, shown_checkins, briefing.month_ends_until(as_of, month_count), rules)
+    figure = group_progress_chart(progress, shown_checkins, shown_events, subject_name)
+    st.caption(
+        f"{len(members)} goals; each counts as the share of the way from its baseline to its target "
+        "(a goal past its target counts as 100%). Hover for the month's check-in narratives."
+    )
+
+chart_column, table_column = st.columns([3, 2], gap="large")
+with chart_column:
+    chart(figure, key="goals_progress_chart")
+with table_column:
+    titles_by_goal = statuses.set_index("goal_id")["title"]
+    checkin_table = (
+        shown_checkins.sort_values("reported_on", ascending=False)
+        .assign(goal=lambda frame: frame["goal_id"].map(titles_by_goal))[
+            ["reported_on", "goal", "value", "narrative", "reported_by"]
+        ]
+        .rename(
+            columns={
+                "reported_on": "Reported on",
+                "goal": "Goal",
+                "value": "Value",
+                "narrative": "Narrative",
+                "reported_by": "Reported by",
+            }
+        )
+    )
+    if checkin_table.empty:
+        st.info("No check-in reported by the as-of date.")
+    else:
+        st.dataframe(
+            checkin_table,
+            hide_index=True,
+            column_config={"Reported on": st.column_config.DateColumn()},
+            key="goals_checkins_table",
+        )
+        download_buttons(checkin_table, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")
