@@ -89,7 +89,7 @@ def goal_progress_chart(
     `events` the affiliate's events (start_on, name).
     """
     unit = str(goal.get("unit") or "")
-    title = f"{_short(str(goal['title']), 70)}: reported against expected"
+    title = f"{_short(str(goal['title']), 60)}: reported vs expected"
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(

@@ -1,0 +1,502 @@
+"""Coverage: where in the world ICMA has affiliates, how alive each relationship is, and the US states."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import coverage, maps
+from analytics.errors import AnalyticsError
+from analytics.schema import AGREEMENT_STATUSES, US_REGIONS
+from ui.components import chart, download_buttons, sample_data_notice, show_error
+from ui.data import load_table, run_query, scope_params, settings
+from ui.filters import current_scope, describe_scope
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
+
+WINDOW_MONTHS = (3, 6, 12, 24, 36)
+COLOURINGS = {"Activity level": "activity", "Agreement status": "agreement"}
+STATUS_FILTER_LABELS = {status: status.replace("_", " ") for status in AGREEMENT_STATUSES} | {
+    maps.NO_AGREEMENT: maps.NO_AGREEMENT
+}
+ALL_REGIONS = "All regions"
+
+
+def profile_link(affiliate_ids: pd.Series, as_of) -> pd.Series:
+    """Relative links to each affiliate's profile page, keeping the as-of date."""
+    return "affiliate?id=" + affiliate_ids.astype("str") + f"&as_of={as_of:%Y-%m-%d}"
+
+
+def confidence_text(confidence: pd.Series) -> pd.Series:
+    """The confidence of the facts, low confidence flagged with a sign and a word (not colour alone)."""
+    return confidence.astype("object").map(lambda level: "⚠️ low" if level == "low" else level)
+
+
+def yes_no(flags: pd.Series) -> pd.Series:
+    return flags.astype("boolean").map({True: "yes", False: "no"})
+
+
+def words(values: pd.Series) -> pd.Series:
+    return (
+        values.astype("object")
+        .where(values.notna(), None)
+        .map(lambda value: value.replace("_", " ") if isinstance(value, str) else value)
+    )
+
+
+def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, list[str]], names: dict) -> None:
+    """After a click on a map: open the profile of the place's only affiliate, or list its affiliates.
+
+    Only `id` is passed on: the shared filters (as_of...) are bound widgets and travel by themselves.
+    """
+    try:
+        points = selection["selection"]["points"]
+    except (KeyError, TypeError):
+        points = []
+    places = [point["customdata"][0] for point in points if point.get("customdata")]
+    if not places:
+        return
+    place = places[0]
+    affiliate_ids = affiliate_ids_by_place.get(place, [])
+    if len(affiliate_ids) == 1:
+        st.switch_page("pages/affiliate.py", query_params={"id": affiliate_ids[0]})
+    elif affiliate_ids:
+        st.caption(f"{place}: {len(affiliate_ids)} affiliates. Open one:")
+        for affiliate_id in affiliate_ids:
+            st.page_link(
+                "pages/affiliate.py",
+                label=names.get(affiliate_id, affiliate_id),
+                query_params={"id": affiliate_id},
+            )
+    else:
+        st.caption(f"{place}: no affiliate in the data.")
+
+
+st.title("Coverage")
+scope = current_scope()
+st.caption(describe_scope(scope))
+sample_data_notice()
+
+filters = st.columns([1, 1.3, 2])
+window_months = filters[0].selectbox(
+    "Activity window (months)",
+    WINDOW_MONTHS,
+    index=WINDOW_MONTHS.index(12),
+    key="coverage_window",
+    bind="query-params",
+    help="The activity score adds up the activities of this many months up to the as-of date.",
+)
+colouring = filters[1].segmented_control(
+    "Colour the world map by",
+    list(COLOURINGS),
+    default="Activity level",
+    required=True,
+    key="coverage_colour",
+    bind="query-params",
+)
+statuses = filters[2].multiselect(
+    "Agreement status",
+    list(STATUS_FILTER_LABELS),
+    format_func=STATUS_FILTER_LABELS.__getitem__,
+    key="coverage_status",
+    bind="query-params",
+    placeholder="Any status",
+    help="Status of each affiliate's current agreement on the as-of date, from its renewal date.",
+)
+
+try:
+    params = scope_params(scope)
+    config = settings()
+    affiliate_rows = run_query("coverage_affiliates", **params)
+    coverage_frame = coverage.affiliate_coverage(
+        affiliate_rows,
+        run_query("coverage_agreements", **params),
+        run_query("coverage_activities", **params),
+        load_table("liaisons"),
+        scope["as_of"],
+        window_months=window_months or 12,
+        renewal_window_months=config.renewal_window_months,
+        inactive_after_months=config.inactive_after_months,
+    )
+    states = load_table("states")
+    snapshots = run_query("coverage_membership_snapshots", **params)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+if statuses:
+    agreement_status = coverage_frame["agreement_status"].astype("object").fillna(maps.NO_AGREEMENT)
+    coverage_frame = coverage_frame[agreement_status.isin(statuses)].reset_index(drop=True)
+
+if coverage_frame.empty:
+    st.info("No affiliate matches the filters. Widen the region, type or status filter.")
+    st.stop()
+
+names_by_id = dict(zip(coverage_frame["affiliate_id"], coverage_frame["name"], strict=True))
+coverage_frame = coverage_frame.assign(profile=profile_link(coverage_frame["affiliate_id"], scope["as_of"]))
+summary = coverage.coverage_summary(
+    coverage_frame, config.stated_state_agreements, config.stated_international_agreements
+)
+
+# -- coverage figures ------------------------------------------------------------------------------
+st.subheader("Coverage figures")
+international = summary["by_type"]["international"]
+state = summary["by_type"]["state"]
+cards = [column for row in range(2) for column in st.columns(3)]
+cards[0].metric(
+    "Countries covered",
+    summary["countries_covered"],
+    help="Countries with an international affiliate.",
+    border=True,
+)
+cards[1].metric(
+    "International affiliates",
+    f"{international['count']} of {international['stated']}",
+    help=f"International affiliates in the data, against ICMA's stated {international['stated']} agreements.",
+    border=True,
+)
+cards[2].metric(
+    "Need attention",
+    summary["count_needs_attention"],
+    help=f"Relationships with no counted activity in the {config.inactive_after_months} months before the as-of date.",
+    border=True,
+)
+cards[3].metric(
+    "US states covered",
+    summary["states_covered"],
+    help="States with an affiliated association.",
+    border=True,
+)
+cards[4].metric(
+    "State associations",
+    f"{state['count']} of {state['stated']}",
+    help=f"State associations in the data, against ICMA's stated {state['stated']} state agreements.",
+    border=True,
+)
+cards[5].metric(
+    f"Due for renewal in {config.renewal_window_months} months",
+    summary["count_due_for_renewal"],
+    delta=f"{summary['count_lapsed']} lapsed, {summary['count_without_agreement']} without agreement",
+    delta_color="off",
+    delta_arrow="off",
+    help="Current agreements whose renewal date falls within the window; lapsed ones are past it.",
+    border=True,
+)
+with st.expander("How the activity score is made"):
+    st.markdown(coverage.SCORE_EXPLANATION)
+
+# -- the world -------------------------------------------------------------------------------------
+st.subheader("International affiliates")
+countries = coverage.coverage_by_country(coverage_frame)
+international_frame = coverage_frame[coverage_frame["affiliate_type"].eq("international")]
+if countries.empty:
+    st.info("No international affiliate matches the filters.")
+else:
+    map_column, table_column = st.columns([3, 2], gap="large")
+    with map_column:
+        world_selection = chart(
+            maps.world_coverage_map(countries, coverage_frame, COLOURINGS.get(colouring, "activity")),
+            key="coverage_world_map",
+            on_select="rerun",
+        )
+        st.caption(
+            "Click a country to open its affiliate's profile. Countries too small for the map are drawn as "
+            "circles. A country with several affiliates adds up their scores and shows its worst agreement status."
+        )
+        open_profile_from_selection(
+            world_selection,
+            international_frame.groupby("country_iso3")["affiliate_id"].agg(list).to_dict(),
+            names_by_id,
+        )
+    with table_column:
+        by_country, by_affiliate = st.tabs(["By country", "By affiliate"])
+        with by_country:
+            country_rows = maps.country_table(countries, coverage_frame)
+            country_view = country_rows.assign(
+                worst_agreement_status=words(country_rows["worst_agreement_status"]),
+                lowest_confidence=confidence_text(country_rows["lowest_confidence"]),
+            ).rename(
+                columns={
+                    "country_iso3": "ISO-3",
+                    "country_name": "Country",
+                    "count_affiliates": "Affiliates",
+                    "affiliate_names": "Names",
+                    "activity_score": "Activity score",
+                    "activity_level": "Activity level",
+                    "worst_agreement_status": "Agreement (worst)",
+                    "last_activity_on": "Last activity",
+                    "relationship_since": "Since",
+                    "liaison_names": "Liaison(s)",
+                    "count_needs_attention": "Need attention",
+                    "lowest_confidence": "Confidence",
+                    "is_small_country": "Small country",
+                }
+            )
+            st.dataframe(
+                country_view,
+                hide_index=True,
+                column_config={"Last activity": st.column_config.DateColumn()},
+                key="coverage_country_table",
+            )
+            download_buttons(country_view, "coverage_by_country", key="coverage_countries")
+        with by_affiliate:
+            affiliate_view = international_frame[
+                [
+                    "name",
+                    "profile",
+                    "country_name",
+                    "relationship_since",
+                    "liaison_name",
+                    "agreement_status",
+                    "activity_score",
+                    "activity_level",
+                    "last_activity_on",
+                    "needs_attention",
+                    "confidence",
+                ]
+            ]
+            affiliate_view = affiliate_view.assign(
+                agreement_status=words(affiliate_view["agreement_status"]),
+                needs_attention=yes_no(affiliate_view["needs_attention"]),
+                confidence=confidence_text(affiliate_view["confidence"]),
+            ).rename(
+                columns={
+                    "name": "Affiliate",
+                    "profile": "Profile",
+                    "country_name": "Country",
+                    "relationship_since": "Since",
+                    "liaison_name": "Liaison",
+                    "agreement_status": "Agreement",
+                    "activity_score": "Activity score",
+                    "activity_level": "Activity level",
+                    "last_activity_on": "Last activity",
+                    "needs_attention": "Needs attention",
+                    "confidence": "Confidence",
+                }
+            )
+            st.dataframe(
+                affiliate_view,
+                hide_index=True,
+                column_config={
+                    "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
+                    "Last activity": st.column_config.DateColumn(),
+                },
+                key="coverage_international_table",
+            )
+            download_buttons(affiliate_view.drop(columns="Profile"), "international_affiliates", key="coverage_intl")
+
+# -- the United States -----------------------------------------------------------------------------
+st.subheader("US state associations")
+measure_column, region_column = st.columns(2)
+measure = measure_column.selectbox(
+    "Colour the states by",
+    coverage.STATE_MEASURES,
+    format_func=maps.MEASURE_LABELS.__getitem__,
+    key="coverage_measure",
+    bind="query-params",
+    help="Members and those also in ICMA from the latest snapshot by the as-of date; growth against the same "
+    "month a year earlier; the activity score over the chosen window.",
+)
+highlight = region_column.selectbox(
+    "Highlight an ICMA region",
+    (ALL_REGIONS, *US_REGIONS),
+    key="coverage_region",
+    bind="query-params",
+)
+highlight_region = None if highlight == ALL_REGIONS else highlight
+try:
+    state_rows = coverage.coverage_by_state(coverage_frame, states, snapshots, scope["as_of"], measure=measure)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+state_frame = coverage_frame[coverage_frame["affiliate_type"].eq("state")]
+if state_frame.empty:
+    st.info("No state association matches the filters.")
+else:
+    map_column, table_column = st.columns([3, 2], gap="large")
+    with map_column:
+        us_selection = chart(
+            maps.us_coverage_map(state_rows, measure, highlight_region),
+            key="coverage_us_map",
+            on_select="rerun",
+        )
+        st.caption(
+            "Click a state to open its association's profile. Light grey states have no affiliated association; "
+            "hover a state for all its figures."
+        )
+        open_profile_from_selection(
+            us_selection,
+            state_frame.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
+            names_by_id,
+        )
+    with table_column:
+        shown_states = state_rows if highlight_region is None else state_rows[state_rows["icma_region"].eq(highlight)]
+        first_profile = state_frame.groupby("state_code")["profile"].first()
+        state_view = shown_states.assign(
+            profile=shown_states["state_code"].map(first_profile),
+            has_association=yes_no(shown_states["has_association"]),
+            agreement_status=words(shown_states["agreement_status"]),
+            needs_attention=yes_no(shown_states["needs_attention"]),
+            confidence=confidence_text(
+                shown_states["state_code"].map(maps.lowest_confidence(state_frame, "state_code"))
+            ),
+        )[
+            [
+                "state_code",
+                "state_name",
+                "icma_region",
+                "has_association",
+                "association_name",
+                "profile",
+                "members",
+                "icma_members",
+                "share_icma",
+                "growth_1y",
+                "activity_score",
+                "activity_level",
+                "agreement_status",
+                "needs_attention",
+                "confidence",
+            ]
+        ].rename(
+            columns={
+                "state_code": "State",
+                "state_name": "Name",
+                "icma_region": "ICMA region",
+                "has_association": "Association",
+                "association_name": "Association name",
+                "profile": "Profile",
+                "members": "Members",
+                "icma_members": "Also in ICMA",
+                "share_icma": "Share also in ICMA",
+                "growth_1y": "Growth over a year",
+                "activity_score": "Activity score",
+                "activity_level": "Activity level",
+                "agreement_status": "Agreement",
+                "needs_attention": "Needs attention",
+                "confidence": "Confidence",
+            }
+        )
+        st.dataframe(
+            state_view,
+            hide_index=True,
+            column_config={
+                "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
+                "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
+                "Growth over a year": st.column_config.NumberColumn(format="percent"),
+            },
+            key="coverage_state_table",
+        )
+        download_buttons(state_view.drop(columns="Profile"), "coverage_by_state", key="coverage_states")
+
+# -- national and equity affiliates ----------------------------------------------------------------
+st.subheader("National and equity affiliates")
+national = coverage.national_affiliates_table(coverage_frame)
+if national.empty:
+    st.info("No national or equity affiliate matches the filters.")
+else:
+    national_view = national.assign(
+        profile=profile_link(national["affiliate_id"], scope["as_of"]),
+        agreement_status=words(national["agreement_status"]),
+        needs_attention=yes_no(national["needs_attention"]),
+        confidence=confidence_text(national["confidence"]),
+    )[
+        [
+            "name",
+            "profile",
+            "acronym",
+            "focus",
+            "relationship_since",
+            "liaison_name",
+            "agreement_status",
+            "renewal_due_on",
+            "activity_score",
+            "activity_level",
+            "last_activity_on",
+            "needs_attention",
+            "confidence",
+        ]
+    ].rename(
+        columns={
+            "name": "Affiliate",
+            "profile": "Profile",
+            "acronym": "Acronym",
+            "focus": "Serves",
+            "relationship_since": "Since",
+            "liaison_name": "Liaison",
+            "agreement_status": "Agreement",
+            "renewal_due_on": "Renewal due",
+            "activity_score": "Activity score",
+            "activity_level": "Activity level",
+            "last_activity_on": "Last activity",
+            "needs_attention": "Needs attention",
+            "confidence": "Confidence",
+        }
+    )
+    st.dataframe(
+        national_view,
+        hide_index=True,
+        column_config={
+            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
+            "Renewal due": st.column_config.DateColumn(),
+            "Last activity": st.column_config.DateColumn(),
+        },
+        key="coverage_national_table",
+    )
+    download_buttons(national_view.drop(columns="Profile"), "national_affiliates", key="coverage_national")
+
+# -- what needs attention --------------------------------------------------------------------------
+st.subheader("Relationships that need attention")
+attention = coverage_frame[
+    coverage_frame["needs_attention"] | coverage_frame["agreement_status"].isin(["due_for_renewal", "lapsed"])
+]
+if attention.empty:
+    st.success("Every relationship had activity in the last year and no agreement is due or lapsed.")
+else:
+    st.caption(
+        f"No counted activity in the {config.inactive_after_months} months before the as-of date, "
+        f"or an agreement due for renewal within {config.renewal_window_months} months or lapsed."
+    )
+    attention_view = attention.assign(
+        agreement_status=words(attention["agreement_status"]).fillna(maps.NO_AGREEMENT),
+        needs_attention=yes_no(attention["needs_attention"]),
+        confidence=confidence_text(attention["confidence"]),
+    )[
+        [
+            "name",
+            "profile",
+            "affiliate_type",
+            "country_name",
+            "state_code",
+            "liaison_name",
+            "last_activity_on",
+            "needs_attention",
+            "agreement_status",
+            "renewal_due_on",
+            "confidence",
+        ]
+    ].rename(
+        columns={
+            "name": "Affiliate",
+            "profile": "Profile",
+            "affiliate_type": "Type",
+            "country_name": "Country",
+            "state_code": "State",
+            "liaison_name": "Liaison",
+            "last_activity_on": "Last activity",
+            "needs_attention": "No activity in a year",
+            "agreement_status": "Agreement",
+            "renewal_due_on": "Renewal due",
+            "confidence": "Confidence",
+        }
+    )
+    st.dataframe(
+        attention_view.sort_values(["Renewal due", "Affiliate"], na_position="last"),
+        hide_index=True,
+        column_config={
+            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
+            "Last activity": st.column_config.DateColumn(),
+            "Renewal due": st.column_config.DateColumn(),
+        },
+        key="coverage_attention_table",
+    )
+    download_buttons(attention_view.drop(columns="Profile"), "relationships_needing_attention", key="coverage_attn")

@@ -1,0 +1,101 @@
+"""The affiliate profile page, run by AppTest on the tiny data folder: reached by URL, by search, or not at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import metric_values, run_page
+from tests.conftest import ROOT
+
+CAL_ICMA = {"id": "state-ca", "as_of": "2026-11-27"}
+
+
+def table_with(app, column: str):
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def page_text(app) -> str:
+    return "\n".join(element.value for element in [*app.markdown, *app.caption])
+
+
+def test_profile_reached_by_url_shows_the_affiliate_and_its_agreement(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    assert not app.exception
+    assert app.title[0].value == "Cal-ICMA"
+    metrics = metric_values(app)
+    assert metrics["Agreement status"] == "active"
+    assert metrics["Signed"] == "2024-01-15"
+    assert metrics["Renewal due"] == "2029-01-15"
+    assert "ICMA liaison: **Avery Stone** (Regional Director)" in page_text(app)
+    assert app.selectbox(key="affiliate_choice").value == "state-ca"
+
+
+def test_profile_shows_goals_membership_activities_and_events(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    goals = table_with(app, "Area of emphasis")
+    assert set(goals["Goal"]) == {"Grow dual membership", "Hold ethics trainings"}
+    assert all(goals["Status"])
+    assert metric_values(app)["Members"] == "1,100"
+    assert table_with(app, "Month end")["Members"].tolist() == [1100, 1010, 1000]
+    activities = table_with(app, "ICMA person")
+    assert activities.iloc[0]["What"] == "Joint ethics webinar series"
+    assert activities.iloc[0]["ICMA person"] == "Avery Stone (Regional Director)"
+    assert table_with(app, "Event")["Event"].tolist() == ["Cal-ICMA Annual Conference 2027"]
+    assert len(app.get("plotly_chart")) == 2
+
+
+def test_profile_lists_its_sources_as_links_with_their_confidence(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    text = page_text(app)
+    assert "[https://calicma.org/about](https://calicma.org/about)" in text
+    assert "Confidence in the facts about this affiliate: **high**" in text
+
+
+def test_profile_flags_low_confidence(monkeypatch, tiny_data_dir):
+    path = tiny_data_dir / "affiliates.csv"
+    path.write_text(path.read_text().replace("https://example.org/nfbpa,high", "https://example.org/nfbpa,low"))
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", {"id": "natl-nfbpa"})
+    assert "⚠️ **low**" in page_text(app)
+
+
+def test_profile_as_of_an_earlier_date_shows_the_agreement_then(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", {"id": "state-ca", "as_of": "2020-06-30"})
+    metrics = metric_values(app)
+    assert metrics["Signed"] == "2019-01-15"
+    assert metrics["Renewal due"] == "2024-01-15"
+    assert "Members" not in metrics  # no snapshot was reported by then
+    assert any("No membership figures" in info.value for info in app.info)
+
+
+def test_unknown_id_shows_the_chooser_not_an_error(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", {"id": "no-such-affiliate"})
+    assert not app.exception
+    assert not app.error
+    assert "no-such-affiliate" in app.warning[0].value
+    chooser = app.selectbox(key="affiliate_choice")
+    assert chooser.value is None
+    assert set(chooser.options) >= {"Cal-ICMA (Cal-ICMA) · CA", "Solace (Solace) · United Kingdom"}
+
+
+def test_missing_id_invites_a_choice(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate")
+    assert not app.exception
+    assert "Choose an affiliate" in app.info[0].value
+    assert not metric_values(app)
+
+
+def test_choosing_an_affiliate_opens_its_profile_and_puts_its_id_in_the_url(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate")
+    app.selectbox(key="affiliate_choice").select("intl-gbr-solace").run()
+    assert not app.exception
+    assert app.title[0].value == "Solace"
+    assert app.query_params["id"] in ("intl-gbr-solace", ["intl-gbr-solace"])
+    assert metric_values(app)["Agreement status"] in {"active", "due for renewal", "lapsed"}
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "affiliates.csv").exists(), reason="bundled sample data not generated yet")
+def test_profile_runs_on_the_bundled_sample_data(monkeypatch, bundled_data_dir):
+    app = run_page(monkeypatch, bundled_data_dir, "affiliate", {"id": "intl-gbr-solace"})
+    assert not app.exception
+    assert not app.error
+    assert app.title[0].value.startswith("Solace")
