@@ -18,6 +18,7 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
     st.Page("pages/goals.py", title="Goals", icon="🎯", url_path="goals"),
+    st.Page("pages/calendar.py", title="Event calendar", icon="📅", url_path="calendar"),
     st.Page("pages/coverage.py", title="Coverage", icon="🗺️", url_path="coverage"),
     st.Page("pages/affiliate.py", title="Affiliate profile", icon="🏛️", url_path="affiliate"),
 ]

@@ -9,6 +9,7 @@ PAGES = [
     ("/", True),
     ("/overview", True),
     ("/goals", True),
+    ("/calendar", True),
 ]
 
 

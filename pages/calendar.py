@@ -1,0 +1,350 @@
+"""Event calendar: affiliate and ICMA events, who from ICMA goes, and the events as calendar files."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analytics import events as ev
+from analytics.calendar_charts import (
+    REGION_ORDER,
+    event_listing,
+    events_by_country,
+    events_map_figure,
+    month_grid_figure,
+    representation_by_year_figure,
+    year_timeline_figure,
+)
+from analytics.calendar_export import event_to_ics, events_to_ics
+from analytics.errors import AnalyticsError
+from ui.components import chart, download_buttons, sample_data_notice, show_error
+from ui.data import load_table, run_query, scope_params
+from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF, current_scope, describe_scope
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
+
+REPRESENTATION_LABELS = {
+    "any": "All events",
+    "with": "With ICMA representation",
+    "without": "Without ICMA representation",
+}
+HORIZON_MONTHS = {"all": None, "1m": 1, "3m": 3, "6m": 6, "12m": 12}
+HORIZON_LABELS = {
+    "all": "Everything upcoming",
+    "1m": "Next month",
+    "3m": "Next 3 months",
+    "6m": "Next 6 months",
+    "12m": "Next 12 months",
+}
+AFFILIATE_ORGANIZERS = [kind for kind in ev.ORGANIZER_TYPES if kind != "ICMA"]
+ICS_MIME = "text/calendar"
+
+
+def month_options(events: pd.DataFrame) -> list[str]:
+    """Every month the chooser offers, "YYYY-MM": the as-of range, widened to the events' dates."""
+    first = min(pd.Timestamp(EARLIEST_AS_OF), pd.to_datetime(events["start_on"]).min())
+    last = max(pd.Timestamp(LATEST_AS_OF), ev.event_end(events).max())
+    return [month.strftime("%Y-%m") for month in pd.period_range(first, last, freq="M")]
+
+
+def first_month_shown(options: list[str], as_of: date) -> str:
+    """The month shown until the chooser is used: the short link's `?month=2023-10`, else the as-of month."""
+    linked = st.query_params.get("month")
+    if linked in options:
+        return linked
+    as_of_month = f"{as_of:%Y-%m}"
+    return as_of_month if as_of_month in options else options[0]
+
+
+def step_month(options: list[str], step: int) -> None:
+    current = options.index(st.session_state["calendar_month"])
+    st.session_state["calendar_month"] = options[min(max(current + step, 0), len(options) - 1)]
+
+
+def show_unrepresented_affiliate_conferences() -> None:
+    st.session_state["calendar_organizer"] = AFFILIATE_ORGANIZERS
+    st.session_state["calendar_representation"] = "without"
+    st.session_state["calendar_horizon"] = "6m"
+
+
+def listing_table(rows: pd.DataFrame, key: str) -> None:
+    """The events as a table: dates, name, organizer, place, ICMA representation, website link."""
+    st.dataframe(
+        event_listing(rows),
+        hide_index=True,
+        key=key,
+        column_config={
+            "Event": st.column_config.TextColumn(pinned=True),
+            "ICMA representation": st.column_config.TextColumn(
+                width="medium", help="ICMA liaisons confirmed to attend (or who attended)"
+            ),
+            "Planned": st.column_config.TextColumn(help="ICMA liaisons planned, not yet confirmed, to attend"),
+            "Website": st.column_config.LinkColumn("Website", display_text="Open ↗"),
+            "Sample": st.column_config.TextColumn("Sample", help="Generated for the demo, not from a public source"),
+        },
+    )
+
+
+st.title("Event calendar")
+scope = current_scope()
+as_of = scope["as_of"]
+st.caption(
+    f"{describe_scope(scope)}. ICMA's own events are always included. "
+    "The as-of date (sidebar) decides what counts as upcoming."
+)
+sample_data_notice()
+
+try:
+    params = scope_params(scope)
+    scoped_events = run_query("events_in_scope", **params)
+    affiliates = run_query("affiliates_in_scope", **params)
+    attendance = run_query("conference_attendance")
+    liaisons = load_table("liaisons")
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+if scoped_events.empty:
+    st.info("No event matches the sidebar filters. Widen the region or type filter in the sidebar.")
+    st.stop()
+
+events = ev.events_with_organizer(ev.icma_representation(scoped_events, attendance, liaisons), affiliates)
+options = month_options(events)
+
+# -- filters -----------------------------------------------------------------------------------------
+regions_present = [region for region in REGION_ORDER if region in set(events["organizer_region"])]
+countries_present = sorted(events["country_name"].dropna().astype(str).unique())
+region_column, country_column, organizer_column = st.columns(3)
+chosen_regions = region_column.multiselect(
+    "Organizer's region",
+    regions_present,
+    key="calendar_region",
+    bind="query-params",
+    placeholder="All regions",
+    format_func=lambda region: "No region (ICMA, national, unknown)" if region == ev.UNKNOWN_REGION else region,
+    help="The ICMA region of the organizing affiliate.",
+)
+chosen_countries = country_column.multiselect(
+    "Country", countries_present, key="calendar_country", bind="query-params", placeholder="All countries"
+)
+chosen_organizers = organizer_column.multiselect(
+    "Organizer type", list(ev.ORGANIZER_TYPES), key="calendar_organizer", bind="query-params", placeholder="All"
+)
+representation_column, horizon_column = st.columns([2, 1], vertical_alignment="bottom")
+representation = representation_column.radio(
+    "ICMA representation",
+    list(REPRESENTATION_LABELS),
+    format_func=REPRESENTATION_LABELS.__getitem__,
+    key="calendar_representation",
+    bind="query-params",
+    horizontal=True,
+    help="Representation means an ICMA liaison is confirmed or planned to attend (conference attendance activities).",
+)
+horizon = horizon_column.selectbox(
+    "Upcoming within",
+    list(HORIZON_LABELS),
+    index=list(HORIZON_LABELS).index("12m"),
+    format_func=HORIZON_LABELS.__getitem__,
+    key="calendar_horizon",
+    bind="query-params",
+    help="How far ahead of the as-of date the agenda, map and downloads reach.",
+)
+st.button(
+    "Show affiliate conferences in the next 6 months with no ICMA representation",
+    on_click=show_unrepresented_affiliate_conferences,
+    key="calendar_preset_unrepresented",
+    icon="🔎",
+)
+
+filtered = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers, representation)
+horizon_days = None
+if HORIZON_MONTHS[horizon] is not None:
+    horizon_days = (pd.Timestamp(as_of) + pd.DateOffset(months=HORIZON_MONTHS[horizon]) - pd.Timestamp(as_of)).days
+upcoming = ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days)
+
+# -- month view -----------------------------------------------------------------------------------------
+st.subheader("Month")
+previous_column, month_column, next_column = st.columns([1, 3, 1], vertical_alignment="bottom")
+# Options are "YYYY-MM" as they are, so that the link reads ?calendar_month=2023-10 (a bound widget puts
+# its option's label in the URL).
+month = month_column.selectbox(
+    "Month",
+    options,
+    index=options.index(first_month_shown(options, as_of)),
+    key="calendar_month",
+    bind="query-params",
+    label_visibility="collapsed",
+)
+previous_column.button(
+    "◀ Previous", on_click=step_month, args=(options, -1), key="calendar_month_previous", width="stretch"
+)
+next_column.button("Next ▶", on_click=step_month, args=(options, 1), key="calendar_month_next", width="stretch")
+shown = pd.Period(month, freq="M")
+month_first, month_last = shown.start_time.date(), shown.end_time.date()
+in_month = ev.events_overlapping(filtered, month_first, month_last)
+dated = filtered.loc[filtered["date_precision"] != "month"]
+month_only = in_month.loc[in_month["date_precision"] == "month"]
+chart(
+    month_grid_figure(
+        ev.month_grid_days(shown.year, shown.month),
+        ev.month_bars(dated, shown.year, shown.month),
+        dated,
+        f"{shown:%B %Y}: {len(in_month)} event{'s' if len(in_month) != 1 else ''}",
+        marked_day=as_of,
+    ),
+    key="calendar_month_chart",
+)
+st.caption(
+    "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
+    "the horizon does not. Bar colours repeat the organizer type; ◀ ▶ mark an event continuing from or into "
+    "another week. The as-of day has a blue outline."
+)
+if not month_only.empty:
+    st.caption(
+        f"Also in {shown:%B %Y}, exact dates not known (not drawn on the grid): " + "; ".join(month_only["name"])
+    )
+if not in_month.empty:
+    with st.expander(f"The events of {shown:%B %Y} as a table"):
+        listing_table(in_month, key="calendar_month_table")
+
+# -- agenda ---------------------------------------------------------------------------------------------
+st.subheader("Agenda")
+horizon_words = "" if horizon_days is None else f" starting within {HORIZON_LABELS[horizon].lower()}"
+st.caption(
+    f"Events not yet over on {as_of:%Y-%m-%d}{horizon_words}, soonest first; "
+    f"{REPRESENTATION_LABELS[representation].lower()}. Cancelled events are left out."
+)
+if upcoming.empty:
+    st.info("No upcoming event for these filters. Widen the filters or the horizon, or move the as-of date.")
+else:
+    st.markdown(
+        f"**{len(upcoming)}** upcoming event{'s' if len(upcoming) != 1 else ''}, "
+        f"**{int((~upcoming['has_icma_representation']).sum())}** without ICMA representation."
+    )
+    listing_table(upcoming, key="calendar_agenda_table")
+    download_buttons(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
+
+# -- calendar files ---------------------------------------------------------------------------------------
+st.subheader("Add to your calendar")
+st.caption(
+    "iCalendar (.ics) files import into Outlook, Google Calendar and Apple Calendar. Every event is all-day; "
+    "importing a newer file updates the events instead of duplicating them."
+)
+choosable = pd.concat([upcoming, in_month]).drop_duplicates("event_id").sort_values(["start_on", "event_id"])
+one_column, all_column = st.columns(2, gap="large")
+with one_column:
+    if choosable.empty:
+        st.info("No event to export: no upcoming event and none in the month shown.")
+    else:
+        labels = dict(zip(choosable["event_id"], event_listing(choosable)["Event"], strict=True))
+        dates = dict(zip(choosable["event_id"], event_listing(choosable)["Dates"], strict=True))
+        chosen_id = st.selectbox(
+            "One event (upcoming, or in the month shown)",
+            list(labels),
+            format_func=lambda event_id: f"{labels[event_id]} ({dates[event_id]})",
+            key="calendar_ics_event",
+        )
+        chosen = choosable.loc[choosable["event_id"] == chosen_id].iloc[0]
+        st.download_button(
+            "Download this event (.ics)",
+            data=lambda: event_to_ics(chosen),
+            file_name=f"{chosen_id}.ics",
+            mime=ICS_MIME,
+            key="calendar_ics_one",
+            icon="📅",
+            on_click="ignore",
+        )
+with all_column:
+    if upcoming.empty:
+        st.info("No upcoming event for these filters, so there is no calendar file to download.")
+    else:
+        st.markdown(f"All {len(upcoming)} events of the agenda above, in one file.")
+        st.download_button(
+            f"Download the agenda ({len(upcoming)} events, .ics)",
+            data=lambda: events_to_ics(upcoming),
+            file_name=f"icma_affiliate_events_as_of_{as_of:%Y-%m-%d}.ics",
+            mime=ICS_MIME,
+            key="calendar_ics_all",
+            icon="📅",
+            on_click="ignore",
+        )
+
+# -- year timeline ----------------------------------------------------------------------------------------
+st.subheader(f"The year {shown.year}")
+year_events = ev.events_overlapping(filtered, date(shown.year, 1, 1), date(shown.year, 12, 31))
+chart(
+    year_timeline_figure(year_events, shown.year, f"Events in {shown.year}, by start date", marked_day=as_of),
+    key="calendar_year_chart",
+)
+st.caption(
+    "One row per event, named on the left; colours repeat the organizer type. The year follows the month shown. "
+    "Month-only events are drawn on the first of their month."
+)
+if not year_events.empty:
+    with st.expander(f"The events of {shown.year} as a table"):
+        listing_table(year_events, key="calendar_year_table")
+        download_buttons(event_listing(year_events), f"events_{shown.year}", key="calendar_year")
+
+# -- map --------------------------------------------------------------------------------------------------
+st.subheader("Where the upcoming events take place")
+per_country = events_by_country(upcoming)
+map_column, country_column = st.columns([3, 2], gap="large")
+with map_column:
+    chart(events_map_figure(per_country, "Upcoming events by country"), key="calendar_map_chart")
+    st.caption("One marker per country, labelled with its number of events; the data holds no exact locations.")
+with country_column:
+    if not per_country.empty:
+        st.dataframe(
+            per_country.rename(
+                columns={
+                    "country_name": "Country",
+                    "count_events": "Events",
+                    "event_names": "Which",
+                    "country_iso3": "ISO-3",
+                }
+            )[["Country", "Events", "Which"]],
+            hide_index=True,
+        )
+    place_unknown = upcoming.loc[upcoming["country_iso3"].isna()]
+    if not place_unknown.empty:
+        st.markdown(f"**Place unknown** ({len(place_unknown)}, not on the map):")
+        st.markdown("\n".join(f"- {name}" for name in place_unknown["name"]))
+
+# -- representation over the years ------------------------------------------------------------------------
+st.subheader("ICMA representation at affiliate conferences, over the years")
+unfiltered_by_representation = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers)
+by_year = ev.representation_by_year(unfiltered_by_representation, affiliates)
+figure_column, table_column = st.columns([3, 2], gap="large")
+with figure_column:
+    chart(
+        representation_by_year_figure(by_year, "Affiliate conferences with ICMA representation, by organizer's region"),
+        key="calendar_representation_chart",
+    )
+    st.caption(
+        "Each bar is labelled with conferences represented of all conferences that year. Representation "
+        "includes liaisons planned to attend. The region, country and organizer filters apply; cancelled "
+        "conferences are left out."
+    )
+with table_column:
+    if by_year.empty:
+        st.info("No affiliate conference for these filters.")
+    else:
+        table = by_year.rename(
+            columns={
+                "year": "Year",
+                "organizer_region": "Region",
+                "count_events": "Conferences",
+                "count_with_representation": "With ICMA",
+                "share_with_representation": "Share with ICMA",
+            }
+        ).sort_values(["Year", "Region"], ascending=[False, True])
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "Year": st.column_config.NumberColumn(format="%d"),
+                "Share with ICMA": st.column_config.NumberColumn(format="percent"),
+            },
+        )
+        download_buttons(table, "icma_representation_by_year", key="calendar_representation")
