@@ -258,6 +258,8 @@ class _Evaluation:
     status_code: np.ndarray  # positions in STATUSES
     is_stale: np.ndarray
     stale_since_day: np.ndarray  # latest check-in on or after the start, else the start
+    is_awaiting_first_checkin: np.ndarray  # started, nothing reported, first report not yet due
+    first_checkin_due_day: np.ndarray
 
 
 def _latest_checkin_positions(terms: _Terms, as_of_day: int) -> np.ndarray:
@@ -299,19 +301,24 @@ def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluat
         pct_of_expected = np.where(expected_pct > 0, actual_pct / expected_pct, np.nan)
 
     is_started = as_of_day >= terms.start_day
+    reported_since_start = has_checkin & (latest_day >= terms.start_day)
+    # A goal that has started but whose first check-in is not yet due is not judged on a report
+    # nobody owed yet: it is on track until its first reporting interval has passed.
+    is_awaiting_first_checkin = is_started & ~reported_since_start & (as_of_day <= terms.start_stale_after_day)
     status = np.select(
         [
             ~is_started,
             is_reached,
             as_of_day > terms.due_day,
-            (expected_pct == 0) | (pct_of_expected >= rules.at_risk_below - THRESHOLD_TOLERANCE),
+            is_awaiting_first_checkin
+            | (expected_pct == 0)
+            | (pct_of_expected >= rules.at_risk_below - THRESHOLD_TOLERANCE),
             pct_of_expected >= rules.off_track_below - THRESHOLD_TOLERANCE,
         ],
         [_STATUS_CODE[name] for name in ("not_started", "achieved", "overdue", "on_track", "at_risk")],
         default=_STATUS_CODE["off_track"],
     )
 
-    reported_since_start = has_checkin & (latest_day >= terms.start_day)
     latest_stale_after = _at(terms.checkin_stale_after_day, positions, 0)
     stale_after_day = np.where(reported_since_start, latest_stale_after, terms.start_stale_after_day)
     is_stale = is_started & ~is_reached & (as_of_day > stale_after_day)
@@ -328,6 +335,8 @@ def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluat
         status_code=status.astype(np.int8),
         is_stale=is_stale,
         stale_since_day=np.where(reported_since_start, latest_day, terms.start_day),
+        is_awaiting_first_checkin=is_awaiting_first_checkin,
+        first_checkin_due_day=terms.start_stale_after_day,
     )
 
 
@@ -365,11 +374,20 @@ def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> np.
     unit_text = np.where(units == "percent", "%", np.where(units == "", "", " " + np.asarray(units, dtype=object)))
 
     reason = np.select(
-        [code == _STATUS_CODE["not_started"], code == _STATUS_CODE["achieved"], code == _STATUS_CODE["overdue"]],
+        [
+            code == _STATUS_CODE["not_started"],
+            code == _STATUS_CODE["achieved"],
+            code == _STATUS_CODE["overdue"],
+            evaluation.is_awaiting_first_checkin,
+        ],
         [
             "starts on " + _date_text(terms.start_day),
             "target " + _number_text(terms.target) + unit_text + " reached on " + latest_on,
             "due " + _date_text(terms.due_day) + ", " + progress,
+            "started on "
+            + _date_text(terms.start_day)
+            + ", first check-in due by "
+            + _date_text(evaluation.first_checkin_due_day),
         ],
         default="expected "
         + _percent_text(evaluation.expected_pct)

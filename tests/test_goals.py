@@ -139,19 +139,29 @@ def test_a_falling_metric_counts_progress_downwards():
     assert result["reason"][2] == "target 8% reached on 2026-01-06: achieved"
 
 
-def test_a_started_goal_without_check_ins_is_at_its_baseline():
+def test_a_started_goal_whose_first_check_in_is_not_yet_due_is_on_track():
     goals = make_goals({}, {})
     result = goal_status(goals, make_checkins(), D(2026, 1, 6))
     assert result["actual_pct"].tolist() == [0.0, 0.0]
     assert result["latest_value"].isna().all() and result["latest_reported_on"].isna().all()
-    assert result["status"].astype(str).tolist() == ["off_track", "off_track"]
-    assert result["reason"][0] == "expected 50% by 2026-01-06, no check-in yet: off track"
+    assert result["status"].astype(str).tolist() == ["on_track", "on_track"]
+    assert result["reason"][0] == "started on 2026-01-01, first check-in due by 2026-04-01: on track"
+    assert not result["is_stale"].any()
+
+
+def test_a_started_goal_without_check_ins_past_its_first_interval_is_at_its_baseline():
+    goals = make_goals({"due_on": "2027-01-01"})
+    result = goal_status(goals, make_checkins(), D(2026, 5, 1))
+    assert result["actual_pct"].tolist() == [0.0]
+    assert result["status"].astype(str).tolist() == ["off_track"]
+    assert result["reason"][0].startswith("expected 33% by 2026-05-01, no check-in yet: off track")
+    assert result["is_stale"].tolist() == [True]
 
 
 def test_on_the_start_date_nothing_is_expected_so_the_goal_is_on_track():
     result = goal_status(make_goals({}), make_checkins(), D(2026, 1, 1))
     assert result["status"].astype(str).tolist() == ["on_track"]
-    assert result["reason"].tolist() == ["expected 0% by 2026-01-01, no check-in yet: on track"]
+    assert result["reason"].tolist() == ["started on 2026-01-01, first check-in due by 2026-04-01: on track"]
 
 
 def test_a_target_equal_to_the_baseline_does_not_divide_by_zero():
@@ -162,7 +172,8 @@ def test_a_target_equal_to_the_baseline_does_not_divide_by_zero():
         warnings.simplefilter("error")
         result = goal_status(goals, checkins, D(2026, 1, 6))
     assert result["actual_pct"].tolist() == [1.0, 0.0, 0.0]
-    assert result["status"].astype(str).tolist() == ["achieved", "off_track", "off_track"]
+    # G3 has not reported, but its first check-in is not due yet
+    assert result["status"].astype(str).tolist() == ["achieved", "off_track", "on_track"]
     assert np.isfinite(result["expected_value"]).all()
 
 
@@ -254,7 +265,7 @@ def test_portfolio_counts_statuses_per_area_at_each_month_end():
     checkins = make_checkins(("G1", "2026-02-15", 100.0))
     result = portfolio_over_time(goals, checkins, [D(2026, 2, 28), D(2026, 1, 31)])
     ethics = result[result["area_of_emphasis"] == "Ethics"].set_index("month_end")
-    assert ethics.loc["2026-01-31", ["count_on_track", "count_off_track", "count_not_started"]].tolist() == [0, 1, 1]
+    assert ethics.loc["2026-01-31", ["count_on_track", "count_off_track", "count_not_started"]].tolist() == [1, 0, 1]
     assert ethics.loc["2026-02-28", ["count_achieved", "count_not_started", "count_goals_started"]].tolist() == [
         1,
         1,
@@ -262,7 +273,10 @@ def test_portfolio_counts_statuses_per_area_at_each_month_end():
     ]
     assert ethics.loc["2026-02-28", "share_on_track"] == 1.0
     overall = portfolio_over_time(goals, checkins, [D(2026, 3, 31)], by=None)
-    assert overall[["count_achieved", "count_off_track", "count_goals_started"]].iloc[0].tolist() == [1, 2, 3]
+    # G2 and G3 have not reported, but their first check-ins (due April and June) are not late yet
+    assert overall[["count_achieved", "count_on_track", "count_goals_started"]].iloc[0].tolist() == [1, 2, 3]
+    later = portfolio_over_time(goals, checkins, [D(2026, 4, 30)], by=None)
+    assert later[["count_achieved", "count_off_track", "count_on_track"]].iloc[0].tolist() == [1, 1, 1]
 
 
 def test_portfolio_share_is_empty_before_any_goal_started():
@@ -294,9 +308,9 @@ def test_status_matrix_counts_every_cell_and_status():
     assert matrix["count_goals"].sum() == 3
     counted = matrix[matrix["count_goals"] > 0].astype({"status": str})
     assert counted[["affiliate_type", "status", "count_goals"]].values.tolist() == [
-        ["international", "off_track", 1],
+        ["international", "on_track", 1],
         ["state", "achieved", 1],
-        ["state", "off_track", 1],
+        ["state", "on_track", 1],
     ]
 
 
@@ -343,7 +357,7 @@ def test_progress_by_month_averages_the_goals_started_by_each_month_end():
     assert result["count_goals_started"].tolist() == [1, 2]
     assert result["mean_actual_pct"].tolist() == [1.0, 0.5]  # an overshoot counts as 1
     assert result["mean_expected_pct"].tolist() == [1.0, 0.75]
-    assert result["count_on_track"].tolist() == [1, 1]  # G2 has no check-in yet: off track
+    assert result["count_on_track"].tolist() == [1, 2]  # G2's first check-in is not due yet: on track
 
 
 # --- the goals command ----------------------------------------------------------------------------
@@ -357,7 +371,7 @@ def test_the_table_is_aligned_with_one_line_per_goal():
     assert lines[0].split() == ["Goal", "Affiliate", "Area", "Expected", "Reported", "Status", "Reason"]
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("G1    Cal-ICMA ") and "on track" in lines[2] and " 45%" in lines[2]
-    assert lines[3].startswith("G2    Solace ") and "no check-in yet" in lines[3]
+    assert lines[3].startswith("G2    Solace ") and "first check-in due by" in lines[3]
     reason_column = lines[0].index("Reason")
     assert all(line[reason_column - 2 : reason_column] == "  " for line in lines[2:])
 
