@@ -269,7 +269,7 @@ def world_coverage_map(
         lataxis_range=[-58, 85],
     )
     figure.update_layout(clickmode="event+select", dragmode=False)
-    return themed(figure, title, height=420)
+    return themed(figure, title, height=400)
 
 
 # --- United States ----------------------------------------------------------------------------------
@@ -401,4 +401,4 @@ def us_coverage_map(states: pd.DataFrame, measure: str = "members", highlight_re
         )
     _geo_layout(figure, scope="usa", showlakes=False)
     figure.update_layout(clickmode="event+select", dragmode=False)
-    return themed(figure, title, height=420)
+    return themed(figure, title, height=400)

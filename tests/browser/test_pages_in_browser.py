@@ -9,6 +9,8 @@ PAGES = [
     ("/", True),
     ("/overview", True),
     ("/goals", True),
+    ("/coverage", True),
+    ("/affiliate?id=state-ca", True),
     ("/calendar", True),
 ]
 
