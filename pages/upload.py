@@ -1,0 +1,249 @@
+"""Upload: an analyst loads a membership file, sees what is wrong or what will change, commits, and can undo."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import uploads
+from analytics.errors import AnalyticsError
+from analytics.ingest import MEMBERSHIP_COLUMNS, match_columns
+from analytics.ledger import COMMITTED, batches
+from ui.components import download_buttons, show_error
+from ui.data import settings, store
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
+st.title("Upload membership data")
+st.caption(
+    "CSV (comma, semicolon or tab separated), Excel (.xlsx) or Parquet, as exported by ICMA's systems or an "
+    "affiliate. Every row is checked before anything counts; a commit shows on every page at once, and any "
+    "batch can be undone below."
+)
+
+NOT_USED = "(not used)"
+COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in MEMBERSHIP_COLUMNS}
+DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
+
+
+def commit_batch(checked, data: bytes, current, only_valid: bool) -> None:
+    """Button callback: commit, and leave the outcome for the next run to show."""
+    by = st.session_state.get("upload_by") or "web upload"
+    try:
+        result = uploads.commit(checked, data, current, committed_by=by, only_valid=only_valid)
+    except AnalyticsError as error:
+        st.session_state["upload_error"] = error
+    else:
+        st.session_state["upload_message"] = result.message
+
+
+def undo_batch(data_dir) -> None:
+    """Button callback: undo the chosen batch."""
+    batch_id = st.session_state.get("upload_undo_batch")
+    try:
+        uploads.undo(data_dir, batch_id, st.session_state.get("upload_by") or "web upload")
+    except AnalyticsError as error:
+        st.session_state["upload_error"] = error
+    else:
+        st.session_state["upload_message"] = f"Batch {batch_id} undone; what it replaced counts again."
+
+
+config = settings()
+if message := st.session_state.pop("upload_message", None):
+    st.success(message, icon="✅")
+if error := st.session_state.pop("upload_error", None):
+    show_error(error)
+
+try:
+    current = store()
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+uploaded = st.file_uploader(
+    "Membership file",
+    type=["csv", "tsv", "txt", "xlsx", "parquet"],
+    max_upload_size=config.max_upload_megabytes,
+    key="upload_file",
+    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. Columns are matched by "
+    "name (Affiliate, State, Date, As of, Members, Dual members…); affiliates by id, name, acronym or state.",
+)
+
+if uploaded is None:
+    st.info("Choose a file to see its checks and what it would change. Nothing is stored until you commit.")
+else:
+    data = uploaded.getvalue()
+    sheet = st.session_state.get("upload_sheet")
+    date_order = st.session_state.get("upload_date_order")
+    mapping = {
+        header: target
+        for header, target in st.session_state.get("upload_mapping", {}).items()
+        if target and target != NOT_USED
+    }
+    try:
+        checked = uploads.check_file(
+            data, uploaded.name, "membership", current, config, mapping=mapping, date_order=date_order, sheet=sheet
+        )
+        preview = uploads.preview(checked, current)
+    except AnalyticsError as error:
+        st.error(f"**{uploaded.name}** was not loaded: {error}. Nothing was stored.", icon="🚫")
+        st.stop()
+
+    st.subheader("How the file was read")
+    st.caption(" · ".join(checked.notes))
+    options = st.columns(3)
+    if len(checked.source.sheet_names) > 1:
+        options[0].selectbox("Sheet", checked.source.sheet_names, key="upload_sheet")
+    if checked.question is not None or date_order:
+        options[1].radio(
+            "Day/month order of the dates",
+            list(DATE_ORDERS),
+            format_func=DATE_ORDERS.__getitem__,
+            index=None,
+            key="upload_date_order",
+            help="Asked because no date in the file has a day above 12; it is never guessed.",
+        )
+    unmatched = match_columns(checked.source.header, checked.kind).unmatched
+    if unmatched:
+        with st.expander(
+            f"Match columns by hand ({len(unmatched)} not recognised)", expanded=bool(checked.match.missing)
+        ):
+            choices = [NOT_USED, *COLUMN_LABELS]
+            chosen = {}
+            for position, header in enumerate(unmatched):
+                previous = st.session_state.get("upload_mapping", {}).get(header, NOT_USED)
+                chosen[header] = st.selectbox(
+                    f"File column “{header}” is",
+                    choices,
+                    index=choices.index(previous) if previous in choices else 0,
+                    format_func=lambda name: COLUMN_LABELS.get(name, name),
+                    key=f"upload_map_{position}",
+                )
+            if chosen != st.session_state.get("upload_mapping", {}):
+                st.session_state["upload_mapping"] = chosen
+                st.rerun()
+
+    if checked.question is not None:
+        st.warning(f"A question before anything can be committed: {checked.question}.", icon="❓")
+
+    st.subheader("Checks")
+    if checked.report.empty:
+        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+    else:
+        bad_rows = checked.report["row"].dropna().nunique()
+        st.error(
+            f"{len(checked.report):,} problem(s) in {bad_rows:,} of {checked.rows_in_file:,} rows"
+            + (" and in the file as a whole" if checked.report["row"].isna().any() else "")
+            + ". Each names the row as you see it in your spreadsheet.",
+            icon="🚫",
+        )
+        report = checked.report.rename(
+            columns={"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
+        )
+        st.dataframe(report, hide_index=True, width="stretch")
+        download_buttons(report, "upload_report", key="upload_report")
+
+    st.subheader("What committing will change")
+    if preview.already_loaded_as:
+        st.info(f"This exact file is already loaded (batch {preview.already_loaded_as}); committing changes nothing.")
+    else:
+        cards = st.columns(5)
+        cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)
+        cards[1].metric("Valid rows", f"{preview.rows_valid:,}", border=True)
+        cards[2].metric("Rejected rows", f"{preview.rows_rejected:,}", border=True)
+        cards[3].metric("New snapshots", f"{preview.rows_added:,}", border=True)
+        cards[4].metric(
+            "Snapshots replaced",
+            f"{preview.rows_replaced:,}",
+            help="Same affiliate and date as a snapshot already stored. Replaced, not destroyed: undo brings it back.",
+            border=True,
+        )
+        if not preview.totals.empty:
+            st.caption("Affiliate members in the months the file touches, every affiliate counted once a month.")
+            totals = preview.totals.rename(
+                columns={
+                    "month_end_on": "Month end",
+                    "members_before": "Members before",
+                    "members_after": "Members after",
+                    "change": "Change",
+                    "icma_members_before": "Also ICMA before",
+                    "icma_members_after": "Also ICMA after",
+                }
+            )
+            counts = {
+                name: st.column_config.NumberColumn(format="localized")
+                for name in totals.columns
+                if name != "Month end"
+            }
+            st.dataframe(totals, hide_index=True, column_config={"Month end": st.column_config.DateColumn(), **counts})
+        if not preview.replaced.empty:
+            with st.expander(f"The {len(preview.replaced):,} snapshot(s) this file replaces"):
+                st.dataframe(preview.replaced, hide_index=True)
+
+    may_commit = checked.can_commit_all
+    only_valid = False
+    if not checked.report.empty and checked.can_commit_valid:
+        only_valid = st.checkbox(
+            f"Commit only the {preview.rows_valid:,} valid rows (the {preview.rows_rejected:,} rejected rows are kept "
+            "with the batch)",
+            key="upload_only_valid",
+        )
+        may_commit = only_valid
+    st.text_input("Your name, for the ledger", key="upload_by", placeholder="e.g. Jordan Lee")
+    st.button(
+        "Commit",
+        type="primary",
+        key="upload_commit",
+        disabled=not may_commit or bool(preview.already_loaded_as),
+        on_click=commit_batch,
+        args=(checked, data, current, only_valid),
+    )
+
+st.divider()
+st.subheader("Uploaded batches")
+ledger = batches(config.data_dir)
+if ledger.empty:
+    st.info("No file has been uploaded yet. The bundled data is in use as it is.")
+else:
+    shown = ledger.assign(committed_at=pd.to_datetime(ledger["committed_at"]).dt.strftime("%Y-%m-%d %H:%M UTC"))[
+        [
+            "batch_id",
+            "status",
+            "committed_at",
+            "committed_by",
+            "file_name",
+            "rows_in_file",
+            "rows_loaded",
+            "rows_rejected",
+            "rows_replaced",
+        ]
+    ].rename(
+        columns={
+            "batch_id": "Batch",
+            "status": "Status",
+            "committed_at": "Committed",
+            "committed_by": "By",
+            "file_name": "File",
+            "rows_in_file": "Rows in file",
+            "rows_loaded": "Loaded",
+            "rows_rejected": "Rejected",
+            "rows_replaced": "Replaced",
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download_buttons(shown, "upload_batches", key="upload_batches")
+    active = ledger[ledger["status"] == COMMITTED]
+    if not active.empty:
+        labels = {
+            row.batch_id: f"{row.batch_id} · {row.file_name} · {row.rows_loaded:,} rows"
+            for row in active.itertuples(index=False)
+        }
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen_batch = left.selectbox(
+            "Batch to undo", list(labels), format_func=labels.__getitem__, key="upload_undo_batch"
+        )
+        right.button(
+            "Undo batch",
+            key="upload_undo",
+            help="Its rows stop counting everywhere and what they replaced comes back. The ledger keeps the record.",
+            on_click=undo_batch,
+            args=(config.data_dir,),
+        )

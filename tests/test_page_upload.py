@@ -1,0 +1,105 @@
+"""The Upload page, run by AppTest: report, preview, question, manual mapping, commit and undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import ledger
+from analytics.store import Store
+from tests.apptest import metric_values, run_page
+
+BAD_FILES = Path(__file__).resolve().parent / "bad_files"
+GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSolace,2025-12-31,530,41\n"
+
+
+def upload(app, name: str, data: bytes):
+    app.file_uploader(key="upload_file").set_value((name, data, "text/csv"))
+    return app.run()
+
+
+def test_upload_page_without_a_file_invites_one(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    assert not app.exception
+    assert "Choose a file" in app.info[0].value
+    assert any("No file has been uploaded yet" in info.value for info in app.info)
+
+
+def test_a_good_file_shows_what_will_change_and_commits(monkeypatch, tiny_data_dir):
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "members.csv", GOOD)
+    assert not app.exception
+    assert "passed every check" in app.success[0].value
+    metrics = metric_values(app)
+    assert (metrics["New snapshots"], metrics["Snapshots replaced"]) == ("1", "1")
+    app.text_input(key="upload_by").set_value("Avery")
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert not app.exception
+    assert "committed batch" in app.success[0].value
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert (batch["committed_by"], batch["rows_loaded"]) == ("Avery", 2)
+    assert "already loaded" in app.info[0].value
+    assert app.button(key="upload_commit").disabled
+
+
+def test_a_bad_file_shows_its_row_level_report_and_cannot_be_committed(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "bad.csv", (BAD_FILES / "negative_count.csv").read_bytes()
+    )
+    assert not app.exception
+    assert "1 problem(s)" in app.error[0].value
+    report = app.dataframe[0].value
+    assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "members", "a count cannot be negative"]
+    assert app.button(key="upload_commit").disabled
+
+
+def test_only_valid_rows_may_be_committed_when_chosen(monkeypatch, tiny_data_dir):
+    data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", data)
+    assert app.button(key="upload_commit").disabled
+    app.checkbox(key="upload_only_valid").check()
+    app = app.run()
+    app.button(key="upload_commit").click()
+    app = app.run()
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert (batch["rows_loaded"], batch["rows_rejected"]) == (1, 1)
+
+
+def test_ambiguous_dates_are_asked_and_the_answer_is_used(monkeypatch, tiny_data_dir):
+    data = (BAD_FILES / "ambiguous_dates.csv").read_bytes()
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "dates.csv", data)
+    assert "question" in app.warning[0].value
+    app.radio(key="upload_date_order").set_value("day_first")
+    app = app.run()
+    assert not app.warning
+    assert "passed every check" in app.success[0].value
+
+
+def test_an_unrecognised_column_can_be_mapped_by_hand(monkeypatch, tiny_data_dir):
+    data = b"affiliate,date,members,Nb ICMA\nSolace,2025-12-31,530,41\n"
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", data)
+    assert "required column" in app.dataframe[0].value.iloc[0]["Problem"]
+    app.selectbox(key="upload_map_0").set_value("icma_members")
+    app = app.run()
+    assert not app.exception
+    assert "passed every check" in app.success[0].value
+
+
+def test_a_refused_file_says_why_and_stores_nothing(monkeypatch, tiny_data_dir):
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "x.xlsx", (BAD_FILES / "not_a_zip.xlsx").read_bytes())
+    assert "not an Excel workbook" in app.error[0].value
+    assert not (tiny_data_dir / "store").exists()
+
+
+def test_a_batch_can_be_undone_from_the_ledger(monkeypatch, tiny_data_dir):
+    before = Store(tiny_data_dir).table("membership").sort_values(["affiliate_id", "snapshot_on"], ignore_index=True)
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "members.csv", GOOD)
+    app.button(key="upload_commit").click()
+    app = app.run()
+    app.button(key="upload_undo").click()
+    app = app.run()
+    assert not app.exception
+    assert "undone" in app.success[0].value
+    after = Store(tiny_data_dir).table("membership").sort_values(["affiliate_id", "snapshot_on"], ignore_index=True)
+    pd.testing.assert_frame_equal(after, before)
