@@ -21,6 +21,7 @@ PAGES = [
     st.Page("pages/calendar.py", title="Event calendar", icon="📅", url_path="calendar"),
     st.Page("pages/coverage.py", title="Coverage", icon="🗺️", url_path="coverage"),
     st.Page("pages/affiliate.py", title="Affiliate profile", icon="🏛️", url_path="affiliate"),
+    st.Page("pages/membership.py", title="Membership", icon="👥", url_path="membership"),
     st.Page("pages/upload.py", title="Upload data", icon="📤", url_path="upload"),
 ]
 

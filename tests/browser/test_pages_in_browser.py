@@ -12,6 +12,7 @@ PAGES = [
     ("/coverage", True),
     ("/affiliate?id=state-ca", True),
     ("/calendar", True),
+    ("/membership", True),
     ("/upload", False),
 ]
 

@@ -1,0 +1,176 @@
+"""Membership: affiliate and ICMA membership over time, the share who belong to both, joiners and leavers, growth."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import membership
+from analytics.charts import membership_trend
+from analytics.errors import AnalyticsError
+from analytics.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
+from analytics.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month, growth_by_affiliate
+from analytics.membership_trends import trend_by_group as group_trend
+from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
+from ui.data import run_query, scope_params
+from ui.filters import current_scope, describe_scope
+from ui.shell import ensure_app_shell
+
+ensure_app_shell()
+st.title("Membership")
+scope = current_scope()
+st.caption(describe_scope(scope) + ". Uploaded membership files count as soon as they are committed.")
+sample_data_notice()
+
+try:
+    params = scope_params(scope)
+    affiliate_months = run_query("membership_by_affiliate_month", **params)
+    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    icma_months = run_query("icma_membership_by_month", **params)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
+
+if affiliate_months.empty:
+    st.info("No membership has been reported for the affiliates in these filters by this date. Widen the filters.")
+    st.stop()
+
+# -- the whole -------------------------------------------------------------------------------------
+members = membership.change_over_year(member_months, "members")
+also_icma = membership.change_over_year(member_months, "icma_members")
+share = membership.change_over_year(member_months, "share_icma")
+icma = membership.change_over_year(icma_months, "members")
+last_year = member_months[member_months["month_end_on"] > member_months["month_end_on"].max() - pd.DateOffset(years=1)]
+cards = st.columns(5)
+for card, label, change, help_text in (
+    (cards[0], "Affiliate members", members, "Members of the affiliates in scope, latest month-end snapshot."),
+    (cards[1], "Also ICMA members", also_icma, "Of those, members who also belong to ICMA."),
+    (cards[3], "ICMA members", icma, "ICMA's own total membership."),
+):
+    card.metric(
+        label,
+        format_count(change.latest),
+        delta=f"{change.change_pct:+.1%} in a year" if change.change_pct is not None else None,
+        help=help_text + (f" As of {change.latest_on:%Y-%m-%d}." if change.latest_on is not None else ""),
+        border=True,
+    )
+cards[2].metric(
+    "Share also in ICMA",
+    format_percent(share.latest, 1),
+    delta=f"{share.change * 100:+.1f} pts in a year" if share.change is not None else None,
+    help="Affiliate members who also belong to ICMA: the value of belonging to both.",
+    border=True,
+)
+cards[4].metric(
+    "Joined in 12 months",
+    format_count(last_year["new_members"].sum()),
+    delta=f"{format_count(last_year['lapsed_members'].sum())} lapsed",
+    delta_color="off",
+    delta_arrow="off",
+    help="Affiliate members who joined, and who left, over the last twelve months of data.",
+    border=True,
+)
+
+left, right = st.columns(2, gap="large")
+with left:
+    chart(membership_trend(member_months, icma_months), key="membership_total_chart")
+with right:
+    chart(share_in_icma_chart(member_months), key="membership_share_chart")
+monthly = member_months[["month_end_on", "count_affiliates_reporting", "members", "icma_members", "share_icma"]]
+monthly = monthly.merge(icma_months[["month_end_on", "members"]].rename(columns={"members": "icma_total"}), how="left")
+with st.expander("The figures by month"):
+    table = monthly.rename(
+        columns={
+            "month_end_on": "Month end",
+            "count_affiliates_reporting": "Affiliates reporting",
+            "members": "Affiliate members",
+            "icma_members": "Also ICMA",
+            "share_icma": "Share also ICMA",
+            "icma_total": "ICMA members",
+        }
+    ).sort_values("Month end", ascending=False)
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Month end": st.column_config.DateColumn(),
+            "Share also ICMA": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    download_buttons(table, "membership_by_month", key="membership_monthly")
+
+# -- by group --------------------------------------------------------------------------------------
+st.subheader("Trends by group")
+controls = st.columns(2)
+with controls[0]:
+    group = st.segmented_control(
+        "Break down by",
+        list(GROUPINGS),
+        format_func=GROUPINGS.__getitem__,
+        default="icma_region",
+        required=True,
+        key="membership_by",
+        bind="query-params",
+    )
+with controls[1]:
+    measure = st.segmented_control(
+        "Show",
+        list(MEASURES),
+        format_func=MEASURES.__getitem__,
+        default="members",
+        required=True,
+        key="membership_measure",
+        bind="query-params",
+    )
+group = group or "icma_region"
+measure = measure or "members"
+trend = group_trend(affiliate_months, group)
+if group == "affiliate_name":
+    st.caption(f"The {TOP_AFFILIATES} affiliates with most members in the latest month.")
+chart(trend_by_group_chart(trend, measure, GROUPINGS[group]), key="membership_group_chart")
+latest = trend[trend["month_end_on"] == trend["month_end_on"].max()].sort_values(measure, ascending=False)
+show = (lambda value: format_percent(value, 1)) if measure == "share_icma" else format_count
+st.caption(
+    "Latest month: "
+    + "; ".join(f"{name} {show(value)}" for name, value in zip(latest["group"], latest[measure], strict=True))
+)
+download_buttons(trend, f"membership_by_{group}", key="membership_group")
+
+# -- joiners and leavers -----------------------------------------------------------------------------
+st.subheader("New and lapsed members")
+flows = flows_by_month(member_months)
+chart(flows_chart(flows.tail(36)), key="membership_flows_chart")
+st.caption("The last 36 months: joiners above the line, leavers below, the net change dotted.")
+download_buttons(flows, "membership_new_and_lapsed", key="membership_flows")
+
+# -- growth against a year earlier ---------------------------------------------------------------------
+st.subheader("Growth against a year earlier, by affiliate")
+growth = growth_by_affiliate(affiliate_months)
+growth_table = growth.drop(columns=["affiliate_id"]).rename(
+    columns={
+        "affiliate_name": "Affiliate",
+        "affiliate_type": "Type",
+        "icma_region": "Region",
+        "latest_on": "Latest snapshot",
+        "members": "Members",
+        "members_year_before": "A year before",
+        "change": "Change",
+        "change_pct": "Change %",
+        "icma_members": "Also ICMA",
+        "share_icma": "Share also ICMA",
+        "new_members_12_months": "Joined (12 months)",
+        "lapsed_members_12_months": "Lapsed (12 months)",
+    }
+)
+st.dataframe(
+    growth_table,
+    hide_index=True,
+    column_config={
+        "Latest snapshot": st.column_config.DateColumn(),
+        **{
+            name: st.column_config.NumberColumn(format="localized")
+            for name in ("Members", "A year before", "Change", "Also ICMA", "Joined (12 months)", "Lapsed (12 months)")
+        },
+        "Change %": st.column_config.NumberColumn(format="percent"),
+        "Share also ICMA": st.column_config.NumberColumn(format="percent"),
+    },
+)
+download_buttons(growth_table, "membership_growth_by_affiliate", key="membership_growth")
