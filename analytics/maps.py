@@ -14,9 +14,12 @@ markers at their `lat`/`lon`. The maps never change their input frames.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import coverage
 from analytics.charts import empty_figure, themed
 from analytics.coverage import STATE_MEASURES
 from analytics.schema import CONFIDENCE_LEVELS
@@ -65,10 +68,10 @@ MEASURE_FORMATS: dict[str, str] = {
     "growth_1y": "+.1%",
     "activity_score": ",.0f",
 }
-NO_ASSOCIATION_COLOR = "#F0F0F0"
+NO_ASSOCIATION_COLOR = "#DDDDDD"
 # Blues that start well above white, so the smallest value never looks like "no association".
 MEASURE_COLORSCALE: list[list[float | str]] = [[0.0, "#C6DBEF"], [0.5, "#4292C6"], [1.0, "#08306B"]]
-NO_FIGURE_COLOR = "#BDBDBD"
+NO_FIGURE_COLOR = "#9E9E9E"
 FADED_OPACITY = 0.25
 SMALL_COUNTRY_MARKER_SIZE = 11
 
@@ -81,6 +84,14 @@ REGION_LABEL_POSITIONS: dict[str, tuple[float, float]] = {
     "Northeast": (42.8, -75.5),
 }
 
+MEMBERSHIP_MEASURE_COLUMNS: tuple[str, ...] = (
+    "affiliate_id",
+    "snapshot_on",
+    "members",
+    "icma_members",
+    "share_icma",
+    "growth_1y",
+)
 COUNTRY_TABLE_COLUMNS: tuple[str, ...] = (
     "country_iso3",
     "country_name",
@@ -121,6 +132,12 @@ def _geo_layout(figure: go.Figure, **geo: object) -> None:
         bgcolor="rgba(0,0,0,0)",
         **geo,
     )
+
+
+def _legend_below(figure: go.Figure) -> go.Figure:
+    """A map's legend under it: above, a wrapped legend would run into the title."""
+    figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0}, margin={"b": 40})
+    return figure
 
 
 def country_category(countries: pd.DataFrame, colour_by: str) -> pd.Series:
@@ -180,6 +197,27 @@ def country_table(countries: pd.DataFrame, affiliate_coverage_frame: pd.DataFram
     return table.sort_values("country_name")[list(COUNTRY_TABLE_COLUMNS)].reset_index(drop=True)
 
 
+def membership_measures(membership: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Per affiliate with a snapshot by `as_of`: the US map's membership measures, for any affiliate.
+
+    One row per affiliate, columns `MEMBERSHIP_MEASURE_COLUMNS`: members and icma_members of the
+    latest snapshot on or before `as_of`, share_icma (empty when members is 0) and growth_1y
+    against the snapshot of the same calendar month a year earlier (empty without one). It uses
+    the very rule of `coverage.coverage_by_state`, so a national affiliate's figures in a table
+    read the same way as a state's on the map.
+    """
+    snapshots = coverage._membership_now_and_year_earlier(membership, pd.Timestamp(as_of).normalize())
+    members = snapshots["members"].astype("Float64")
+    earlier = snapshots["members_year_earlier"].astype("Float64")
+    result = snapshots.assign(
+        members=snapshots["members"].astype("Int64"),
+        icma_members=snapshots["icma_members"].astype("Int64"),
+        share_icma=(snapshots["icma_members"].astype("Float64") / members.where(members > 0)).astype("float64"),
+        growth_1y=(members / earlier.where(earlier > 0) - 1).astype("float64"),
+    )
+    return result.sort_values("affiliate_id")[list(MEMBERSHIP_MEASURE_COLUMNS)].reset_index(drop=True)
+
+
 # --- world ------------------------------------------------------------------------------------------
 
 
@@ -192,7 +230,9 @@ def world_coverage_map(
     One trace per category (named in the legend): a choropleth of the countries large enough to
     see, and markers for the small ones. Each location's customdata is its country_iso3.
     """
-    title = "International affiliates by country: " + ("activity level" if colour_by == "activity" else "agreement")
+    title = "International affiliates by country: " + (
+        "activity level" if colour_by == "activity" else "agreement status"
+    )
     if countries.empty:
         return empty_figure(title, "No international affiliate matches the filters.")
     categories = country_category(countries, colour_by)
@@ -269,7 +309,7 @@ def world_coverage_map(
         lataxis_range=[-58, 85],
     )
     figure.update_layout(clickmode="event+select", dragmode=False)
-    return themed(figure, title, height=400)
+    return _legend_below(themed(figure, title, height=400))
 
 
 # --- United States ----------------------------------------------------------------------------------
@@ -316,10 +356,11 @@ def us_coverage_map(states: pd.DataFrame, measure: str = "members", highlight_re
     """States coloured by their association's `measure`, ICMA's regions labelled, one region highlighted.
 
     `states` is `coverage_by_state(..., measure=measure)` (its `value` column is the measure).
-    Three kinds of state, each a named trace: no affiliated association (light grey), an
-    association without a figure for the measure (grey), and the rest on a colour scale with a
-    labelled colour bar. With `highlight_region`, states outside it are faded. Each state's
-    customdata is its state_code.
+    Three kinds of state, each named in the legend or on the colour bar: no affiliated association
+    (light grey), an association without a figure for the measure (grey), and the rest on one
+    shared colour scale. With `highlight_region`, the states outside it are drawn faded, in traces
+    of their own (plotly.js draws a per-state opacity array unreliably, a per-trace one reliably).
+    Each state's customdata is its state_code.
     """
     if measure not in STATE_MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(STATE_MEASURES)}")
@@ -327,56 +368,60 @@ def us_coverage_map(states: pd.DataFrame, measure: str = "members", highlight_re
     title = f"State associations: {label[0].lower()}{label[1:]}"
     if states.empty:
         return empty_figure(title, "No US state in the data.")
-    value_format = MEASURE_FORMATS[measure]
-    frame = states.assign(
-        hover=_state_hover(states),
-        opacity=1.0
-        if not highlight_region
-        else states["icma_region"].eq(highlight_region).map({True: 1.0, False: FADED_OPACITY}),
-    )
+    frame = states.assign(hover=_state_hover(states))
     has_association = frame["has_association"].astype("bool")
     has_value = frame["value"].notna() & has_association
+    in_focus = frame["icma_region"].eq(highlight_region) if highlight_region else pd.Series(True, index=frame.index)
+    kinds = (
+        (~has_association, "No affiliated association", NO_ASSOCIATION_COLOR),
+        (has_association & ~has_value, f"Association, no figure for {label}", NO_FIGURE_COLOR),
+        (has_value, label, None),
+    )
     figure = go.Figure()
-    for rows, name, color in (
-        (frame[~has_association], "No affiliated association", NO_ASSOCIATION_COLOR),
-        (frame[has_association & ~has_value], f"Association, no figure for {label}", NO_FIGURE_COLOR),
-    ):
-        if rows.empty:
-            continue
-        figure.add_trace(
-            go.Choropleth(
-                locations=rows["state_code"],
-                locationmode="USA-states",
-                z=[1] * len(rows),
-                colorscale=[[0, color], [1, color]],
-                showscale=False,
-                marker={"line": {"color": "#9A9A9A", "width": 0.8}, "opacity": rows["opacity"]},
-                name=name,
-                showlegend=True,
-                customdata=rows[["state_code"]].to_numpy(),
-                text=rows["hover"],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
-    valued = frame[has_value]
-    if not valued.empty:
-        is_growth = measure == "growth_1y"
-        figure.add_trace(
-            go.Choropleth(
-                locations=valued["state_code"],
-                locationmode="USA-states",
-                z=valued["value"],
-                colorscale="RdBu" if is_growth else MEASURE_COLORSCALE,
-                zmid=0 if is_growth else None,
-                marker={"line": {"color": "#FFFFFF", "width": 0.8}, "opacity": valued["opacity"]},
-                colorbar={"title": {"text": label}, "tickformat": value_format, "thickness": 14, "len": 0.8},
-                name=label,
-                showlegend=False,
-                customdata=valued[["state_code"]].to_numpy(),
-                text=valued["hover"],
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+    for is_kind, name, color in kinds:
+        for is_focused in (True, False):
+            rows = frame[is_kind & in_focus.eq(is_focused)]
+            if rows.empty:
+                continue
+            common = {
+                "locations": rows["state_code"],
+                "locationmode": "USA-states",
+                "name": name if is_focused else f"{name} (outside {highlight_region})",
+                "legendgroup": name,
+                "customdata": rows[["state_code"]].to_numpy(),
+                "text": rows["hover"],
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+            opacity = 1.0 if is_focused else FADED_OPACITY
+            if color is None:
+                figure.add_trace(
+                    go.Choropleth(
+                        **common,
+                        z=rows["value"],
+                        coloraxis="coloraxis",
+                        marker={"line": {"color": "#FFFFFF", "width": 0.8}, "opacity": opacity},
+                        showlegend=False,
+                    )
+                )
+            else:
+                figure.add_trace(
+                    go.Choropleth(
+                        **common,
+                        z=[1] * len(rows),
+                        colorscale=[[0, color], [1, color]],
+                        showscale=False,
+                        marker={"line": {"color": "#9A9A9A", "width": 0.8}, "opacity": opacity},
+                        showlegend=is_focused or not in_focus[is_kind].any(),
+                    )
+                )
+    is_growth = measure == "growth_1y"
+    figure.update_layout(
+        coloraxis={
+            "colorscale": "RdBu" if is_growth else MEASURE_COLORSCALE,
+            "cmid": 0 if is_growth else None,
+            "colorbar": {"title": {"text": label}, "tickformat": MEASURE_FORMATS[measure], "thickness": 14, "len": 0.8},
+        }
+    )
     regions = [region for region in REGION_LABEL_POSITIONS if region in set(frame["icma_region"])]
     if regions:
         figure.add_trace(
@@ -401,4 +446,4 @@ def us_coverage_map(states: pd.DataFrame, measure: str = "members", highlight_re
         )
     _geo_layout(figure, scope="usa", showlakes=False)
     figure.update_layout(clickmode="event+select", dragmode=False)
-    return themed(figure, title, height=400)
+    return _legend_below(themed(figure, title, height=400))

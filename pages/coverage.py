@@ -133,6 +133,7 @@ if coverage_frame.empty:
 
 names_by_id = dict(zip(coverage_frame["affiliate_id"], coverage_frame["name"], strict=True))
 coverage_frame = coverage_frame.assign(profile=profile_link(coverage_frame["affiliate_id"], scope["as_of"]))
+member_figures = maps.membership_measures(snapshots, scope["as_of"]).drop(columns="snapshot_on")
 summary = coverage.coverage_summary(
     coverage_frame, config.stated_state_agreements, config.stated_international_agreements
 )
@@ -239,13 +240,16 @@ else:
             )
             download_buttons(country_view, "coverage_by_country", key="coverage_countries")
         with by_affiliate:
-            affiliate_view = international_frame[
+            affiliate_view = international_frame.merge(member_figures, on="affiliate_id", how="left")[
                 [
                     "name",
                     "profile",
                     "country_name",
                     "relationship_since",
                     "liaison_name",
+                    "members",
+                    "share_icma",
+                    "growth_1y",
                     "agreement_status",
                     "activity_score",
                     "activity_level",
@@ -265,6 +269,9 @@ else:
                     "country_name": "Country",
                     "relationship_since": "Since",
                     "liaison_name": "Liaison",
+                    "members": "Members",
+                    "share_icma": "Share also in ICMA",
+                    "growth_1y": "Growth over a year",
                     "agreement_status": "Agreement",
                     "activity_score": "Activity score",
                     "activity_level": "Activity level",
@@ -279,6 +286,8 @@ else:
                 column_config={
                     "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
                     "Last activity": st.column_config.DateColumn(),
+                    "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
+                    "Growth over a year": st.column_config.NumberColumn(format="percent"),
                 },
                 key="coverage_international_table",
             )
@@ -390,7 +399,7 @@ else:
 
 # -- national and equity affiliates ----------------------------------------------------------------
 st.subheader("National and equity affiliates")
-national = coverage.national_affiliates_table(coverage_frame)
+national = coverage.national_affiliates_table(coverage_frame).merge(member_figures, on="affiliate_id", how="left")
 if national.empty:
     st.info("No national or equity affiliate matches the filters.")
 else:
@@ -407,6 +416,9 @@ else:
             "focus",
             "relationship_since",
             "liaison_name",
+            "members",
+            "share_icma",
+            "growth_1y",
             "agreement_status",
             "renewal_due_on",
             "activity_score",
@@ -423,6 +435,9 @@ else:
             "focus": "Serves",
             "relationship_since": "Since",
             "liaison_name": "Liaison",
+            "members": "Members",
+            "share_icma": "Share also in ICMA",
+            "growth_1y": "Growth over a year",
             "agreement_status": "Agreement",
             "renewal_due_on": "Renewal due",
             "activity_score": "Activity score",
@@ -439,6 +454,8 @@ else:
             "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
             "Renewal due": st.column_config.DateColumn(),
             "Last activity": st.column_config.DateColumn(),
+            "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
+            "Growth over a year": st.column_config.NumberColumn(format="percent"),
         },
         key="coverage_national_table",
     )

@@ -180,12 +180,16 @@ def test_us_map_draws_states_by_code_in_the_usa_scope(states):
 def test_us_map_separates_states_without_association_or_without_figures(states):
     figure = maps.us_coverage_map(states, "share_icma")
     by_name = {trace.name: set(trace.locations) for trace in traces_of(figure, "choropleth")}
-    assert by_name["No affiliated association"] == {"VT"}
-    assert by_name["Association, no figure for Share also in ICMA"] == {"TX"}
-    valued = next(trace for trace in traces_of(figure, "choropleth") if trace.showscale is not False)
-    assert list(valued.locations) == ["CA"]
+    assert by_name == {
+        "No affiliated association": {"VT"},
+        "Association, no figure for Share also in ICMA": {"TX"},
+        "Share also in ICMA": {"CA"},
+    }
+    valued = next(trace for trace in figure.data if trace.name == "Share also in ICMA")
     assert valued.z[0] == pytest.approx(0.6)
-    assert valued.colorbar.tickformat == ".0%"
+    assert valued.coloraxis == "coloraxis"
+    assert figure.layout.coloraxis.colorbar.tickformat == ".0%"
+    assert figure.layout.coloraxis.colorbar.title.text == "Share also in ICMA"
 
 
 def test_us_map_labels_the_icma_regions_and_fades_the_others_when_one_is_highlighted(states):
@@ -194,11 +198,11 @@ def test_us_map_labels_the_icma_regions_and_fades_the_others_when_one_is_highlig
     assert "<b>WEST COAST</b>" in labels.text
     assert "NORTHEAST" in labels.text
     opacity = {
-        location: opacity
-        for trace in traces_of(figure, "choropleth")
-        for location, opacity in zip(trace.locations, trace.marker.opacity, strict=True)
+        location: trace.marker.opacity for trace in traces_of(figure, "choropleth") for location in trace.locations
     }
     assert opacity == {"CA": 1.0, "TX": maps.FADED_OPACITY, "VT": maps.FADED_OPACITY}
+    # Faded states keep their values on the shared colour scale and say why they are faded.
+    assert any(trace.name.endswith("(outside West Coast)") for trace in figure.data)
 
 
 def test_us_map_hover_says_what_a_state_has(states):
@@ -216,10 +220,32 @@ def test_us_map_hover_says_what_a_state_has(states):
 
 def test_us_map_growth_uses_a_diverging_scale_around_zero(affiliate_frame):
     states = coverage.coverage_by_state(affiliate_frame, STATES, MEMBERSHIP, AS_OF, measure="growth_1y")
-    valued = next(trace for trace in maps.us_coverage_map(states, "growth_1y").data if trace.showscale is not False)
-    assert valued.zmid == 0
+    figure = maps.us_coverage_map(states, "growth_1y")
+    assert figure.layout.coloraxis.cmid == 0
+    assert figure.layout.coloraxis.colorbar.tickformat == "+.1%"
 
 
 def test_us_map_refuses_an_unknown_measure(states):
     with pytest.raises(ValueError, match="measure"):
         maps.us_coverage_map(states, "happiness")
+
+
+# --- tables -------------------------------------------------------------------------------------------
+
+
+def test_membership_measures_read_like_the_state_map_for_any_affiliate():
+    snapshots = pd.DataFrame(
+        {
+            "affiliate_id": ["natl-a", "natl-a", "natl-b", "natl-c"],
+            "snapshot_on": [date(2024, 6, 30), date(2025, 6, 30), date(2025, 5, 31), date(2025, 7, 31)],
+            "members": [100, 110, 0, 50],
+            "icma_members": [10, 22, 0, 5],
+        }
+    )
+    measures = maps.membership_measures(snapshots, AS_OF).set_index("affiliate_id")
+    assert measures.loc["natl-a", "members"] == 110
+    assert measures.loc["natl-a", "share_icma"] == pytest.approx(0.2)
+    assert measures.loc["natl-a", "growth_1y"] == pytest.approx(0.1)
+    assert pd.isna(measures.loc["natl-b", "share_icma"])  # no members to divide by
+    assert pd.isna(measures.loc["natl-b", "growth_1y"])  # no snapshot a year earlier
+    assert "natl-c" not in measures.index  # its only snapshot is after the as-of date

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from analytics.coverage import SCORE_EXPLANATION
@@ -51,13 +52,17 @@ def test_coverage_tables_carry_the_map_numbers_and_profile_links(monkeypatch, ti
     countries = table_with(app, "ISO-3")
     assert countries.iloc[0]["Country"] == "United Kingdom"
     assert countries.iloc[0]["Agreement (worst)"] == "due for renewal"
-    states = table_with(app, "Share also in ICMA").set_index("State")
+    states = table_with(app, "ICMA region").set_index("State")
     assert states.loc["CA", "Members"] == 1100
     assert states.loc["CA", "Share also in ICMA"] == pytest.approx(0.6)
     assert states.loc["CA", "Profile"] == "affiliate?id=state-ca&as_of=2026-11-27"
     assert states.loc["VT", "Association"] == "no"
     national = table_with(app, "Serves")
     assert national.iloc[0]["Agreement"] == "lapsed"
+    assert pd.isna(national.iloc[0]["Members"])  # NFBPA has no membership snapshots
+    international = table_with(app, "Liaison").set_index("Affiliate")
+    assert international.loc["Solace", "Members"] == 520
+    assert international.loc["Solace", "Share also in ICMA"] == pytest.approx(45 / 520)
     assert len(app.get("download_button")) >= 8
 
 
@@ -83,9 +88,9 @@ def test_coverage_world_map_can_be_coloured_by_agreement_status(monkeypatch, tin
 
 
 def test_coverage_activity_window_changes_the_score(monkeypatch, tiny_data_dir):
-    one_year = table_with(run_page(monkeypatch, tiny_data_dir, "coverage", AS_OF), "Share also in ICMA")
+    one_year = table_with(run_page(monkeypatch, tiny_data_dir, "coverage", AS_OF), "ICMA region")
     three_years = table_with(
-        run_page(monkeypatch, tiny_data_dir, "coverage", {**AS_OF, "coverage_window": "36"}), "Share also in ICMA"
+        run_page(monkeypatch, tiny_data_dir, "coverage", {**AS_OF, "coverage_window": "36"}), "ICMA region"
     )
     # Cal-ICMA: a work-plan item (2) in the last year, plus a 2024 publication (2) within three years.
     assert one_year.set_index("State").loc["CA", "Activity score"] == 2
