@@ -116,12 +116,13 @@ def month_grid_figure(
 
     `days` and `bars` come from `analytics.events.month_grid_days` and `month_bars` for the same
     month; `events` holds those bars' events with `organizer_type` (and whatever the hover shows:
-    organizer, place, representation). A bar continued from the week before starts with "◀", one
-    continuing into the next week ends with "▶". Days outside the month are shaded; `marked_day`
-    (the as-of date) gets a blue outline and the words "as of".
+    organizer, place, representation). Sample events say "(sample)" after their name. A bar
+    continued from the week before starts with "◀", one continuing into the next week ends with "▶".
+    Days outside the month are shaded; `marked_day` (the as-of date) gets a blue outline and the
+    words "as of".
     """
     if days.empty:
-        return empty_figure(title)
+        return _empty_figure(title)
     lanes = max(GRID_MIN_LANES, int(bars["lane"].max()) + 1 if not bars.empty else 0)
     lines_per_week = lanes + 1
     weeks = int(days["week_index"].max()) + 1
@@ -165,13 +166,15 @@ def month_grid_figure(
 def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day: date | None = None) -> go.Figure:
     """A Gantt chart of a year's events, one row per event, coloured (and named in the legend) by organizer.
 
-    `events` are those overlapping the year, with `organizer_type`; each bar runs from the first day
+    `events` are those overlapping the year, with `organizer_type`; sample events say "(sample)" after
+    their name. Each bar runs from the first day
     to the end of the last day. `marked_day`, when inside the year, is drawn as a dashed "as of" line.
     """
     if events.empty:
-        return empty_figure(title, f"No events in {year} for these filters.")
+        return _empty_figure(title, f"No events in {year} for these filters.")
     ordered = events.assign(effective_end_on=event_end(events)).sort_values(["start_on", "event_id"], kind="stable")
-    labels = _unique_labels(ordered["name"].astype(str))
+    sample_suffix = ordered["is_sample"].fillna(False).astype(bool).map({True: " (sample)", False: ""})
+    labels = _unique_labels(ordered["name"].astype(str) + sample_suffix)
     hover = _hover_text(ordered)
     figure = go.Figure()
     for organizer in _present(ordered["organizer_type"], ORGANIZER_TYPES):
@@ -241,7 +244,7 @@ def events_map_figure(per_country: pd.DataFrame, title: str) -> go.Figure:
     data holds no coordinates); the whole world is shown (no zooming to the data).
     """
     if per_country.empty:
-        return empty_figure(title, "No event with a known country for these filters.")
+        return _empty_figure(title, "No event with a known country for these filters.")
     counts = per_country["count_events"].astype(int)
     hover = (
         "<b>"
@@ -295,7 +298,7 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
     count and each year with "k of n conferences", so the figure reads without its colours.
     """
     if counts.empty:
-        return empty_figure(title, "No affiliate conference for these filters.")
+        return _empty_figure(title, "No affiliate conference for these filters.")
     figure = go.Figure()
     for index, region in enumerate(_present(counts["organizer_region"], REGION_ORDER)):
         rows = counts.loc[counts["organizer_region"] == region].sort_values("year")
@@ -326,7 +329,9 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
             font={"size": 12},
         )
     figure.update_xaxes(title=None, dtick=1, tickformat="d")
-    figure.update_yaxes(title="conferences with ICMA representation", rangemode="tozero")
+    # Headroom above the tallest bar for its "k of n" label.
+    highest = max(int(totals["count_with_representation"].max()), 1)
+    figure.update_yaxes(title="conferences with ICMA representation", range=[0, highest * 1.15])
     figure = themed(figure, title, height=420)
     figure.update_layout(
         barmode="stack",
@@ -373,9 +378,16 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
     organizer = bars["event_id"].map(organizer_types).astype(object).fillna("other affiliate")
     hover = bars["event_id"].map(_hover_text(details.reset_index()).set_axis(details.index)).fillna(bars["name"])
     span = bars["last_weekday"] - bars["first_weekday"] + 1
+    is_sample = bars["event_id"].map(details["is_sample"]).astype(object).fillna(False).astype(bool)
     labels = [
-        _bar_label(bar.name, bar.is_continued_before, bar.is_continued_after, bar.is_cancelled, days)
-        for bar, days in zip(bars.itertuples(index=False), span, strict=True)
+        _bar_label(
+            f"{bar.name} (sample)" if sample else bar.name,
+            bar.is_continued_before,
+            bar.is_continued_after,
+            bar.is_cancelled,
+            days,
+        )
+        for bar, days, sample in zip(bars.itertuples(index=False), span, is_sample, strict=True)
     ]
     centre = bars["week_index"] * lines_per_week + 1 + bars["lane"] + 0.5
     groups = [(kind, (organizer == kind) & ~bars["is_cancelled"]) for kind in ORGANIZER_TYPES]
@@ -413,6 +425,13 @@ def _bar_label(name: str, is_continued_before: bool, is_continued_after: bool, i
 
 
 # -- shared helpers --------------------------------------------------------------------------------
+
+
+def _empty_figure(title: str, message: str = "No data for the chosen filters.") -> go.Figure:
+    """The shared empty figure, its note centred on the figure rather than on hidden axes."""
+    figure = empty_figure(title, message)
+    figure.update_annotations(xref="paper", yref="paper", x=0.5, y=0.5)
+    return figure
 
 
 def _dates_text(start_on: pd.Timestamp, last_on: pd.Timestamp, precision: str, has_no_end: bool) -> str:

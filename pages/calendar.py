@@ -210,10 +210,11 @@ if not in_month.empty:
 
 # -- agenda ---------------------------------------------------------------------------------------------
 st.subheader("Agenda")
-horizon_words = "" if horizon_days is None else f" starting within {HORIZON_LABELS[horizon].lower()}"
+horizon_words = "" if horizon_days is None else f" starting within the {HORIZON_LABELS[horizon].lower()}"
 st.caption(
     f"Events not yet over on {as_of:%Y-%m-%d}{horizon_words}, soonest first; "
-    f"{REPRESENTATION_LABELS[representation].lower()}. Cancelled events are left out."
+    f"{REPRESENTATION_LABELS[representation][0].lower()}{REPRESENTATION_LABELS[representation][1:]}. "
+    "Cancelled events are left out."
 )
 if upcoming.empty:
     st.info("No upcoming event for these filters. Widen the filters or the horizon, or move the as-of date.")
@@ -259,9 +260,10 @@ with all_column:
     if upcoming.empty:
         st.info("No upcoming event for these filters, so there is no calendar file to download.")
     else:
-        st.markdown(f"All {len(upcoming)} events of the agenda above, in one file.")
+        count_words = "1 event" if len(upcoming) == 1 else f"{len(upcoming)} events"
+        st.markdown(f"The agenda above ({count_words}) in one file.")
         st.download_button(
-            f"Download the agenda ({len(upcoming)} events, .ics)",
+            f"Download the agenda ({count_words}, .ics)",
             data=lambda: events_to_ics(upcoming),
             file_name=f"icma_affiliate_events_as_of_{as_of:%Y-%m-%d}.ics",
             mime=ICS_MIME,

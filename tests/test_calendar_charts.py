@@ -180,7 +180,14 @@ def test_month_grid_labels_cancelled_events_and_names_organizer_types_in_the_leg
     figure = month_figure(calendar_events())
     names = {trace.name for trace in figure.data}
     assert {"ICMA", "international affiliate", "cancelled"} <= names
-    assert "Cancelled: Called off" in bar_texts(figure)
+    assert "Cancelled: Called off (sample)" in bar_texts(figure)
+
+
+def test_month_grid_and_timeline_label_sample_events():
+    events = calendar_events()
+    assert "Cancelled: Called off (sample)" in bar_texts(month_figure(events))
+    timeline = cc.year_timeline_figure(events, 2023, "2023")
+    assert "Called off (sample)" in [label for trace in timeline.data for label in trace.y]
 
 
 def test_month_grid_marks_the_as_of_day():
@@ -208,7 +215,7 @@ def test_year_timeline_has_one_bar_per_event_from_start_to_end():
     year_events = ev.events_overlapping(calendar_events(), date(2023, 1, 1), date(2023, 12, 31))
     figure = cc.year_timeline_figure(year_events, 2023, "2023", marked_day=date(2023, 10, 1))
     labels = [label for trace in figure.data for label in trace.y]
-    assert sorted(labels) == sorted(year_events["name"])
+    assert sorted(labels) == sorted(year_events["name"].str.replace("Called off", "Called off (sample)"))
     europe = next(trace for trace in figure.data if trace.name == "ICMA")
     assert europe.base[0] == "2023-10-19"
     assert europe.x[0] == pytest.approx(2 * 24 * 3600 * 1000)  # 19 and 20 October
