@@ -30,6 +30,7 @@ from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.errors import AnalyticsError
@@ -156,8 +157,8 @@ def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pd.DataFrame, tuple[str
     control = sum(1 for character in text[:65536] if ord(character) < 32 and character not in "\t\r\n")
     if control > 0:
         raise IngestError("the file is not text, Excel or Parquet (it holds control characters); check its type")
-    lines = text.splitlines()
-    longest = max((len(line) for line in lines), default=0)
+    lines = text.split("\n")
+    longest = max(map(len, lines), default=0)
     if longest > MAX_LINE_CHARACTERS:
         number = next(index for index, line in enumerate(lines, start=1) if len(line) == longest)
         raise IngestError(
@@ -270,19 +271,20 @@ def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pd.DataFrame,
         raise IngestError(f"the file has {metadata.num_columns} columns; at most {MAX_COLUMNS} are read")
     table = parquet.read()
     header = [str(name) for name in table.column_names]
-    columns = {}
-    for index, column in enumerate(table.columns):
-        if pa.types.is_timestamp(column.type):
-            column = column.cast(pa.date32()) if _is_midnight(column) else column
-        columns[index] = column.cast(pa.string())
-    cells = pa.table(columns).to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get) if columns else pd.DataFrame()
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type) and _is_midnight(column):
+            column = column.cast(pa.date32())
+        columns.append(column.cast(pa.string()))
+    names = [str(index) for index in range(len(columns))]
+    cells = pa.table(columns, names=names).to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
     cells.columns = range(len(header))
     return header, cells, 1, ("read as Parquet",), ()
 
 
 def _is_midnight(column: pa.ChunkedArray) -> bool:
     as_dates = column.cast(pa.date32()).cast(column.type)
-    return bool(pa.compute.all(pa.compute.equal(as_dates, column)).as_py() in (True, None))
+    return bool(pc.all(pc.equal(as_dates, column)).as_py() in (True, None))
 
 
 def _grid_to_source(
@@ -297,7 +299,7 @@ def _grid_to_source(
     header_at = _header_row(grid, synonyms)
     header = [str(value).strip() for value in grid.loc[header_at].fillna("")]
     body = grid.loc[header_at + 1 :]
-    blank = (body.fillna("").apply(lambda column: column.str.strip()) == "").all(axis=1)
+    blank = body.fillna("").eq("").all(axis=1)
     body = body[~blank]
     cells = body.reset_index(drop=True)
     cells.columns = range(cells.shape[1])
@@ -455,24 +457,54 @@ def match_columns(header: list[str], kind: str, mapping: dict[str, str] | None =
 
 # -- 3. values ---------------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACES = r"[\s\x{00a0}\x{2009}\x{202f}']"
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The cells as a trimmed Arrow string array (no copy for Arrow-backed pandas strings)."""
+    array = pa.array(values.astype("string").array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pc.utf8_trim_whitespace(array)
+
+
+def _series(array: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(array.to_pandas(types_mapper=_TO_PANDAS), index=index)
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad."""
-    text = values.astype("string").str.strip()
-    cleaned = text.str.replace(_SPACES, "", regex=True)
-    has_thousands = cleaned.str.match(_THOUSANDS).fillna(False).astype(bool)
-    cleaned = cleaned.where(~has_thousands, cleaned.str.replace(",", "", regex=False))
-    numbers = pd.to_numeric(cleaned.astype(object).where(cleaned.notna() & (cleaned != "")), errors="coerce")
-    is_blank = text.isna() | (text == "")
-    reason = pd.Series(pd.NA, index=values.index, dtype="string")
-    reason = reason.mask(~is_blank & numbers.isna(), "not a number")
-    reason = reason.mask(numbers.notna() & (numbers % 1 != 0), "not a whole number")
-    reason = reason.mask(numbers.notna() & (numbers < 0), "a count cannot be negative")
-    good = numbers.where(reason.isna()).round().astype("Int64")
-    return good, reason
+    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad.
+
+    Vectorised in Arrow: a million cells take a fraction of a second.
+    """
+    text = _arrow_text(values)
+    no_reason = pa.nulls(len(text), pa.string())
+    if len(text) and pc.all(pc.match_substring_regex(text, r"^\d{1,18}$")).as_py():
+        return _series(pc.cast(text, pa.int64()), values.index), _series(no_reason, values.index)
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    cleaned = pc.replace_substring_regex(text, _SPACES, "")
+    thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
+    cleaned = pc.if_else(thousands, pc.replace_substring(cleaned, ",", ""), cleaned)
+    is_number = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
+    numbers = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
+    is_whole = pc.fill_null(pc.equal(pc.floor(numbers), numbers), True)
+    is_negative = pc.fill_null(pc.less(numbers, 0), False)
+    reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", no_reason)
+    reason = pc.if_else(pc.invert(is_whole), "not a whole number", reason)
+    reason = pc.if_else(is_negative, "a count cannot be negative", reason)
+    good = pc.if_else(pc.is_null(reason), numbers, pa.scalar(None, pa.float64()))
+    return _series(pc.cast(good, pa.int64()), values.index), _series(reason, values.index)
+
+
+def _lookup(text: pa.Array, results: dict[str, object], result_type: pa.DataType) -> pa.Array:
+    """Each cell's result, from a dict of results per distinct text (one hash lookup per cell, in Arrow)."""
+    keys = pa.array(list(results), pa.string())
+    table = pa.array(list(results.values()), result_type)
+    positions = pc.index_in(text.cast(pa.string()), value_set=keys)
+    return pc.take(table, positions)
 
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
@@ -560,8 +592,8 @@ def parse_dates(values: pd.Series, order: DateOrder | None) -> tuple[pd.Series, 
 
     Each distinct text is parsed once, so a million rows of a few hundred dates cost little.
     """
-    text = values.astype("string").str.strip()
-    distinct = [value for value in text.dropna().unique().tolist() if value]
+    text = _arrow_text(values)
+    distinct = [value for value in pc.unique(text).to_pylist() if value]
     question = None
     if order is None:
         day_first, month_first, ambiguous = date_order_evidence(distinct)
@@ -572,16 +604,17 @@ def parse_dates(values: pd.Series, order: DateOrder | None) -> tuple[pd.Series, 
         elif ambiguous and not (day_first or month_first):
             question = DateQuestion(tuple(ambiguous[:3]))
     parsed = {value: parse_date_text(value, order) for value in distinct}
-    dates = {value: result for value, result in parsed.items() if isinstance(result, date)}
+    unclear = "day/month order unclear: the file has dates written both ways"
+    dates = {value: (result if isinstance(result, date) else None) for value, result in parsed.items()}
     reasons = {
-        value: ("day/month order unclear: the file has dates written both ways" if result == "ambiguous" else result)
+        value: None if isinstance(result, date) else (unclear if result == "ambiguous" else result)
         for value, result in parsed.items()
-        if not isinstance(result, date)
     }
-    good = pd.to_datetime(text.map(dates), errors="coerce").dt.date if dates else pd.Series(pd.NaT, index=text.index)
-    reason = text.map(reasons).astype("string")
     if question is not None:
-        reason = reason.mask(reason == "day/month order unclear: the file has dates written both ways", pd.NA)
+        reasons = {value: None if reason == unclear else reason for value, reason in reasons.items()}
+    good = _lookup(text, dates, pa.date32()).cast(pa.timestamp("ms"))
+    good = pd.Series(good.to_pandas(), index=values.index)
+    reason = _series(_lookup(text, reasons, pa.string()), values.index)
     return good, reason, question
 
 
@@ -630,11 +663,11 @@ class AffiliateResolver:
 
 
 def resolve_affiliates(values: pd.Series, resolver: AffiliateResolver) -> tuple[pd.Series, pd.Series]:
-    text = values.astype("string").str.strip()
-    resolved = {value: resolver.resolve(value) for value in text.dropna().unique().tolist() if value}
-    ids = text.map({value: found for value, (found, _) in resolved.items()}).astype("string")
-    reason = text.map({value: why for value, (_, why) in resolved.items()}).astype("string")
-    return ids, reason
+    text = _arrow_text(values)
+    resolved = {value: resolver.resolve(value) for value in pc.unique(text).to_pylist() if value}
+    ids = _lookup(text, {value: found for value, (found, _) in resolved.items()}, pa.string())
+    reason = _lookup(text, {value: why for value, (_, why) in resolved.items()}, pa.string())
+    return _series(ids, values.index), _series(reason, values.index)
 
 
 # -- 5. the checks -----------------------------------------------------------------------------------
@@ -703,7 +736,7 @@ def check_membership(
             parsed, reason = resolve_affiliates(values, resolver)
         elif column.name == "snapshot_on":
             parsed, reason, question = parse_dates(values, date_order)
-            future = parsed.notna() & (pd.to_datetime(parsed) > pd.Timestamp(today))
+            future = parsed.notna() & (parsed > pd.Timestamp(today))
             reason = reason.mask(future, "the date is in the future")
             parsed = parsed.where(~future)
         else:

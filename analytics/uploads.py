@@ -192,14 +192,14 @@ def preview(checked: Checked, store: Store) -> Preview:
 
 def _month_totals(snapshots: pd.DataFrame, months: list[pd.Period]) -> pd.DataFrame:
     """Members summed over affiliates per month, each affiliate counted once with its latest snapshot."""
-    month = snapshots["snapshot_on"].dt.to_period("M")
-    latest = snapshots[month.isin(months)].assign(month=month).sort_values("snapshot_on")
+    month = snapshots["snapshot_on"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    wanted = pd.PeriodIndex(months, freq="M").to_timestamp().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    latest = snapshots.assign(month=month)[pd.Series(month).isin(wanted).to_numpy()].sort_values("snapshot_on")
     latest = latest.drop_duplicates(["affiliate_id", "month"], keep="last")
-    sums = latest.groupby("month")[["members", "icma_members"]].sum()
-    sums = sums.reindex(pd.PeriodIndex(months, freq="M"), fill_value=0)
+    sums = latest.groupby("month")[["members", "icma_members"]].sum().reindex(wanted, fill_value=0)
     return pd.DataFrame(
         {
-            "month_end_on": [period.end_time.date() for period in sums.index],
+            "month_end_on": [period.end_time.date() for period in pd.PeriodIndex(months, freq="M")],
             "members": sums["members"].astype("int64").to_numpy(),
             "icma_members": sums["icma_members"].astype("int64").to_numpy(),
         }
@@ -345,12 +345,12 @@ def _rows_table(checked: Checked, batch_id: str) -> pa.Table:
     rows = checked.rows
     columns = {
         "batch_id": pa.array([batch_id] * len(rows), pa.string()),
-        "row_number": pa.array(rows["row_number"].astype("int64").to_numpy(), pa.int64()),
-        "affiliate_id": pa.array(rows["affiliate_id"].astype(object), pa.string()),
-        "snapshot_on": pa.array(pd.to_datetime(rows["snapshot_on"]).dt.date.astype(object), pa.date32()),
+        "row_number": pa.array(rows["row_number"].astype("int64"), pa.int64()),
+        "affiliate_id": pa.array(rows["affiliate_id"].astype("string").array).cast(pa.string()),
+        "snapshot_on": pa.array(pd.to_datetime(rows["snapshot_on"])).cast(pa.date32()),
     }
     for name in ("members", "icma_members", "new_members", "lapsed_members"):
-        columns[name] = pa.array(rows[name].astype("Int64").astype(object).where(rows[name].notna(), None), pa.int64())
+        columns[name] = pa.array(rows[name].astype("Int64"), pa.int64())
     return pa.table(columns, schema=MEMBERSHIP_ROWS_SCHEMA)
 
 

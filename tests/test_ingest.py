@@ -174,10 +174,10 @@ def test_counts_read_thousands_separators_and_spaces():
 
 def test_dates_in_iso_us_and_european_forms():
     dates, reasons, question = parse_dates(pd.Series(["2026-01-31", "31/01/2026", "31.01.2026", "31 Jan 2026"]), None)
-    assert set(dates) == {date(2026, 1, 31)}
+    assert set(dates.dt.date) == {date(2026, 1, 31)}
     assert reasons.isna().all() and question is None
     us, _, _ = parse_dates(pd.Series(["01/31/2026", "02/01/2026"]), None)
-    assert us.tolist() == [date(2026, 1, 31), date(2026, 2, 1)]
+    assert us.dt.date.tolist() == [date(2026, 1, 31), date(2026, 2, 1)]
 
 
 def test_ambiguous_day_month_order_is_a_question_until_answered():
@@ -186,7 +186,7 @@ def test_ambiguous_day_month_order_is_a_question_until_answered():
     assert question is not None and dates.isna().all()
     answered, reasons, question = parse_dates(values, "day_first")
     assert question is None and reasons.isna().all()
-    assert answered.tolist() == [date(2026, 4, 3), date(2026, 6, 5)]
+    assert answered.dt.date.tolist() == [date(2026, 4, 3), date(2026, 6, 5)]
 
 
 def test_affiliates_found_by_id_name_acronym_state_ignoring_case_and_accents(tiny_data_dir):
@@ -219,3 +219,28 @@ def test_rejected_rows_keep_their_cells_and_problems(tiny_data_dir):
     rejected = checked.rejected_rows.iloc[0]
     assert rejected["affiliate"] == "Solase" and rejected["row_number"] == 2
     assert "unknown affiliate" in rejected["problem"]
+
+
+def test_a_parquet_file_is_read_with_its_types(tiny_data_dir):
+    buffer = io.BytesIO()
+    table = pa.table(
+        {
+            "Affiliate": ["Solace", "CA"],
+            "As of": pa.array([date(2026, 1, 31), date(2026, 2, 28)], pa.date32()),
+            "Members": pa.array([510, 1100], pa.int64()),
+            "Dual members": pa.array([44.0, 650.0], pa.float64()),
+        }
+    )
+    pq.write_table(table, buffer)
+    checked = check(buffer.getvalue(), "export.parquet", tiny_data_dir)
+    assert checked.report.empty
+    assert checked.rows["row_number"].tolist() == [1, 2]
+    assert checked.rows["snapshot_on"].dt.date.tolist() == [date(2026, 1, 31), date(2026, 2, 28)]
+    assert checked.rows["icma_members"].tolist() == [44, 650]
+
+
+def test_parquet_timestamps_at_midnight_are_dates():
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"date": pa.array([pd.Timestamp("2026-01-31")], pa.timestamp("ms"))}), buffer)
+    source = read_source(buffer.getvalue(), "m.parquet", LIMITS, SYNONYMS)
+    assert source.cells.iloc[0, 0] == "2026-01-31"
