@@ -45,3 +45,20 @@ class DataFolderError(AnalyticsError):
 
 class UnknownQueryError(AnalyticsError):
     """A query name that has no file under analytics/queries/."""
+
+
+class PermissionDenied(AnalyticsError):
+    """The person's roles do not allow the action; nothing was done (the message says who may)."""
+
+    def __init__(self, who: str, action: str, message: str):
+        self.who = who
+        self.action = action
+        super().__init__(message)
+
+
+class SignInConfigError(AnalyticsError):
+    """Sign-in is required or half configured, and the app refuses to open rather than open up."""
+
+
+class RoleFileError(AnalyticsError):
+    """The role file (or the group-to-role setting) cannot be read; the message names the line."""
