@@ -64,6 +64,12 @@ REFERENCE_FIXES: dict[str, tuple[str, bool]] = {
 }
 
 
+def short_name(affiliate) -> str:
+    """The acronym when the affiliate has one, else its name (a missing acronym may arrive as NaN)."""
+    acronym = affiliate.acronym
+    return acronym if isinstance(acronym, str) and acronym.strip() else affiliate.name
+
+
 def default_confidence(source: str) -> str:
     """The confidence of a row whose confidence field is missing: medium when a URL backs it, else low."""
     return "medium" if "http" in source else "low"
@@ -710,7 +716,7 @@ def goals_and_checkins(
     so the portfolio as of SAMPLE_THROUGH shows every status, including overdue goals (past due,
     target not met) and goals not yet started.
     """
-    acronym_of = {row.affiliate_id: row.acronym or row.name for row in affiliates.itertuples()}
+    acronym_of = {row.affiliate_id: short_name(row) for row in affiliates.itertuples()}
     liaison_name = dict(zip(liaisons["liaison_id"], liaisons["name"], strict=True))
     latest = agreements.sort_values("signed_on").groupby("affiliate_id", sort=False).tail(1)
     latest = latest.sort_values("agreement_id", ignore_index=True)
@@ -1007,7 +1013,7 @@ def sample_events_table(rng: np.random.Generator, affiliates: pd.DataFrame) -> p
         records.append(
             {
                 "event_id": f"E{start_on.year}-{affiliate.affiliate_id}-annual",
-                "name": f"{affiliate.acronym or affiliate.name} Annual Conference {start_on.year}",
+                "name": f"{short_name(affiliate)} Annual Conference {start_on.year}",
                 "organizer": affiliate.name,
                 "affiliate_id": affiliate.affiliate_id,
                 "event_type": "affiliate",
@@ -1085,7 +1091,11 @@ def activities_table(
             last_day = add_months(SAMPLE_THROUGH, -12) - timedelta(days=int(rng.integers(1, 200)))
         if affiliate.status == "former":
             last_day = date(2023, 6, 30)
-        name = affiliate.acronym or without_parenthetical(affiliate.name)
+        name = (
+            affiliate.acronym
+            if isinstance(affiliate.acronym, str) and affiliate.acronym.strip()
+            else without_parenthetical(affiliate.name)
+        )
         planned: list[tuple[str, date, str, str | None, bool]] = []
         for year in range(ACTIVITIES_FROM.year, SAMPLE_EVENTS_THROUGH.year + 1):
             for _ in range(int(rng.poisson(ACTIVITY_RATES[level]))):
