@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.charts import SERIES_COLORS, empty_figure, themed
+from analytics.charts import LEGEND_BELOW, SERIES_COLORS, empty_figure, themed
 from analytics.events import ORGANIZER_TYPES, UNKNOWN_REGION, event_end
 from analytics.schema import ICMA_REGIONS
 
@@ -36,7 +36,6 @@ GRID_MIN_LANES = 2
 GRID_PIXELS_PER_LINE = 24
 GRID_CHARACTERS_PER_DAY = 18
 # Legends sit under a figure (in the container's coordinates), clear of its title and top axis.
-LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 
 def event_dates_text(events: pd.DataFrame) -> pd.Series:

@@ -21,6 +21,8 @@ STATUS_COLORS: dict[str, str] = {
 SERIES_COLORS: tuple[str, ...] = ("#0B5394", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 SAMPLE_NOTE = "Sample data"
+# Legends sit under the plot, at the bottom of the figure, so they never cover the title.
+LEGEND_BELOW: dict = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "title": None}
 
 
 def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -29,8 +31,8 @@ def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": 60, "b": 60},
+        legend=LEGEND_BELOW,
         plot_bgcolor="white",
         hoverlabel={"font_family": FONT_FAMILY},
         colorway=list(SERIES_COLORS),
@@ -42,7 +44,9 @@ def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
 
 def empty_figure(title: str, message: str = "No data for the chosen filters.") -> go.Figure:
     figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#666"}, x=0.5, y=0.5)
+    figure.add_annotation(
+        text=message, showarrow=False, font={"size": 14, "color": "#666"}, xref="paper", yref="paper", x=0.5, y=0.5
+    )
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return themed(figure, title, height=200)
