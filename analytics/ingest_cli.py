@@ -50,7 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="HEADER=COLUMN",
         help="use the file's column HEADER as schema column COLUMN (repeatable)",
     )
-    parser.add_argument("--by", help="who commits, for the ledger (default: the login name)")
+    parser.add_argument(
+        "--by",
+        help="who commits, for the ledger (default: the login name); the command line acts as the operator "
+        "at the server, with every role",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,11 +11,14 @@ order, so that a reader never sees half a batch and a killed process changes not
 Undo appends an `undone` ledger row: nothing is deleted, so every earlier state can be recovered.
 Concurrent commits are Delta's optimistic concurrency: appends from two processes both land, in
 some order; a commit that still conflicts after the retries is refused with UploadConflictError.
+
+Commit and undo check the role of whoever asks (analytics.roles), whatever page or menu led there:
+the app passes the signed-in Identity, whose e-mail the ledger records; the command line passes a
+name or nothing, which is the operator at the server's shell (the OS login name, every role).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import secrets
@@ -42,6 +45,7 @@ from analytics.ingest import (
     synonym_lookup,
 )
 from analytics.ledger import COMMITTED, LEDGER_SCHEMA, UNDONE, StoreLayout
+from analytics.roles import Identity, acting_identity, require
 from analytics.settings import Settings
 from analytics.store import Store
 
@@ -210,10 +214,15 @@ def commit(
     checked: Checked,
     data: bytes,
     store: Store,
-    committed_by: str | None = None,
+    committed_by: Identity | str | None = None,
     only_valid: bool = False,
 ) -> CommitResult:
-    """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed."""
+    """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed.
+
+    PermissionDenied, before anything is read or written, unless `committed_by` may upload.
+    """
+    actor = acting_identity(committed_by)
+    require(actor, "upload")
     data_dir = store.data_dir
     source = checked.source
     found = already_loaded(data_dir, checked.kind, source.sha256)
@@ -244,7 +253,7 @@ def commit(
         "kind": checked.kind,
         "status": COMMITTED,
         "committed_at": datetime.now(UTC),
-        "committed_by": committed_by or getpass.getuser(),
+        "committed_by": actor.label,
         "undone_at": None,
         "undone_by": None,
         "file_name": Path(source.file_name).name,
@@ -260,8 +269,13 @@ def commit(
     )
 
 
-def undo(data_dir: Path, batch_id: str, undone_by: str | None = None) -> pd.Series:
-    """Mark a batch undone (an appended ledger row): the data reads as if it had never been committed."""
+def undo(data_dir: Path, batch_id: str, undone_by: Identity | str | None = None) -> pd.Series:
+    """Mark a batch undone (an appended ledger row): the data reads as if it had never been committed.
+
+    PermissionDenied, before anything is written, unless `undone_by` may undo.
+    """
+    actor = acting_identity(undone_by)
+    require(actor, "undo")
     batches = ledger.batches(data_dir)
     match = batches[batches["batch_id"] == batch_id]
     if match.empty:
@@ -273,7 +287,7 @@ def undo(data_dir: Path, batch_id: str, undone_by: str | None = None) -> pd.Seri
         **{name: batch[name] for name in ledger.BATCH_COLUMNS},
         "status": UNDONE,
         "undone_at": datetime.now(UTC),
-        "undone_by": undone_by or getpass.getuser(),
+        "undone_by": actor.label,
     }
     entry = {key: (None if _is_missing(value) else value) for key, value in entry.items()}
     _append(StoreLayout(Path(data_dir)).ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))

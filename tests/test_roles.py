@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import inspect
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from analytics import roles
+from analytics import ledger, roles, uploads
 from analytics.errors import PermissionDenied, RoleFileError
 from analytics.roles import ACTIONS, Identity, Role, RoleRules, identity_from_claims, require
 from analytics.settings import Settings
+from analytics.store import Store
 
 # The whole policy, written out: role -> action -> allowed.
 POLICY = {
@@ -190,3 +192,43 @@ def test_role_holders_lists_each_person_once_with_roles_in_order(tmp_path):
         {"email": "avery@example.org", "roles": "analyst"},
         {"email": "lee@example.org", "roles": "viewer, admin"},
     ]
+
+
+# -- enforced where the data changes --------------------------------------------------------------
+
+GOOD_FILE = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\n"
+
+
+def checked_upload(data_dir: Path):
+    store = Store(data_dir)
+    settings = Settings(data_dir=data_dir)
+    return uploads.check_file(GOOD_FILE, "m.csv", "membership", store, settings, today=date(2026, 11, 27)), store
+
+
+def test_a_viewer_cannot_commit_and_nothing_is_written(tiny_data_dir):
+    checked, store = checked_upload(tiny_data_dir)
+    with pytest.raises(PermissionDenied, match="may not upload data"):
+        uploads.commit(checked, GOOD_FILE, store, committed_by=person(Role.VIEWER))
+    assert not (tiny_data_dir / "store").exists()
+
+
+def test_an_analyst_commits_and_the_ledger_names_their_email_and_a_viewer_cannot_undo(tiny_data_dir):
+    checked, store = checked_upload(tiny_data_dir)
+    analyst = person(Role.ANALYST, email="avery@example.org")
+    result = uploads.commit(checked, GOOD_FILE, store, committed_by=analyst)
+    with pytest.raises(PermissionDenied, match="may not undo"):
+        uploads.undo(tiny_data_dir, result.batch_id, person(Role.VIEWER))
+    assert ledger.batches(tiny_data_dir).iloc[0]["status"] == "committed"
+    uploads.undo(tiny_data_dir, result.batch_id, person(Role.ADMIN, email="lee@example.org"))
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert (batch["committed_by"], batch["status"], batch["undone_by"]) == (
+        "avery@example.org",
+        "undone",
+        "lee@example.org",
+    )
+
+
+def test_the_command_line_commits_as_the_operator(tiny_data_dir):
+    checked, store = checked_upload(tiny_data_dir)
+    uploads.commit(checked, GOOD_FILE, store)
+    assert ledger.batches(tiny_data_dir).iloc[0]["committed_by"] == roles.operator_identity().name
