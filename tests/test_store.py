@@ -19,6 +19,7 @@ EVERYTHING = {
     "as_of": AS_OF,
     "renewal_window_months": 6,
     "limit": 10,
+    "affiliate_id": "state-ca",
     "first_on": date(2025, 1, 1),
     "last_on": AS_OF,
 }
