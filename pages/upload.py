@@ -1,5 +1,7 @@
 """Upload: an analyst loads a membership file, sees what is wrong or what will change, commits, and can undo."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -7,11 +9,14 @@ from analytics import uploads
 from analytics.errors import AnalyticsError
 from analytics.ingest import MEMBERSHIP_COLUMNS, match_columns
 from analytics.ledger import COMMITTED, batches
+from analytics.roles import Identity
+from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings, store
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
+identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
 st.title("Upload membership data")
 st.caption(
     "CSV (comma, semicolon or tab separated), Excel (.xlsx) or Parquet, as exported by ICMA's systems or an "
@@ -24,22 +29,27 @@ COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in ME
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
 
 
-def commit_batch(checked, data: bytes, current, only_valid: bool) -> None:
-    """Button callback: commit, and leave the outcome for the next run to show."""
-    by = st.session_state.get("upload_by") or "web upload"
+def acting_as(identity: Identity) -> Identity:
+    """Who the ledger names: the signed-in identity (its e-mail); in local mode, the name typed below if any."""
+    typed = st.session_state.get("upload_by")
+    return replace(identity, name=typed) if identity.is_local and typed else identity
+
+
+def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
+    """Button callback: commit (uploads.commit checks the role again), and leave the outcome for the next run."""
     try:
-        result = uploads.commit(checked, data, current, committed_by=by, only_valid=only_valid)
+        result = uploads.commit(checked, data, current, committed_by=acting_as(identity), only_valid=only_valid)
     except AnalyticsError as error:
         st.session_state["upload_error"] = error
     else:
         st.session_state["upload_message"] = result.message
 
 
-def undo_batch(data_dir) -> None:
-    """Button callback: undo the chosen batch."""
+def undo_batch(data_dir, identity: Identity) -> None:
+    """Button callback: undo the chosen batch (uploads.undo checks the role again)."""
     batch_id = st.session_state.get("upload_undo_batch")
     try:
-        uploads.undo(data_dir, batch_id, st.session_state.get("upload_by") or "web upload")
+        uploads.undo(data_dir, batch_id, acting_as(identity))
     except AnalyticsError as error:
         st.session_state["upload_error"] = error
     else:
@@ -187,14 +197,17 @@ else:
             key="upload_only_valid",
         )
         may_commit = only_valid
-    st.text_input("Your name, for the ledger", key="upload_by", placeholder="e.g. Jordan Lee")
+    if identity.is_local:
+        st.text_input("Your name, for the ledger", key="upload_by", placeholder="e.g. Jordan Lee")
+    else:
+        st.caption(f"The ledger will record this batch as committed by {identity.label}.")
     st.button(
         "Commit",
         type="primary",
         key="upload_commit",
         disabled=not may_commit or bool(preview.already_loaded_as),
         on_click=commit_batch,
-        args=(checked, data, current, only_valid),
+        args=(checked, data, current, only_valid, identity),
     )
 
 st.divider()
@@ -245,5 +258,5 @@ else:
             key="upload_undo",
             help="Its rows stop counting everywhere and what they replaced comes back. The ledger keeps the record.",
             on_click=undo_batch,
-            args=(config.data_dir,),
+            args=(config.data_dir, identity),
         )

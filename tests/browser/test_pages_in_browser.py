@@ -14,6 +14,7 @@ PAGES = [
     ("/calendar", True),
     ("/membership", True),
     ("/upload", False),
+    ("/roles", False),
 ]
 
 
