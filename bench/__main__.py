@@ -109,7 +109,7 @@ def run_worker(*arguments: str, log: Path) -> object:
 
 
 def measure_pages(args, scratch: Path) -> list[dict]:
-    pages = ",".join(page.url_path for page in discover_pages())
+    pages = ",".join(page.url_path for page in args.pages)
     datasets = []
     for scale in args.scale_list:
         folder = dataset(scale, args.datasets)
@@ -156,13 +156,16 @@ def measure_uploads(args, scratch: Path) -> list[dict]:
 def chart_flags(args, datasets: list[dict], scratch: Path) -> dict[str, bool]:
     """Which pages draw a plotly chart on the bundled data (from AppTest), for the browser to wait on."""
     bundled = next((d for d in datasets if d["scale"] == 1), None)
-    pages = bundled["pages"] if bundled else run_worker("pages", "--data-dir", str(BUNDLED), "--repeat", "1",
-                                                        log=scratch / "worker.log")  # fmt: skip
-    return {page["page"]: page["charts"] > 0 for page in pages}
+    pages = bundled["pages"] if bundled else []
+    if {page.url_path for page in args.pages} - {page["page"] for page in pages}:
+        pages = run_worker("pages", "--data-dir", str(BUNDLED), "--repeat", "1", log=scratch / "worker.log")
+    flags = {page["page"]: page["charts"] > 0 for page in pages}
+    return {page.url_path: flags.get(page.url_path, False) for page in args.pages}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
+    args.pages = discover_pages()  # once, so every measure sees the same pages
     started = time.monotonic()
     results: dict = {
         "command": report.command_line() if argv is None else " ".join(["python -m bench", *argv]),
@@ -180,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     say(f"worker logs, server logs and results.json in {scratch}")
     if "pages" in args.measures:
         results["datasets"] = measure_pages(args, scratch)
+        save(results, args, scratch, started)
     if "upload" in args.measures:
         results["uploads"] = measure_uploads(args, scratch)
-    pages = discover_pages()
+        save(results, args, scratch, started)
+    pages = args.pages
     is_available, reason = browser_available()
     if {"memory", "browser"} & set(args.measures):
         flags = chart_flags(args, results["datasets"], scratch) if is_available else {}
@@ -196,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 BUNDLED, pages, flags, visits, scratch / "server-browser.log"
             )
             results["browser"] = {"pages": pages_drawn}
+            save(results, args, scratch, started)
             if args.quick and "memory" in args.measures:
                 results["memory"] = {"label": label(1), "membership_rows": membership_rows(BUNDLED), **memory}
     if "memory" in args.measures and not results["memory"]:
@@ -210,15 +216,21 @@ def main(argv: list[str] | None = None) -> int:
                 "membership_rows": membership_rows(folder),
                 **_served().peak_memory(folder, pages, flags, scratch / "server-memory.log"),
             }
+    text = save(results, args, scratch, started)
+    print(text)
+    say(f"wrote {args.out}")
+    return 0
+
+
+def save(results: dict, args: argparse.Namespace, scratch: Path, started: float) -> str:
+    """Write what has been measured so far (a measure that crashes later loses nothing); the Markdown."""
     results["load_end"] = report.load_average()
     results["elapsed_minutes"] = (time.monotonic() - started) / 60
     text = report.markdown(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     (scratch / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    print(text)
-    say(f"wrote {args.out}")
-    return 0
+    return text
 
 
 def _served():

@@ -35,7 +35,7 @@ def time_in_browser(
                 url = server.url + page.browser_path
                 chart = has_chart.get(page.url_path, True)
                 first, errors = open_page(browser, url, chart, timeout_ms=120_000)
-                again = [open_page(browser, url, chart, timeout_ms=120_000)[0] for _ in range(repeat)]
+                again = [open_page(browser, url, chart, timeout_ms=120_000)[0] for _ in range(repeat if first else 0)]
                 results.append(
                     {
                         "page": page.url_path,

@@ -159,14 +159,19 @@ def wait_until_drawn(page, has_chart: bool, timeout_ms: int) -> None:
     page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=timeout_ms)
 
 
-def open_page(browser, url: str, has_chart: bool, timeout_ms: int) -> tuple[float, list[str]]:
-    """Seconds from navigation until drawn, in a new browser context; and any error texts on the page."""
+def open_page(browser, url: str, has_chart: bool, timeout_ms: int) -> tuple[float | None, list[str]]:
+    """Seconds from navigation until drawn, in a new browser context (None if never); and error texts on the page."""
+    from playwright.sync_api import Error as PlaywrightError
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
         started = time.perf_counter()
-        page.goto(url, wait_until="commit", timeout=timeout_ms)
-        wait_until_drawn(page, has_chart, timeout_ms)
+        try:
+            page.goto(url, wait_until="commit", timeout=timeout_ms)
+            wait_until_drawn(page, has_chart, timeout_ms)
+        except PlaywrightError as error:
+            return None, [f"not drawn within {timeout_ms / 1000:.0f} s: {str(error).splitlines()[0]}"]
         seconds = time.perf_counter() - started
         errors = [
             element.inner_text()[:200]
