@@ -1,18 +1,52 @@
-"""Membership: affiliate and ICMA membership over time, the share who belong to both, joiners and leavers, growth."""
+"""Membership: affiliate and ICMA membership over time, the share who belong to both, joiners and leavers, growth.
+
+Every query aggregates in DuckDB to what the page shows (months, groups, one row per affiliate). The
+figures are kept per data fingerprint and filters with `st.cache_resource`: a figure is never changed
+after it is built, `st.plotly_chart` only reads it, and unpickling one (as `st.cache_data` would) costs
+more than building it again.
+"""
+
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import membership
 from analytics.charts import membership_trend
 from analytics.errors import AnalyticsError
 from analytics.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
-from analytics.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month, growth_by_affiliate
-from analytics.membership_trends import trend_by_group as group_trend
+from analytics.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month
+from analytics.store import folder_fingerprint
 from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
-from ui.data import run_query, scope_params
+from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
 from ui.shell import ensure_app_shell
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def whole_charts(fingerprint: tuple, params: dict[str, Any]) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The totals, the share also in ICMA, and joiners and leavers over the last 36 months."""
+    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    icma_months = run_query("icma_membership_by_month", **params)
+    flows = flows_by_month(member_months)
+    return (
+        membership_trend(member_months, icma_months),
+        share_in_icma_chart(member_months),
+        flows_chart(flows.tail(36)),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def group_chart(fingerprint: tuple, params: dict[str, Any], group: str, measure: str) -> go.Figure:
+    return trend_by_group_chart(trend_by_group(params, group), measure, GROUPINGS[group])
+
+
+def trend_by_group(params: dict[str, Any], group: str) -> pd.DataFrame:
+    """One row per group per month for one grouping (the query returns all three at once)."""
+    trends = run_query("membership_by_group_month", limit=TOP_AFFILIATES, **params)
+    return trends[trends["grouping"] == group].drop(columns="grouping").reset_index(drop=True)
+
 
 ensure_app_shell()
 st.title("Membership")
@@ -22,14 +56,14 @@ sample_data_notice()
 
 try:
     params = scope_params(scope)
-    affiliate_months = run_query("membership_by_affiliate_month", **params)
+    fingerprint = folder_fingerprint(settings().data_dir)
     member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
     icma_months = run_query("icma_membership_by_month", **params)
 except AnalyticsError as error:
     show_error(error)
     st.stop()
 
-if affiliate_months.empty:
+if member_months.empty:
     st.info("No membership has been reported for the affiliates in these filters by this date. Widen the filters.")
     st.stop()
 
@@ -69,11 +103,12 @@ cards[4].metric(
     border=True,
 )
 
+total_figure, share_figure, flows_figure = whole_charts(fingerprint, params)
 left, right = st.columns(2, gap="large")
 with left:
-    chart(membership_trend(member_months, icma_months), key="membership_total_chart")
+    chart(total_figure, key="membership_total_chart")
 with right:
-    chart(share_in_icma_chart(member_months), key="membership_share_chart")
+    chart(share_figure, key="membership_share_chart")
 monthly = member_months[["month_end_on", "count_affiliates_reporting", "members", "icma_members", "share_icma"]]
 monthly = monthly.merge(icma_months[["month_end_on", "members"]].rename(columns={"members": "icma_total"}), how="left")
 with st.expander("The figures by month"):
@@ -122,10 +157,15 @@ with controls[1]:
     )
 group = group or "icma_region"
 measure = measure or "members"
-trend = group_trend(affiliate_months, group)
+try:
+    trend = trend_by_group(params, group)
+    growth = run_query("membership_growth_by_affiliate", **params)
+except AnalyticsError as error:
+    show_error(error)
+    st.stop()
 if group == "affiliate_name":
     st.caption(f"The {TOP_AFFILIATES} affiliates with most members in the latest month.")
-chart(trend_by_group_chart(trend, measure, GROUPINGS[group]), key="membership_group_chart")
+chart(group_chart(fingerprint, params, group, measure), key="membership_group_chart")
 latest = trend[trend["month_end_on"] == trend["month_end_on"].max()].sort_values(measure, ascending=False)
 show = (lambda value: format_percent(value, 1)) if measure == "share_icma" else format_count
 st.caption(
@@ -137,13 +177,12 @@ download_buttons(trend, f"membership_by_{group}", key="membership_group")
 # -- joiners and leavers -----------------------------------------------------------------------------
 st.subheader("New and lapsed members")
 flows = flows_by_month(member_months)
-chart(flows_chart(flows.tail(36)), key="membership_flows_chart")
+chart(flows_figure, key="membership_flows_chart")
 st.caption("The last 36 months: joiners above the line, leavers below, the net change dotted.")
 download_buttons(flows, "membership_new_and_lapsed", key="membership_flows")
 
 # -- growth against a year earlier ---------------------------------------------------------------------
 st.subheader("Growth against a year earlier, by affiliate")
-growth = growth_by_affiliate(affiliate_months)
 growth_table = growth.drop(columns=["affiliate_id"]).rename(
     columns={
         "affiliate_name": "Affiliate",
