@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Status colours, colour-blind safe (Okabe-Ito), always paired with the status name in labels.
 STATUS_COLORS: dict[str, str] = {
@@ -25,20 +26,30 @@ SAMPLE_NOTE = "Sample data"
 LEGEND_BELOW: dict = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "title": None}
 
 
+# The shared look as a registered plotly template, made the default for every figure: plotly validates
+# it once here instead of on every figure (applying a template to a built figure copies and validates it
+# again, ~20 ms a figure). It starts from plotly's own default (what figures had before), with the app's
+# font, margins, legend, background, colours and grid on top.
+pio.templates["icma"] = go.layout.Template(pio.templates["plotly"]).update(
+    layout={
+        "title": {"x": 0, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": FONT_FAMILY, "size": 13},
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 60},
+        "legend": LEGEND_BELOW,
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "colorway": list(SERIES_COLORS),
+        "xaxis": {"showgrid": False, "linecolor": "#999"},
+        "yaxis": {"gridcolor": "#eee", "zeroline": False},
+    }
+)
+pio.templates.default = "icma"
+
+
 def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
-    """The shared look: title, font, margins, legend on top, a quiet grid."""
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        font={"family": FONT_FAMILY, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 60},
-        legend=LEGEND_BELOW,
-        plot_bgcolor="white",
-        hoverlabel={"font_family": FONT_FAMILY},
-        colorway=list(SERIES_COLORS),
-    )
-    figure.update_xaxes(showgrid=False, linecolor="#999")
-    figure.update_yaxes(gridcolor="#eee", zeroline=False)
+    """A title and a height; the rest of the look is the default "icma" template."""
+    figure.layout.title.text = title
+    figure.layout.height = height
     return figure
 
 
