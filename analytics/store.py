@@ -15,6 +15,18 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 File paths never enter SQL text: raw views are made from relations (`read_csv`, `read_parquet`).
 Identifiers in the SQL this module writes come from the schema, never from user input.
 
+Opening a folder is made cheap at ten million rows by two records under `<data_dir>/store/`,
+both keyed by a hash of the table files' names, sizes and modification times (`files_key`), so
+they are made once per state of the files, not once per process:
+
+- `store/cache/<files_key>/<table>.parquet`: each CSV table read once (every column as text) and
+  written as Parquet, to a temporary name renamed into place, so a concurrent process never reads
+  half a file. Raw views read the Parquet, in the CSV's row order, so validation still names the
+  CSV's spreadsheet rows. The latest few cache folders are kept, older ones deleted.
+- `store/checks/<files_key>.json`: the outcome of `validate()` (passed, or the problems found).
+  `open_store` reads it instead of validating again; `python -m analytics check` always validates.
+A read-only folder falls back to reading the CSVs and to remembering checks in this process.
+
 Uploads (analytics.uploads) live in the runtime store under `<data_dir>/store/`. The staging view
 of an uploadable kind (membership) is the folder's own rows together with the rows of every
 committed, not undone batch (analytics.ledger): an uploaded row supersedes the folder's row, or an
@@ -24,10 +36,16 @@ caches keyed by it see a commit or an undo on their next run.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
 import threading
+import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -43,6 +61,15 @@ from analytics.schema import TABLES, Table
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 # Problems reported per check (per column and rule) before the rest are only counted.
 PROBLEMS_PER_CHECK = 20
+# Parquet copies of CSV tables kept per folder: the current state and a few earlier ones, so that a
+# process still serving an older state keeps its files while another opens the new one.
+CACHE_FOLDERS_KEPT = 3
+# Remembered check outcomes kept per folder (each a small JSON file).
+CHECK_RECORDS_KEPT = 20
+# A modification time this recent may be shared by two changes in one clock tick: look again.
+RACY_NANOSECONDS = 2_000_000_000
+# Bump to discard every Parquet cache (e.g. when the way CSVs are read changes).
+CACHE_FORMAT = 1
 
 
 def _quote(identifier: str) -> str:
@@ -90,18 +117,60 @@ def table_file(data_dir: Path, table: Table) -> TableFile:
     return TableFile(table, present[0])
 
 
+def table_files_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every table file of the folder (not the upload store)."""
+    entries = []
+    for path in sorted(Path(data_dir).glob("*.parquet")) + sorted(Path(data_dir).glob("*.csv")):
+        stat = path.stat()
+        entries.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
 def folder_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of every table file, and the upload ledger's version.
 
-    It changes whenever the data does, including when an upload is committed or undone.
+    It changes whenever the data does, including when an upload is committed or undone. Cheap
+    enough for every page run: a few `stat` calls, and the ledger's log is listed only when its
+    folder changed.
     """
     data_dir = Path(data_dir)
-    entries = []
-    for path in sorted(data_dir.glob("*.parquet")) + sorted(data_dir.glob("*.csv")):
-        stat = path.stat()
-        entries.append((path.name, stat.st_size, stat.st_mtime_ns))
-    entries.append(("store/ledger", ledger.ledger_version(data_dir), 0))
-    return tuple(entries)
+    return (*table_files_fingerprint(data_dir), ("store/ledger", _ledger_version(data_dir), 0))
+
+
+_ledger_versions: dict[str, tuple[int, int]] = {}  # ledger log folder -> (its mtime_ns, the version)
+
+
+def _ledger_version(data_dir: Path) -> int:
+    """`ledger.ledger_version`, listed again only when the log folder's modification time changed.
+
+    Every Delta commit adds a file to `_delta_log/`, which changes the folder's modification time.
+    A time within the last seconds is not trusted (the file system's clock ticks in milliseconds,
+    so two commits in one tick leave the same time), as git does with its index.
+    """
+    log = ledger.StoreLayout(data_dir).ledger / "_delta_log"
+    try:
+        modified = log.stat().st_mtime_ns
+    except OSError:
+        return ledger.ledger_version(data_dir)
+    known = _ledger_versions.get(str(log))
+    if known is not None and known[0] == modified and time.time_ns() - modified > RACY_NANOSECONDS:
+        return known[1]
+    version = ledger.ledger_version(data_dir)
+    _ledger_versions[str(log)] = (modified, version)
+    return version
+
+
+@cache
+def _checks_version() -> str:
+    """What the outcome of a check depends on besides the files: the schema and this module's code."""
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(repr(TABLES).encode() + source + str(CACHE_FORMAT).encode()).hexdigest()
+
+
+def files_key(data_dir: Path) -> str:
+    """A hash naming one state of the folder's table files (and of the schema and checks)."""
+    text = json.dumps([_checks_version(), list(table_files_fingerprint(data_dir))])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @cache
@@ -128,13 +197,16 @@ class Store:
         if not self.data_dir.is_dir():
             raise DataFolderError(f"data folder {self.data_dir} does not exist or is not a folder")
         self._connection = duckdb.connect(":memory:")
+        self._connection.execute("SET enable_progress_bar = false")  # no bar on the server's terminal
         self._lock = threading.Lock()
         self.files: dict[str, TableFile] = {}
         self.uploads: dict[str, Any] = {}  # kind -> the visible uploaded rows (an Arrow table), kept alive here
         for table in TABLES:
             self.files[table.name] = table_file(self.data_dir, table)
+        self.files_key = files_key(self.data_dir)
+        cache_dir = self._cache_dir()
         for table_file_ in self.files.values():
-            self._create_raw_view(table_file_)
+            self._create_raw_view(table_file_, cache_dir)
         missing = self._missing_columns()
         if missing:
             raise DataValidationError(missing)
@@ -143,16 +215,55 @@ class Store:
 
     # -- views ---------------------------------------------------------------------------------
 
-    def _create_raw_view(self, table_file_: TableFile) -> None:
+    def _cache_dir(self) -> Path | None:
+        """The folder of this state's Parquet copies of CSV tables; None when the store is read-only."""
+        root = ledger.StoreLayout(self.data_dir).root / "cache"
+        folder = root / self.files_key
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        try:
+            os.utime(folder)  # marks it as recently used, for pruning
+        except OSError:
+            return folder  # made by another user, readable but not ours to prune
+        _prune(root, keep=CACHE_FOLDERS_KEPT, current=folder)
+        return folder
+
+    def _create_raw_view(self, table_file_: TableFile, cache_dir: Path | None) -> None:
         path = str(table_file_.path)
         try:
-            if table_file_.is_csv:
-                relation = self._connection.read_csv(path, header=True, all_varchar=True, encoding="utf-8")
+            if table_file_.is_csv and cache_dir is not None:
+                relation = self._cached_parquet(path, cache_dir / f"{table_file_.table.name}.parquet")
+            elif table_file_.is_csv:
+                relation = self._read_csv(path)
             else:
                 relation = self._connection.read_parquet(path)
             relation.create_view(f"raw_{table_file_.table.name}", replace=True)
         except duckdb.Error as error:
             raise DataFolderError(f"{table_file_.path.name}: cannot be read ({_first_line(error)})") from error
+
+    def _read_csv(self, path: str) -> duckdb.DuckDBPyRelation:
+        """A CSV file's rows, every column as text."""
+        return self._connection.read_csv(path, header=True, all_varchar=True, encoding="utf-8")
+
+    def _cached_parquet(self, csv_path: str, target: Path) -> duckdb.DuckDBPyRelation:
+        """The CSV's rows written once to `target` (in their order in the file), then read from there.
+
+        Written under a temporary name and renamed, so another process sees either no file or a
+        whole one; two processes writing at once write the same rows, and the last rename wins.
+        When the file cannot be written the relation itself is kept (the CSV is read per query).
+        """
+        if not target.is_file():
+            relation = self._read_csv(csv_path)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+            try:
+                relation.write_parquet(str(temporary), compression="zstd")
+                os.replace(temporary, target)
+            except (OSError, duckdb.IOException):
+                _remove(temporary)
+                return relation
+        return self._connection.read_parquet(str(target))
 
     def _raw_columns(self, table_name: str) -> list[str]:
         with self.cursor() as cursor:
@@ -406,10 +517,80 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+def _remove(path: Path) -> None:
+    """Delete a temporary file if it is there; never fails."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _prune(folder: Path, keep: int, current: Path) -> None:
+    """Delete all but the `keep` most recently used entries of `folder` (never `current`)."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in [entry for entry in entries if entry != current][max(keep - 1, 0) :]:
+        try:
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:
+            pass  # another process pruned it first, or it is in use: try again next time
+
+
+# Check outcomes remembered in this process, for folders whose store cannot be written.
+_remembered_checks: dict[tuple[str, str], list[Problem]] = {}
+
+
+def _check_record(store: Store) -> Path:
+    return ledger.StoreLayout(store.data_dir).root / "checks" / f"{store.files_key}.json"
+
+
+def _remembered_problems(store: Store) -> list[Problem] | None:
+    """The problems an earlier check of this state of the folder found; None when it was never checked."""
+    remembered = _remembered_checks.get((str(store.data_dir.resolve()), store.files_key))
+    if remembered is not None:
+        return remembered
+    try:
+        record = json.loads(_check_record(store).read_text(encoding="utf-8"))
+        return [Problem(**problem) for problem in record["problems"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember_problems(store: Store, problems: list[Problem]) -> None:
+    """Keep the outcome of a check: in a file under store/checks/ and, in any case, in this process."""
+    _remembered_checks[(str(store.data_dir.resolve()), store.files_key)] = list(problems)
+    record = {
+        "files": [list(entry) for entry in table_files_fingerprint(store.data_dir)],
+        "passed": not problems,
+        "problems": [vars(problem) for problem in problems],
+    }
+    path = _check_record(store)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        _remove(temporary)
+        return
+    _prune(path.parent, keep=CHECK_RECORDS_KEPT, current=path)
+
+
 def open_store(data_dir: Path | str) -> Store:
-    """A Store over `data_dir`, after checking it: DataValidationError lists every problem found."""
+    """A Store over `data_dir`, after checking it: DataValidationError lists every problem found.
+
+    The folder is validated once per state of its files: the outcome (passed, or the problems) is
+    remembered under `<data_dir>/store/checks/`, and a later open of the same state reads it.
+    `python -m analytics check` calls `Store.validate()` itself and always checks everything.
+    """
     store = Store(data_dir)
-    problems = store.validate()
+    problems = _remembered_problems(store)
+    if problems is None:
+        problems = store.validate()
+        _remember_problems(store, problems)
     if problems:
         raise DataValidationError(problems)
     return store

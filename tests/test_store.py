@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import threading
 from datetime import date
 from pathlib import Path
@@ -9,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics import check
 from analytics.errors import AnalyticsError, DataFolderError, DataValidationError, UnknownQueryError
-from analytics.store import QUERIES_DIR, Store, open_store, query_parameters, query_text
+from analytics.store import CACHE_FOLDERS_KEPT as STORE_CACHE_FOLDERS_KEPT
+from analytics.store import QUERIES_DIR, Store, folder_fingerprint, open_store, query_parameters, query_text
 
 AS_OF = date(2026, 11, 27)
 EVERYTHING = {
@@ -225,3 +229,89 @@ def test_parquet_rows_are_numbered_from_one(tiny_data_dir):
     (tiny_data_dir / "membership.csv").unlink()
     (problem,) = Store(tiny_data_dir).validate()
     assert (problem.file, problem.row) == ("membership.parquet", 2)
+
+
+# -- opening cheaply: checks remembered, CSVs read once into Parquet -----------------------------
+
+
+def count_validations(monkeypatch) -> list[int]:
+    """Patch Store.validate to count its calls (it still validates)."""
+    calls: list[int] = []
+    validate = Store.validate
+
+    def counted(self):
+        calls.append(1)
+        return validate(self)
+
+    monkeypatch.setattr(Store, "validate", counted)
+    return calls
+
+
+def test_open_store_validates_each_state_of_the_files_once(tiny_data_dir, monkeypatch):
+    calls = count_validations(monkeypatch)
+    first = open_store(tiny_data_dir)
+    open_store(tiny_data_dir)
+    assert len(calls) == 1
+    record = tiny_data_dir / "store" / "checks" / f"{first.files_key}.json"
+    assert json.loads(record.read_text(encoding="utf-8"))["passed"] is True
+
+    replace_in(tiny_data_dir / "activities.csv", "Article in PM magazine", "Article in PM")
+    assert open_store(tiny_data_dir).count_rows()["activities"] == 3
+    assert len(calls) == 2
+
+
+def test_a_failed_check_is_remembered_with_its_problems(tiny_data_dir, monkeypatch):
+    replace_in(tiny_data_dir / "goal_checkins.csv", "2026-03-31", "not a date")
+    with pytest.raises(DataValidationError) as first:
+        open_store(tiny_data_dir)
+    calls = count_validations(monkeypatch)
+    with pytest.raises(DataValidationError) as second:
+        open_store(tiny_data_dir)
+    assert calls == []
+    assert second.value.problems == first.value.problems
+    assert "goal_checkins.csv, row 3, column 'reported_on'" in str(second.value)
+
+
+def test_the_check_command_always_validates(tiny_data_dir, monkeypatch, capsys):
+    open_store(tiny_data_dir)
+    calls = count_validations(monkeypatch)
+    for _ in range(2):
+        assert check.run(argparse.Namespace(data_dir=tiny_data_dir)) == 0
+    assert len(calls) == 2
+
+
+def test_csv_tables_are_read_from_a_parquet_copy(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    cached = tiny_data_dir / "store" / "cache" / store.files_key / "activities.parquet"
+    assert cached.is_file()
+    assert pd.read_parquet(cached)["activity_id"].tolist() == ["A000001", "A000002", "A000003"]
+    assert not list(cached.parent.glob("*.tmp"))
+    assert Store(tiny_data_dir).table("activities")["activity_id"].tolist() == ["A000001", "A000002", "A000003"]
+
+
+def test_changed_csv_gets_a_new_parquet_copy_and_old_copies_are_pruned(tiny_data_dir):
+    keys = []
+    for number in range(STORE_CACHE_FOLDERS_KEPT + 2):
+        replace_in(tiny_data_dir / "liaisons.csv", "Avery Stone", f"Avery Stone {number}")
+        store = Store(tiny_data_dir)
+        keys.append(store.files_key)
+        assert store.table("liaisons")["name"].iloc[0].startswith(f"Avery Stone {number}")
+    kept = {path.name for path in (tiny_data_dir / "store" / "cache").iterdir()}
+    assert len(set(keys)) == len(keys)
+    assert keys[-1] in kept and keys[0] not in kept
+    assert len(kept) <= STORE_CACHE_FOLDERS_KEPT
+
+
+def test_a_folder_whose_store_cannot_be_written_still_opens_and_checks_once(tiny_data_dir, monkeypatch):
+    (tiny_data_dir / "store").write_text("not a folder", encoding="utf-8")  # nothing can be made under it
+    calls = count_validations(monkeypatch)
+    assert open_store(tiny_data_dir).count_rows()["membership"] == 5
+    assert open_store(tiny_data_dir).table("membership")["members"].sum() == 1000 + 1010 + 1100 + 500 + 520
+    assert len(calls) == 1
+
+
+def test_folder_fingerprint_follows_the_files(tiny_data_dir):
+    before = folder_fingerprint(tiny_data_dir)
+    assert folder_fingerprint(tiny_data_dir) == before
+    replace_in(tiny_data_dir / "events.csv", "Birmingham", "Coventry")
+    assert folder_fingerprint(tiny_data_dir) != before

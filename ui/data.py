@@ -1,8 +1,14 @@
 """Cached access to the store. Pages call `run_query`, never DuckDB.
 
 The store is cached as a resource per data folder and folder fingerprint (file names, sizes and
-modification times), and query results per query, parameters and fingerprint: when a file of the
-data folder changes, every page sees the new data on its next run, without a restart.
+modification times, and the upload ledger's version), and query results per query, parameters and
+fingerprint: when a file of the data folder changes, every page sees the new data on its next run,
+without a restart. `folder_fingerprint` is a few `stat` calls, cheap enough for every query.
+
+Opening the store is cheap after the first time for a given state of the files: `open_store`
+reads the remembered outcome of the folder's check and the Parquet copies of its CSV tables from
+`<data_dir>/store/` (see docs/architecture.md, Validation), so a restarted server does not check
+ten million rows again.
 """
 
 from __future__ import annotations
