@@ -406,19 +406,22 @@ def goal_status(
     checkins: pd.DataFrame,
     as_of: dt.date | pd.Timestamp,
     rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+    with_reasons: bool = True,
 ) -> pd.DataFrame:
     """One row per goal (in the order of `goals`): expected and reported progress on `as_of`, status and reason.
 
     Columns: goal_id, expected_value, expected_pct, latest_value, latest_reported_on, actual_pct,
     pct_of_expected, status (ordered categorical, best first), is_stale, reason. Only check-ins
     reported on or before `as_of` count. Shares are of the whole baseline->target distance.
+    Without reasons (`with_reasons=False`) there is no reason column: writing a sentence per goal
+    is most of the time over many goals; `reasons_for` writes them for the goals shown.
     """
     terms = _prepare(goals, checkins)
     evaluation = _evaluate(terms, _day(as_of), rules)
     latest_reported_on = np.where(
         evaluation.has_checkin, _as_timestamps(evaluation.latest_day), np.datetime64("NaT", "ns")
     )
-    return pd.DataFrame(
+    status = pd.DataFrame(
         {
             "goal_id": terms.goal_id,
             "expected_value": evaluation.expected_value,
@@ -429,9 +432,27 @@ def goal_status(
             "pct_of_expected": evaluation.pct_of_expected,
             "status": pd.Categorical.from_codes(evaluation.status_code, dtype=STATUS_DTYPE),
             "is_stale": evaluation.is_stale,
-            "reason": pd.array(_reasons(goals, terms, evaluation), dtype="str"),
         }
     )
+    if with_reasons:
+        status["reason"] = pd.array(_reasons(goals, terms, evaluation), dtype="str")
+    return status
+
+
+def reasons_for(
+    goal_status_rows: pd.DataFrame,
+    goals: pd.DataFrame,
+    checkins: pd.DataFrame,
+    as_of: dt.date | pd.Timestamp,
+    rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+) -> pd.DataFrame:
+    """`goal_status_rows` (a few rows of goal_status, any columns with goal_id) with the reason of each goal.
+
+    The reasons are those `goal_status` gives, written only for these goals.
+    """
+    shown = goals[goals["goal_id"].isin(goal_status_rows["goal_id"])]
+    reasons = goal_status(shown, checkins, as_of, rules)[["goal_id", "reason"]]
+    return goal_status_rows.drop(columns="reason", errors="ignore").merge(reasons, on="goal_id", how="left")
 
 
 # --- views built on goal_status -------------------------------------------------------------------

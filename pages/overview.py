@@ -1,10 +1,21 @@
-"""Overview: the state of the affiliate network on one screen, for leadership."""
+"""Overview: the state of the affiliate network on one screen, for leadership.
 
+What is derived from the goals (statuses, the portfolio, the at-risk list) and the figures are kept
+per data fingerprint and filters with `st.cache_resource` (never changed once built; unpickling a
+plotly figure costs more than building it), so that a rerun mostly reads caches.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import goals, membership, overview
 from analytics.charts import membership_trend, status_by_group
 from analytics.errors import AnalyticsError
+from analytics.store import folder_fingerprint
 from ui.components import (
     chart,
     download_buttons,
@@ -17,6 +28,43 @@ from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
 from ui.shell import ensure_app_shell
 
+
+@dataclass(frozen=True)
+class GoalsSummary:
+    share_on_track: float | None
+    share_on_track_by_month: list[float] | None  # the last twelve month ends, for the sparkline
+    at_risk: pd.DataFrame  # goals needing attention, worst first, with their reasons
+    status_figure: go.Figure
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def goals_summary(fingerprint: tuple, params: dict[str, Any]) -> GoalsSummary:
+    goal_rows = run_query("goals_in_scope", **params)
+    checkins = run_query("goal_checkins_in_scope", **params)
+    member_months = run_query("membership_by_month", **params)
+    statuses = goals.goal_status(goal_rows, checkins, params["as_of"], with_reasons=False).merge(
+        goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id"
+    )
+    month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
+    portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, by=None) if month_ends else None
+    at_risk = goals.reasons_for(goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"])
+    counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
+    return GoalsSummary(
+        share_on_track=overview.share_on_track(statuses),
+        share_on_track_by_month=(
+            [round(v * 100, 1) for v in portfolio["share_on_track"].fillna(0)] if portfolio is not None else None
+        ),
+        at_risk=at_risk,
+        status_figure=status_by_group(counts_by_area, "area_of_emphasis", "area of emphasis"),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def membership_figure(fingerprint: tuple, params: dict[str, Any]) -> go.Figure:
+    member_months = run_query("membership_by_month", **params)
+    return membership_trend(member_months, run_query("icma_membership_by_month", **params))
+
+
 ensure_app_shell()
 st.title("Overview")
 scope = current_scope()
@@ -25,13 +73,13 @@ sample_data_notice()
 
 try:
     params = scope_params(scope)
+    fingerprint = folder_fingerprint(settings().data_dir)
     affiliates = run_query("affiliates_in_scope", **params)
     agreements = run_query("current_agreements", **params)
     member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
     icma_months = run_query("icma_membership_by_month", **params)
-    goal_rows = run_query("goals_in_scope", **params)
-    checkins = run_query("goal_checkins_in_scope", **params)
     events = run_query("upcoming_events", **params, limit=8)
+    summary = goals_summary(fingerprint, params)
 except AnalyticsError as error:
     show_error(error)
     st.stop()
@@ -42,11 +90,6 @@ if affiliates.empty:
 
 config = settings()
 counts = overview.affiliate_counts(affiliates)
-statuses = goals.goal_status(goal_rows, checkins, scope["as_of"]).merge(
-    goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id"
-)
-month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
-portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, by=None) if month_ends else None
 due = agreements[agreements["status"] == "due_for_renewal"]
 lapsed = agreements[agreements["status"] == "lapsed"]
 
@@ -77,7 +120,6 @@ st.subheader("Health")
 affiliate_members = membership.change_over_year(member_months, "members")
 icma_members = membership.change_over_year(icma_months, "members")
 share_icma = membership.change_over_year(member_months, "share_icma")
-on_track_now = overview.share_on_track(statuses)
 cards = st.columns(5)
 cards[0].metric(
     f"Renewals due in {config.renewal_window_months} months",
@@ -90,9 +132,9 @@ cards[0].metric(
 )
 cards[1].metric(
     "Goals on track",
-    format_percent(on_track_now),
+    format_percent(summary.share_on_track),
     help="Achieved or on-track goals as a share of goals that have started, against pro-rated targets.",
-    chart_data=[round(v * 100, 1) for v in portfolio["share_on_track"].fillna(0)] if portfolio is not None else None,
+    chart_data=summary.share_on_track_by_month,
     chart_type="line",
     border=True,
 )
@@ -124,7 +166,7 @@ cards[4].metric(
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Goals at risk")
-    at_risk = goals.at_risk_list(statuses)
+    at_risk = summary.at_risk
     if at_risk.empty:
         st.success("No goal is at risk, off track or overdue for these filters.")
     else:
@@ -142,8 +184,7 @@ with left:
         table["Status"] = table["Status"].astype(str).str.replace("_", " ")
         st.dataframe(table.head(10), hide_index=True)
         download_buttons(table, "goals_at_risk", key="overview_at_risk")
-    counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
-    chart(status_by_group(counts_by_area, "area_of_emphasis", "area of emphasis"), key="overview_status_chart")
+    chart(summary.status_figure, key="overview_status_chart")
 with right:
     st.subheader("Next events")
     if events.empty:
@@ -176,7 +217,7 @@ with right:
 st.subheader("Membership")
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
-    chart(membership_trend(member_months, icma_months), key="overview_membership_chart")
+    chart(membership_figure(fingerprint, params), key="overview_membership_chart")
 with table_column:
     yearly = member_months[member_months["month_end_on"].dt.month == 12][
         ["month_end_on", "members", "icma_members", "share_icma"]
