@@ -4,20 +4,63 @@ Status thresholds are page controls bound to the URL (`?goals_at_risk_below=85`)
 `GoalStatusRules()`, and are printed on the page and in the briefing pack. A rules file in the data
 folder would need the store to learn optional tables; controls are the simpler honest design: the
 thresholds in force are always visible and part of the shared link.
+
+The goals view (every goal's status, the portfolio), the at-risk list, the status matrices and the
+portfolio figure are kept per data fingerprint, filters and thresholds with `st.cache_resource` (never
+changed once built; unpickling a plotly figure costs more than building it): a rerun reads them.
 """
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import briefing, goals
 from analytics.errors import AnalyticsError
 from analytics.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
+from analytics.store import folder_fingerprint
 from ui.components import SAMPLE_NOTICE, chart, download_buttons, format_percent, sample_data_notice, show_error
-from ui.data import run_query, scope_params
+from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
 from ui.shell import ensure_app_shell
+
+
+@dataclass(frozen=True)
+class Derived:
+    view: briefing.GoalsView
+    at_risk: pd.DataFrame
+    trends: pd.DataFrame
+    portfolio_figure: go.Figure
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, off_track_below: float) -> Derived:
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
+    goal_rows = run_query("goals_in_scope", **params)
+    checkins = run_query("goal_checkins_in_scope", **params)
+    view = briefing.goals_view(goal_rows, checkins, params["as_of"], rules)
+    return Derived(
+        view=view,
+        at_risk=briefing.at_risk_table(view.statuses),
+        trends=briefing.trends_table(view.portfolio),
+        portfolio_figure=portfolio_chart(view.portfolio),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def matrices(
+    fingerprint: tuple, params: dict[str, Any], at_risk_below: float, off_track_below: float, matrix_by: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The status matrix as shown (wide) and as downloaded (long)."""
+    statuses = derived(fingerprint, params, at_risk_below, off_track_below).view.statuses
+    return (
+        briefing.matrix_table(statuses, matrix_by),
+        goals.status_matrix(statuses, rows="area_of_emphasis", columns=matrix_by),
+    )
+
 
 ensure_app_shell()
 
@@ -63,10 +106,13 @@ with st.expander("Status thresholds", icon="⚖️"):
 try:
     rules = goals.GoalStatusRules(at_risk_below=at_risk_below / 100, off_track_below=off_track_below / 100)
     params = scope_params(scope)
+    fingerprint = folder_fingerprint(settings().data_dir)
+    thresholds = (rules.at_risk_below, rules.off_track_below)
     goal_rows = run_query("goals_in_scope", **params)
     checkins = run_query("goal_checkins_in_scope", **params)
     events = run_query("affiliate_events_in_scope", **params)
-    view = briefing.goals_view(goal_rows, checkins, as_of, rules)
+    page_data = derived(fingerprint, params, *thresholds)
+    view = page_data.view
 except AnalyticsError as error:
     show_error(error)
     st.stop()
@@ -124,7 +170,7 @@ right.download_button(
 
 # -- at-risk list ----------------------------------------------------------------------------------
 st.subheader("At-risk list")
-at_risk = briefing.at_risk_table(statuses)
+at_risk = page_data.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
@@ -144,7 +190,7 @@ matrix_by = st.segmented_control(
     bind="query-params",
     on_change=lambda: st.session_state.update(goals_group=ALL),
 )
-matrix = briefing.matrix_table(statuses, matrix_by)
+matrix, matrix_long = matrices(fingerprint, params, *thresholds, matrix_by)
 
 
 def select_cell() -> None:
@@ -165,7 +211,7 @@ st.dataframe(
     matrix, hide_index=True, key="goals_matrix", on_select=select_cell, selection_mode="single-cell", height="auto"
 )
 download_buttons(
-    goals.status_matrix(statuses, rows="area_of_emphasis", columns=matrix_by),
+    matrix_long,
     f"goal_status_matrix_{as_of:%Y-%m-%d}",
     key="goals_matrix_download",
 )
@@ -207,8 +253,8 @@ st.caption(
     f"Share of the goals started by each month end that were achieved or on track then, by area, "
     f"over the {briefing.PORTFOLIO_MONTHS} month ends up to {as_of:%Y-%m-%d}."
 )
-trends = briefing.trends_table(view.portfolio)
-chart(portfolio_chart(view.portfolio), key="goals_portfolio_chart")
+trends = page_data.trends
+chart(page_data.portfolio_figure, key="goals_portfolio_chart")
 latest = trends[trends["Month end"] == trends["Month end"].max()]
 st.caption(f"At the last month end, {latest['Month end'].max():%Y-%m-%d}; the download holds every month.")
 st.dataframe(
