@@ -1,4 +1,11 @@
-"""Coverage: where in the world ICMA has affiliates, how alive each relationship is, and the US states."""
+"""Coverage: where in the world ICMA has affiliates, how alive each relationship is, and the US states.
+
+The activity score reads only the activities that can count in the chosen window (and each affiliate's
+latest one), and the coverage frame is kept per data fingerprint, filters and window with
+`st.cache_resource` (never changed once built: the page filters copies of it).
+"""
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -6,6 +13,7 @@ import streamlit as st
 from analytics import coverage, maps
 from analytics.errors import AnalyticsError
 from analytics.schema import AGREEMENT_STATUSES, US_REGIONS
+from analytics.store import folder_fingerprint
 from ui.components import chart, download_buttons, sample_data_notice, show_error
 from ui.data import load_table, run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
@@ -19,6 +27,27 @@ STATUS_FILTER_LABELS = {status: status.replace("_", " ") for status in AGREEMENT
     maps.NO_AGREEMENT: maps.NO_AGREEMENT
 }
 ALL_REGIONS = "All regions"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months: int) -> pd.DataFrame:
+    """One row per affiliate in scope: its agreement, liaison and activity score (analytics.coverage)."""
+    config = settings()
+    return coverage.affiliate_coverage(
+        run_query("coverage_affiliates", **params),
+        run_query("coverage_agreements", **params),
+        run_query("coverage_activities_in_window", **params, first_on=window_start_on(params["as_of"], window_months)),
+        load_table("liaisons"),
+        params["as_of"],
+        window_months=window_months,
+        renewal_window_months=config.renewal_window_months,
+        inactive_after_months=config.inactive_after_months,
+    )
+
+
+def window_start_on(as_of, window_months: int):
+    """A date safely before the start of the activity window (analytics.coverage applies the exact one)."""
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
 
 
 def profile_link(affiliate_ids: pd.Series, as_of) -> pd.Series:
@@ -107,16 +136,7 @@ try:
     params = scope_params(scope)
     config = settings()
     affiliate_rows = run_query("coverage_affiliates", **params)
-    coverage_frame = coverage.affiliate_coverage(
-        affiliate_rows,
-        run_query("coverage_agreements", **params),
-        run_query("coverage_activities", **params),
-        load_table("liaisons"),
-        scope["as_of"],
-        window_months=window_months or 12,
-        renewal_window_months=config.renewal_window_months,
-        inactive_after_months=config.inactive_after_months,
-    )
+    coverage_frame = affiliate_coverage(folder_fingerprint(config.data_dir), params, window_months or 12)
     states = load_table("states")
     snapshots = run_query("coverage_membership_snapshots", **params)
 except AnalyticsError as error:
