@@ -45,6 +45,41 @@ def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def with_status(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
+    """The coverage frame of the affiliates whose agreement status was chosen, with links to their profiles."""
+    frame = affiliate_coverage(fingerprint, params, window_months)
+    if statuses:
+        agreement_status = frame["agreement_status"].astype("object").fillna(maps.NO_AGREEMENT)
+        frame = frame[agreement_status.isin(statuses)].reset_index(drop=True)
+    return frame.assign(profile=profile_link(frame["affiliate_id"], params["as_of"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def countries_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
+    return coverage.coverage_by_country(with_status(fingerprint, params, window_months, statuses))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def world_map(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, colouring: str):
+    frame = with_status(fingerprint, params, window_months, statuses)
+    return maps.world_coverage_map(countries_of(fingerprint, params, window_months, statuses), frame, colouring)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def states_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, measure: str):
+    """One row per US state (analytics.coverage.coverage_by_state) for the chosen measure."""
+    frame = with_status(fingerprint, params, window_months, statuses)
+    snapshots = run_query("coverage_membership_snapshots", **params)
+    return coverage.coverage_by_state(frame, load_table("states"), snapshots, params["as_of"], measure=measure)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def us_map(fingerprint, params, window_months: int, statuses: tuple, measure: str, highlight_region: str | None):
+    state_rows = states_of(fingerprint, params, window_months, statuses, measure)
+    return maps.us_coverage_map(state_rows, measure, highlight_region)
+
+
 def window_start_on(as_of, window_months: int):
     """A date safely before the start of the activity window (analytics.coverage applies the exact one)."""
     return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
@@ -135,24 +170,18 @@ statuses = filters[2].multiselect(
 try:
     params = scope_params(scope)
     config = settings()
-    affiliate_rows = run_query("coverage_affiliates", **params)
-    coverage_frame = affiliate_coverage(folder_fingerprint(config.data_dir), params, window_months or 12)
-    states = load_table("states")
     snapshots = run_query("coverage_membership_snapshots", **params)
+    coverage_key = (folder_fingerprint(config.data_dir), params, window_months or 12, tuple(statuses))
+    coverage_frame = with_status(*coverage_key)
 except AnalyticsError as error:
     show_error(error)
     st.stop()
-
-if statuses:
-    agreement_status = coverage_frame["agreement_status"].astype("object").fillna(maps.NO_AGREEMENT)
-    coverage_frame = coverage_frame[agreement_status.isin(statuses)].reset_index(drop=True)
 
 if coverage_frame.empty:
     st.info("No affiliate matches the filters. Widen the region, type or status filter.")
     st.stop()
 
 names_by_id = dict(zip(coverage_frame["affiliate_id"], coverage_frame["name"], strict=True))
-coverage_frame = coverage_frame.assign(profile=profile_link(coverage_frame["affiliate_id"], scope["as_of"]))
 member_figures = maps.membership_measures(snapshots, scope["as_of"]).drop(columns="snapshot_on")
 summary = coverage.coverage_summary(
     coverage_frame, config.stated_state_agreements, config.stated_international_agreements
@@ -207,7 +236,7 @@ with st.expander("How the activity score is made"):
 
 # -- the world -------------------------------------------------------------------------------------
 st.subheader("International affiliates")
-countries = coverage.coverage_by_country(coverage_frame)
+countries = countries_of(*coverage_key)
 international_frame = coverage_frame[coverage_frame["affiliate_type"].eq("international")]
 if countries.empty:
     st.info("No international affiliate matches the filters.")
@@ -215,7 +244,7 @@ else:
     map_column, table_column = st.columns([3, 2], gap="large")
     with map_column:
         world_selection = chart(
-            maps.world_coverage_map(countries, coverage_frame, COLOURINGS.get(colouring, "activity")),
+            world_map(*coverage_key, COLOURINGS.get(colouring, "activity")),
             key="coverage_world_map",
             on_select="rerun",
         )
@@ -333,7 +362,7 @@ highlight = region_column.selectbox(
 )
 highlight_region = None if highlight == ALL_REGIONS else highlight
 try:
-    state_rows = coverage.coverage_by_state(coverage_frame, states, snapshots, scope["as_of"], measure=measure)
+    state_rows = states_of(*coverage_key, measure)
 except AnalyticsError as error:
     show_error(error)
     st.stop()
@@ -344,7 +373,7 @@ else:
     map_column, table_column = st.columns([3, 2], gap="large")
     with map_column:
         us_selection = chart(
-            maps.us_coverage_map(state_rows, measure, highlight_region),
+            us_map(*coverage_key, measure, highlight_region),
             key="coverage_us_map",
             on_select="rerun",
         )
