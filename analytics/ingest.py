@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics.errors import AnalyticsError
@@ -152,11 +154,35 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise IngestError("the file's text cannot be decoded")  # pragma: no cover - latin-1 decodes every byte
 
 
-def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pa.Table, tuple[str, ...], tuple[str, ...]]:
     text, encoding = _decode(data)
     control = sum(1 for character in text[:65536] if ord(character) < 32 and character not in "\t\r\n")
     if control > 0:
         raise IngestError("the file is not text, Excel or Parquet (it holds control characters); check its type")
+    _refuse_long_lines(data, text)
+    if not text.strip():
+        raise IngestError("the file is empty")
+    delimiter, width = _delimiter(text.split("\n", HEADER_SEARCH_ROWS * 2)[: HEADER_SEARCH_ROWS * 2])
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "UTF-8" else text.encode("utf-8")
+    grid = _csv_grid_in_arrow(utf8, delimiter, width)
+    if grid is None:  # ragged rows (a title row, short rows, blank lines): pandas pads them
+        grid = _csv_grid_in_pandas(text, delimiter, width, limits)
+    word = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    return grid, (f"read as {encoding} text, {word}-separated",), ()
+
+
+def _refuse_long_lines(data: bytes, text: str) -> None:
+    """IngestError naming the first line over MAX_LINE_CHARACTERS.
+
+    Counted in bytes first (never fewer than characters in any encoding read here), so the text is
+    split into lines only when some line may be too long.
+    """
+    if len(data) <= MAX_LINE_CHARACTERS:
+        return
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    widest_in_bytes = np.diff(newlines, prepend=-1, append=len(data)).max()
+    if widest_in_bytes <= MAX_LINE_CHARACTERS:
+        return
     lines = text.split("\n")
     longest = max(map(len, lines), default=0)
     if longest > MAX_LINE_CHARACTERS:
@@ -164,9 +190,27 @@ def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pd.DataFrame, tuple[str
         raise IngestError(
             f"line {number} is {longest:,} characters long; a data row is at most {MAX_LINE_CHARACTERS:,}"
         )
-    if not text.strip():
-        raise IngestError("the file is empty")
-    delimiter, width = _delimiter(lines[: HEADER_SEARCH_ROWS * 2])
+
+
+def _csv_grid_in_arrow(utf8: bytes, delimiter: str, width: int) -> pa.Table | None:
+    """Every record as `width` text cells, read by Arrow's CSV reader; None when some record has another width."""
+    names = [str(position) for position in range(width)]
+    try:
+        return pa_csv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+
+
+def _csv_grid_in_pandas(text: str, delimiter: str, width: int, limits: Limits) -> pa.Table:
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -182,10 +226,13 @@ def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pd.DataFrame, tuple[str
         )
     except (pd.errors.ParserError, csv.Error) as error:
         raise IngestError(f"the file cannot be read as CSV: {str(error).strip().splitlines()[0]}") from error
-    grid.index = pd.RangeIndex(1, len(grid) + 1)  # the line a person sees (quoted line breaks aside)
-    grid = grid.fillna("")
-    word = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
-    return grid.astype("string"), (f"read as {encoding} text, {word}-separated",), ()
+    return _text_table(grid)
+
+
+def _text_table(grid: pd.DataFrame) -> pa.Table:
+    """A pandas grid of cells as an Arrow table of strings (missing cells as ""), columns named by position."""
+    columns = [pa.array(grid[column].fillna("").astype(str).tolist(), pa.string()) for column in grid.columns]
+    return pa.table(columns, names=[str(position) for position in range(len(columns))])
 
 
 def _delimiter(lines: list[str]) -> tuple[str, int]:
@@ -204,7 +251,7 @@ def _delimiter(lines: list[str]) -> tuple[str, int]:
 
 def _read_xlsx_grid(
     data: bytes, limits: Limits, sheet: str | None
-) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+) -> tuple[pa.Table, tuple[str, ...], tuple[str, ...]]:
     import openpyxl  # reads through defusedxml when it is installed, as openpyxl's documentation advises
 
     try:
@@ -242,9 +289,9 @@ def _read_xlsx_grid(
     if not any(any(cell for cell in row) for row in rows):
         raise IngestError(f"the sheet {worksheet.title!r} is empty")
     width = max(len(row) for row in rows)
-    grid = pd.DataFrame([row + ("",) * (width - len(row)) for row in rows], dtype="string")
-    grid.index = pd.RangeIndex(1, len(grid) + 1)  # Excel's own row numbers
-    return grid, (f"read from sheet {worksheet.title!r}",), sheets
+    columns = zip(*(row + ("",) * (width - len(row)) for row in rows), strict=True)
+    grid = pa.table([pa.array(column, pa.string()) for column in columns], names=[str(i) for i in range(width)])
+    return grid, (f"read from sheet {worksheet.title!r}",), sheets  # row n of the grid is Excel's row n
 
 
 def _excel_text(value: object) -> str:
@@ -288,7 +335,7 @@ def _is_midnight(column: pa.ChunkedArray) -> bool:
 
 
 def _grid_to_source(
-    grid: pd.DataFrame,
+    grid: pa.Table,
     synonyms: dict[str, str],
     file_name: str,
     file_type: FileType,
@@ -296,24 +343,31 @@ def _grid_to_source(
     notes: tuple[str, ...],
     sheets: tuple[str, ...],
 ) -> SourceTable:
+    """The records under the header row, blank ones dropped; row n of `grid` is the n-th line a person sees."""
     header_at = _header_row(grid, synonyms)
-    header = [str(value).strip() for value in grid.loc[header_at].fillna("")]
-    body = grid.loc[header_at + 1 :]
-    blank = body.fillna("").eq("").all(axis=1)
-    body = body[~blank]
-    cells = body.reset_index(drop=True)
+    header = [str(value).strip() for value in grid.slice(header_at - 1, 1).to_pylist()[0].values()]
+    body = grid.slice(header_at)
+    filled = [pc.not_equal(column, "") for column in body.columns]
+    is_filled = filled[0] if len(filled) == 1 else pc.or_(filled[0], filled[1])
+    for column in filled[2:]:
+        is_filled = pc.or_(is_filled, column)
+    body_rows = np.arange(header_at + 1, header_at + 1 + body.num_rows, dtype="int64")
+    if not pc.all(is_filled).as_py():
+        body = body.filter(is_filled)
+        body_rows = body_rows[np.asarray(is_filled)]
+    cells = body.to_pandas(types_mapper=_TO_PANDAS)
     cells.columns = range(cells.shape[1])
-    rows = pd.Series(body.index, dtype="int64")
+    rows = pd.Series(body_rows, dtype="int64")
     if header_at > 1:
         notes = (*notes, f"header found on row {header_at}")
     return SourceTable(file_name, file_type, digest, header, cells, rows, notes, sheets)
 
 
-def _header_row(grid: pd.DataFrame, synonyms: dict[str, str]) -> int:
+def _header_row(grid: pa.Table, synonyms: dict[str, str]) -> int:
     """The first row, among the first ones, naming the most known columns (the first non-blank row otherwise)."""
     best, best_score, first_filled = None, 1, None
-    for number in grid.index[:HEADER_SEARCH_ROWS]:
-        values = [str(value) for value in grid.loc[number].fillna("") if str(value).strip()]
+    for number, row in enumerate(grid.slice(0, HEADER_SEARCH_ROWS).to_pylist(), start=1):
+        values = [str(value) for value in row.values() if value is not None and str(value).strip()]
         if values and first_filled is None:
             first_filled = number
         score = len({synonyms[key] for key in map(normalise, values) if key in synonyms})

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake import CommitProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError
 
@@ -158,56 +160,145 @@ def already_loaded(data_dir: Path, kind: str, sha256: str) -> str | None:
 
 
 def preview(checked: Checked, store: Store) -> Preview:
-    """Rows added and replaced, and member totals before and after for every month the file touches."""
-    new = checked.rows[[*KEY, "members", "icma_members", "new_members", "lapsed_members"]]
+    """Rows added and replaced, and member totals before and after for every month the file touches.
+
+    Vectorised in numpy over one integer per (affiliate, date): a million rows take a fraction of a second.
+    """
+    new = checked.rows
     found = already_loaded(store.data_dir, checked.kind, checked.source.sha256)
     if new.empty:
         empty = pd.DataFrame()
         return Preview(checked.rows_in_file, 0, len(checked.rejected_rows), 0, 0, empty, empty, found)
-    new = new.assign(snapshot_on=pd.to_datetime(new["snapshot_on"]))
-    first_on = new["snapshot_on"].min().to_period("M").start_time.date()
-    last_on = new["snapshot_on"].max().to_period("M").end_time.date()
+    new_days = _days(new["snapshot_on"])
+    first_on, last_on = _month_span(new_days)
     before = store.query("membership_snapshots_between", first_on=first_on, last_on=last_on)
-    before = before.assign(snapshot_on=pd.to_datetime(before["snapshot_on"]))
-    replaced = new.merge(before, on=KEY, suffixes=("_after", "_before"))
-    after = pd.concat([before.merge(new[KEY], on=KEY, how="left", indicator=True).query("_merge == 'left_only'"), new])
-    months = sorted(new["snapshot_on"].dt.to_period("M").unique())
-    totals = _month_totals(before, months).merge(
-        _month_totals(after.drop(columns="_merge"), months), on="month_end_on", suffixes=("_before", "_after")
+    before_days = _days(before["snapshot_on"])
+    new_affiliates, before_affiliates = _affiliate_codes(new["affiliate_id"], before["affiliate_id"])
+    new_keys = _keys(new_affiliates, new_days)
+    before_keys = _keys(before_affiliates, before_days)
+    is_replacing = _is_in(new_keys, before_keys)
+    is_kept = ~_is_in(before_keys, new_keys)
+
+    months = np.unique(new_days.astype("datetime64[D]").astype("datetime64[M]"))
+    measures = ("members", "icma_members")
+    totals_before = _month_totals(before_affiliates, before_days, {m: before[m] for m in measures}, months)
+    totals_after = _month_totals(
+        np.concatenate([before_affiliates[is_kept], new_affiliates]),
+        np.concatenate([before_days[is_kept], new_days]),
+        {m: np.concatenate([_counts(before[m])[is_kept], _counts(new[m])]) for m in measures},
+        months,
     )
-    totals = totals.assign(change=totals["members_after"] - totals["members_before"])
-    totals = totals[
-        ["month_end_on", "members_before", "members_after", "change", "icma_members_before", "icma_members_after"]
-    ]
-    replaced = replaced[
-        [*KEY, "members_before", "members_after", "icma_members_before", "icma_members_after"]
-    ].sort_values(KEY)
+    totals = pd.DataFrame(
+        {
+            "month_end_on": ((months + 1).astype("datetime64[D]") - 1).tolist(),
+            "members_before": totals_before["members"],
+            "members_after": totals_after["members"],
+            "change": totals_after["members"] - totals_before["members"],
+            "icma_members_before": totals_before["icma_members"],
+            "icma_members_after": totals_after["icma_members"],
+        }
+    )
+    order = np.argsort(before_keys, kind="stable")
+    replacing = new[is_replacing]
+    replaced_at = order[np.searchsorted(before_keys, new_keys[is_replacing], sorter=order)]
+    replaced = pd.DataFrame(
+        {
+            "affiliate_id": replacing["affiliate_id"].to_numpy(),
+            "snapshot_on": pd.to_datetime(replacing["snapshot_on"]).to_numpy(),
+            "members_before": before["members"].to_numpy()[replaced_at],
+            "members_after": replacing["members"].to_numpy(),
+            "icma_members_before": before["icma_members"].to_numpy()[replaced_at],
+            "icma_members_after": replacing["icma_members"].to_numpy(),
+        }
+    )
     return Preview(
         rows_in_file=checked.rows_in_file,
         rows_valid=len(new),
         rows_rejected=len(checked.rejected_rows),
         rows_added=len(new) - len(replaced),
         rows_replaced=len(replaced),
-        replaced=replaced.reset_index(drop=True),
+        replaced=replaced.sort_values(KEY).reset_index(drop=True),
         totals=totals,
         already_loaded_as=found,
     )
 
 
-def _month_totals(snapshots: pd.DataFrame, months: list[pd.Period]) -> pd.DataFrame:
-    """Members summed over affiliates per month, each affiliate counted once with its latest snapshot."""
-    month = snapshots["snapshot_on"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-    wanted = pd.PeriodIndex(months, freq="M").to_timestamp().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-    latest = snapshots.assign(month=month)[pd.Series(month).isin(wanted).to_numpy()].sort_values("snapshot_on")
-    latest = latest.drop_duplicates(["affiliate_id", "month"], keep="last")
-    sums = latest.groupby("month")[["members", "icma_members"]].sum().reindex(wanted, fill_value=0)
-    return pd.DataFrame(
-        {
-            "month_end_on": [period.end_time.date() for period in pd.PeriodIndex(months, freq="M")],
-            "members": sums["members"].astype("int64").to_numpy(),
-            "icma_members": sums["icma_members"].astype("int64").to_numpy(),
-        }
-    )
+def rows_replaced(checked: Checked, store: Store) -> int:
+    """How many of the file's valid rows replace a snapshot readers see now (same affiliate and date)."""
+    new = checked.rows
+    if new.empty:
+        return 0
+    new_days = _days(new["snapshot_on"])
+    first_on, last_on = _month_span(new_days)
+    before = store.query("membership_keys_between", first_on=first_on, last_on=last_on)
+    new_affiliates, before_affiliates = _affiliate_codes(new["affiliate_id"], before["affiliate_id"])
+    return int(_is_in(_keys(new_affiliates, new_days), _keys(before_affiliates, _days(before["snapshot_on"]))).sum())
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of each date, as int64."""
+    return pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype("int64")
+
+
+def _month_span(days: np.ndarray) -> tuple[date, date]:
+    """The first day of the earliest month and the last day of the latest month among `days`."""
+    months = days.astype("datetime64[D]").astype("datetime64[M]")
+    first = months.min().astype("datetime64[D]")
+    last = (months.max() + 1).astype("datetime64[D]") - 1
+    return first.item(), last.item()
+
+
+def _affiliate_codes(*affiliate_ids: pd.Series) -> list[np.ndarray]:
+    """One integer per affiliate, the same across all the given columns (dictionary-encoded in Arrow)."""
+    chunks = []
+    for ids in affiliate_ids:
+        array = pa.array(ids.astype("string").array)
+        chunks += [chunk.cast(pa.large_string()) for chunk in getattr(array, "chunks", [array])]
+    combined = pa.chunked_array(chunks, pa.large_string()).combine_chunks()
+    codes = pc.dictionary_encode(combined).indices.to_numpy(zero_copy_only=False).astype("int64")
+    bounds = np.cumsum([0, *(len(ids) for ids in affiliate_ids)])
+    return [codes[start:stop] for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _counts(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Counts as int64, a missing count as 0 (as a sum skips it)."""
+    return pd.Series(values).fillna(0).to_numpy(dtype="int64")
+
+
+def _keys(affiliates: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """One int64 per (affiliate, date): the affiliate's code in the high bits, the day in the low 32."""
+    return (affiliates << 32) | (days + 2**31)
+
+
+def _is_in(keys: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Whether each key is among `others` (a sorted search: numpy's hashed isin is several times slower)."""
+    if not len(others):
+        return np.zeros(len(keys), dtype=bool)
+    ordered = np.sort(others)
+    at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+    return ordered[at] == keys
+
+
+def _month_totals(
+    affiliates: np.ndarray, days: np.ndarray, measures: dict[str, object], months: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each measure summed over affiliates per month of `months`, each affiliate counted once with its latest snapshot.
+
+    Snapshots are unique per (affiliate, date): the latest of an affiliate's month is its largest date.
+    """
+    month_of = days.astype("datetime64[D]").astype("datetime64[M]")
+    position = np.searchsorted(months, month_of)
+    wanted = (position < len(months)) & (months[np.minimum(position, len(months) - 1)] == month_of)
+    group = affiliates[wanted] * len(months) + position[wanted]
+    day_in_month = days[wanted] - month_of[wanted].astype("datetime64[D]").astype("int64")
+    order = np.argsort(group * 32 + day_in_month, kind="stable")
+    sorted_groups = group[order]
+    latest = order[np.append(sorted_groups[1:] != sorted_groups[:-1], True)] if len(order) else order
+    month_index = position[wanted][latest]
+    return {
+        name: np.bincount(month_index, weights=_counts(values)[wanted][latest], minlength=len(months)).astype("int64")
+        for name, values in measures.items()
+    }
 
 
 def commit(
@@ -238,7 +329,7 @@ def commit(
             f"nothing committed: {len(checked.report):,} problem(s) in the file; fix them{how}\n"
             + report_text(checked),
         )
-    summary = preview(checked, store)
+    replaced = rows_replaced(checked, store)
     layout = StoreLayout(data_dir)
     batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{source.sha256[:8]}-{secrets.token_hex(2)}"
     _archive(layout, data, source.sha256)
@@ -261,11 +352,11 @@ def commit(
         "rows_in_file": checked.rows_in_file,
         "rows_loaded": len(checked.rows),
         "rows_rejected": len(checked.rejected_rows),
-        "rows_replaced": summary.rows_replaced,
+        "rows_replaced": replaced,
     }
     _append(layout.ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
     return CommitResult(
-        COMMITTED, batch_id, checked.rows_in_file, len(checked.rows), len(checked.rejected_rows), summary.rows_replaced
+        COMMITTED, batch_id, checked.rows_in_file, len(checked.rows), len(checked.rejected_rows), replaced
     )
 
 
