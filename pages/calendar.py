@@ -1,6 +1,11 @@
-"""Event calendar: affiliate and ICMA events, who from ICMA goes, and the events as calendar files."""
+"""Event calendar: affiliate and ICMA events, who from ICMA goes, and the events as calendar files.
+
+The events with their organizer and representation, and the month grid figure, are kept per data
+fingerprint and choices with `st.cache_resource` (never changed once built), so a rerun reads them.
+"""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +22,9 @@ from analytics.calendar_charts import (
 )
 from analytics.calendar_export import event_to_ics, events_to_ics
 from analytics.errors import AnalyticsError
+from analytics.store import folder_fingerprint
 from ui.components import chart, download_buttons, sample_data_notice, show_error
-from ui.data import load_table, run_query, scope_params
+from ui.data import load_table, run_query, scope_params, settings
 from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF, current_scope, describe_scope
 from ui.shell import ensure_app_shell
 
@@ -39,6 +45,33 @@ HORIZON_LABELS = {
 }
 AFFILIATE_ORGANIZERS = [kind for kind in ev.ORGANIZER_TYPES if kind != "ICMA"]
 ICS_MIME = "text/calendar"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def events_in_scope(fingerprint: tuple, params: dict[str, Any]) -> pd.DataFrame:
+    """The events in scope with their organizer and ICMA representation."""
+    scoped_events = run_query("events_in_scope", **params)
+    representation = ev.icma_representation(scoped_events, run_query("conference_attendance"), load_table("liaisons"))
+    return ev.events_with_organizer(representation, run_query("affiliates_in_scope", **params))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def month_figure(fingerprint: tuple, params: dict[str, Any], choices: tuple, month: str, as_of: date):
+    """The month grid of the filtered events (`choices`: regions, countries, organizers, representation)."""
+    filtered = ev.filter_events(
+        events_in_scope(fingerprint, params), *(list(choice) for choice in choices[:3]), choices[3]
+    )
+    shown = pd.Period(month, freq="M")
+    month_first, month_last = shown.start_time.date(), shown.end_time.date()
+    in_month = ev.events_overlapping(filtered, month_first, month_last)
+    dated = filtered.loc[filtered["date_precision"] != "month"]
+    return month_grid_figure(
+        ev.month_grid_days(shown.year, shown.month),
+        ev.month_bars(dated, shown.year, shown.month),
+        dated,
+        f"{shown:%B %Y}: {len(in_month)} event{'s' if len(in_month) != 1 else ''}",
+        marked_day=as_of,
+    )
 
 
 def month_options(events: pd.DataFrame) -> list[str]:
@@ -97,19 +130,17 @@ sample_data_notice()
 
 try:
     params = scope_params(scope)
-    scoped_events = run_query("events_in_scope", **params)
+    fingerprint = folder_fingerprint(settings().data_dir)
     affiliates = run_query("affiliates_in_scope", **params)
-    attendance = run_query("conference_attendance")
-    liaisons = load_table("liaisons")
+    events = events_in_scope(fingerprint, params)
 except AnalyticsError as error:
     show_error(error)
     st.stop()
 
-if scoped_events.empty:
+if events.empty:
     st.info("No event matches the sidebar filters. Widen the region or type filter in the sidebar.")
     st.stop()
 
-events = ev.events_with_organizer(ev.icma_representation(scoped_events, attendance, liaisons), affiliates)
 options = month_options(events)
 
 # -- filters -----------------------------------------------------------------------------------------
@@ -185,16 +216,8 @@ month_first, month_last = shown.start_time.date(), shown.end_time.date()
 in_month = ev.events_overlapping(filtered, month_first, month_last)
 dated = filtered.loc[filtered["date_precision"] != "month"]
 month_only = in_month.loc[in_month["date_precision"] == "month"]
-chart(
-    month_grid_figure(
-        ev.month_grid_days(shown.year, shown.month),
-        ev.month_bars(dated, shown.year, shown.month),
-        dated,
-        f"{shown:%B %Y}: {len(in_month)} event{'s' if len(in_month) != 1 else ''}",
-        marked_day=as_of,
-    ),
-    key="calendar_month_chart",
-)
+choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organizers), representation)
+chart(month_figure(fingerprint, params, choices, month, as_of), key="calendar_month_chart")
 st.caption(
     "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
     "the horizon does not. Bar colours repeat the organizer type; ◀ ▶ mark an event continuing from or into "
