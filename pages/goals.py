@@ -34,6 +34,8 @@ class Derived:
     at_risk: pd.DataFrame
     trends: pd.DataFrame
     portfolio_figure: go.Figure
+    affiliate_names: pd.Series  # by affiliate_id, sorted by name
+    worst_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the first goal
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -42,11 +44,20 @@ def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, of
     goal_rows = run_query("goals_in_scope", **params)
     checkins = run_query("goal_checkins_in_scope", **params)
     view = briefing.goals_view(goal_rows, checkins, params["as_of"], rules)
+    statuses = view.statuses
+    at_risk = briefing.at_risk_table(statuses)
+    reported = statuses.loc[statuses["latest_reported_on"].notna(), "goal_id"]
+    worst_reported = at_risk.loc[at_risk["Goal id"].isin(reported), "Goal id"]
+    candidates = (worst_reported, reported, statuses["goal_id"])
     return Derived(
         view=view,
-        at_risk=briefing.at_risk_table(view.statuses),
+        at_risk=at_risk,
         trends=briefing.trends_table(view.portfolio),
         portfolio_figure=portfolio_chart(view.portfolio),
+        affiliate_names=statuses.drop_duplicates("affiliate_id")
+        .set_index("affiliate_id")["affiliate_name"]
+        .sort_values(),
+        worst_goal_id=next((ids.iloc[0] for ids in candidates if len(ids)), None),
     )
 
 
@@ -277,11 +288,8 @@ subject = st.segmented_control(
     bind="query-params",
 )
 known_checkins = checkins[checkins["reported_on"] <= pd.Timestamp(as_of)]
-affiliate_names = statuses.drop_duplicates("affiliate_id").set_index("affiliate_id")["affiliate_name"].sort_values()
-# The default subject is the worst goal that has a story to show (a check-in), else the first goal.
-reported = statuses[statuses["latest_reported_on"].notna()]
-worst_reported = at_risk[at_risk["Goal id"].isin(reported["goal_id"])]["Goal id"]
-worst = (worst_reported.tolist() + reported["goal_id"].tolist() + statuses["goal_id"].tolist())[0]
+affiliate_names = page_data.affiliate_names
+worst = page_data.worst_goal_id
 
 if subject == "goal":
     titles = (statuses["affiliate_name"] + " — " + statuses["title"]).set_axis(statuses["goal_id"])
