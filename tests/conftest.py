@@ -90,3 +90,16 @@ def bundled_data_dir(tmp_path: Path) -> Path:
     target = tmp_path / "bundled"
     shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("store", "reference"))
     return target
+
+
+def uploads_written(data_dir: Path) -> list[str]:
+    """What the upload store holds for `data_dir`: ledger, archive, rejected rows, uploaded rows.
+
+    The store folder itself may exist without any upload (the check record and the Parquet copies
+    of CSV tables live there too), so tests that nothing was written look at these parts.
+    """
+    from analytics.ledger import UPLOAD_KINDS, StoreLayout
+
+    layout = StoreLayout(data_dir)
+    parts = [layout.ledger, layout.archive, layout.rejected, *(layout.rows(kind) for kind in UPLOAD_KINDS)]
+    return [part.name for part in parts if part.exists()]

@@ -9,6 +9,7 @@ import pandas as pd
 from analytics import ledger
 from analytics.store import Store
 from tests.apptest import metric_values, run_page
+from tests.conftest import uploads_written
 
 BAD_FILES = Path(__file__).resolve().parent / "bad_files"
 GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSolace,2025-12-31,530,41\n"
@@ -89,7 +90,7 @@ def test_an_unrecognised_column_can_be_mapped_by_hand(monkeypatch, tiny_data_dir
 def test_a_refused_file_says_why_and_stores_nothing(monkeypatch, tiny_data_dir):
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "x.xlsx", (BAD_FILES / "not_a_zip.xlsx").read_bytes())
     assert "not an Excel workbook" in app.error[0].value
-    assert not (tiny_data_dir / "store").exists()
+    assert uploads_written(tiny_data_dir) == []
 
 
 def test_a_batch_can_be_undone_from_the_ledger(monkeypatch, tiny_data_dir):
