@@ -35,6 +35,7 @@ class Derived:
     trends: pd.DataFrame
     portfolio_figure: go.Figure
     affiliate_names: pd.Series  # by affiliate_id, sorted by name
+    known_checkins: pd.DataFrame  # check-ins reported by the as-of date (kept here: no unpickling per rerun)
     worst_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the first goal
 
 
@@ -57,6 +58,7 @@ def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, of
         affiliate_names=statuses.drop_duplicates("affiliate_id")
         .set_index("affiliate_id")["affiliate_name"]
         .sort_values(),
+        known_checkins=checkins[checkins["reported_on"] <= pd.Timestamp(params["as_of"])],
         worst_goal_id=next((ids.iloc[0] for ids in candidates if len(ids)), None),
     )
 
@@ -119,8 +121,6 @@ try:
     params = scope_params(scope)
     fingerprint = folder_fingerprint(settings().data_dir)
     thresholds = (rules.at_risk_below, rules.off_track_below)
-    goal_rows = run_query("goals_in_scope", **params)
-    checkins = run_query("goal_checkins_in_scope", **params)
     events = run_query("affiliate_events_in_scope", **params)
     page_data = derived(fingerprint, params, *thresholds)
     view = page_data.view
@@ -129,7 +129,7 @@ except AnalyticsError as error:
     st.stop()
 
 st.caption(f"Status rules: {briefing.rules_text(rules)}.")
-if goal_rows.empty:
+if view.statuses.empty:
     st.info("No goal matches the filters. Widen the region or type filter in the sidebar.")
     st.stop()
 
@@ -287,7 +287,7 @@ subject = st.segmented_control(
     key="goals_subject",
     bind="query-params",
 )
-known_checkins = checkins[checkins["reported_on"] <= pd.Timestamp(as_of)]
+known_checkins = page_data.known_checkins
 affiliate_names = page_data.affiliate_names
 worst = page_data.worst_goal_id
 
