@@ -261,8 +261,9 @@ with one_column:
     if choosable.empty:
         st.info("No event to export: no upcoming event and none in the month shown.")
     else:
-        labels = dict(zip(choosable["event_id"], event_listing(choosable)["Event"], strict=True))
-        dates = dict(zip(choosable["event_id"], event_listing(choosable)["Dates"], strict=True))
+        choosable_listing = event_listing(choosable)
+        labels = dict(zip(choosable["event_id"], choosable_listing["Event"], strict=True))
+        dates = dict(zip(choosable["event_id"], choosable_listing["Dates"], strict=True))
         chosen_id = st.selectbox(
             "One event (upcoming, or in the month shown)",
             list(labels),
