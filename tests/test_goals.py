@@ -24,6 +24,7 @@ from analytics.goals import (
     latest_checkins,
     portfolio_over_time,
     progress_by_month,
+    reasons_for,
     status_matrix,
 )
 
@@ -508,3 +509,15 @@ def test_portfolio_counts_add_up_to_the_goals_started_by_each_month_end(goal_spe
         totals = result[result["month_end"] == month_end]
         for status in STATUSES:
             assert totals[f"count_{status}"].sum() == counts.get(status, 0)
+
+
+def test_status_without_reasons_matches_and_reasons_for_writes_only_the_rows_shown():
+    goals = make_goals({}, {"direction": "decrease", "baseline_value": 12.0, "target_value": 8.0}, {})
+    checkins = make_checkins(("G1", "2026-01-05", 45.0), ("G2", "2026-01-05", 11.0), ("G3", "2026-01-05", 10.0))
+    full = goal_status(goals, checkins, D(2026, 1, 6))
+    quick = goal_status(goals, checkins, D(2026, 1, 6), with_reasons=False)
+    assert "reason" not in quick.columns
+    pd.testing.assert_frame_equal(quick, full.drop(columns="reason"))
+    shown = reasons_for(quick[quick["goal_id"] == "G2"], goals, checkins, D(2026, 1, 6))
+    assert shown["goal_id"].tolist() == ["G2"]
+    assert shown["reason"].tolist() == full.loc[full["goal_id"] == "G2", "reason"].tolist()
