@@ -6,10 +6,11 @@ Two steps, both pure (no store is written here):
    a zip holding `[Content_Types].xml` for .xlsx, decodable text for CSV), never from its name;
    size, row, column and zip-expansion limits; CSV delimiter and encoding; the header row, even
    under a title row. The result is a grid of text cells with the row number a person sees.
-2. `check_membership(source, reference, ...)`: columns matched to the schema by name and common
-   synonyms (or a manual mapping), affiliates named by id, name, acronym or state, numbers such as
-   "1,234", dates in ISO, US and European forms, and a row-level report of every problem: the row
-   as the analyst sees it in their spreadsheet, the column, the value and the reason.
+2. `check_membership(source, reference, ...)` and `check_events(source, reference, ...)`: columns
+   matched to the schema by name and common synonyms (or a manual mapping), affiliates named by id,
+   name, acronym or state, numbers such as "1,234", dates in ISO, US and European forms, and a
+   row-level report of every problem: the row as the analyst sees it in their spreadsheet, the
+   column, the value and the reason.
 
 A day/month order that the file does not settle (03/04/2026 with no day above 12) is returned as a
 question, never guessed.
@@ -474,7 +475,33 @@ MEMBERSHIP_COLUMNS: tuple[TargetColumn, ...] = (
     ),
 )
 
-KIND_COLUMNS: dict[str, tuple[TargetColumn, ...]] = {"membership": MEMBERSHIP_COLUMNS}
+EVENT_COLUMNS: tuple[TargetColumn, ...] = (
+    TargetColumn("event_id", "event id", False, ("event id", "id", "event code", "code")),
+    TargetColumn("name", "event name", True, ("event", "event name", "title", "event title", "name")),
+    TargetColumn(
+        "start_on",
+        "start date",
+        True,
+        ("start", "start date", "starts", "starts on", "start on", "from", "from date", "date", "begins", "first day"),
+    ),
+    TargetColumn(
+        "end_on", "end date", False, ("end", "end date", "ends", "ends on", "end on", "to", "to date", "last day")
+    ),
+    TargetColumn("organizer", "organizer", False, ("organizer", "organiser", "organized by", "organised by", "host")),
+    TargetColumn(
+        "affiliate_id",
+        "affiliate",
+        False,
+        ("affiliate", "affiliate id", "affiliate name", "association", "association name"),
+    ),
+    TargetColumn("city", "city", False, ("city", "town", "location")),
+    TargetColumn("country", "country", False, ("country", "country name", "country code", "iso3", "country iso3")),
+    TargetColumn("venue", "venue", False, ("venue", "place")),
+    TargetColumn("website", "website", False, ("website", "url", "web", "web site", "link")),
+    TargetColumn("notes", "notes", False, ("notes", "note", "description", "comments")),
+)
+
+KIND_COLUMNS: dict[str, tuple[TargetColumn, ...]] = {"membership": MEMBERSHIP_COLUMNS, "events": EVENT_COLUMNS}
 
 
 def synonym_lookup(kind: str) -> dict[str, str]:
@@ -825,6 +852,181 @@ def check_membership(
     if "affiliate_id" in match.sources and "snapshot_on" in match.sources:
         reasons["snapshot_on"] = _duplicate_reasons(rows, reasons["snapshot_on"])
 
+    columns = ["row_number", *(column.name for column in MEMBERSHIP_COLUMNS)]
+    return _checked(kind, source, match, rows[columns], reasons, originals, file_problems, question)
+
+
+EVENT_ROW_COLUMNS = [
+    "row_number",
+    "event_id",
+    "name",
+    "organizer",
+    "affiliate_id",
+    "event_type",
+    "start_on",
+    "end_on",
+    "date_precision",
+    "is_cancelled",
+    "city",
+    "country_name",
+    "country_iso3",
+    "venue",
+    "website",
+    "notes",
+    "source",
+    "confidence",
+    "is_sample",
+]
+# Longest slug of an event's name in a generated event_id.
+EVENT_SLUG_CHARACTERS = 60
+
+
+@dataclass(frozen=True)
+class EventReference:
+    """What checking an events file needs from the store: affiliates (by any name) and countries."""
+
+    affiliates: AffiliateResolver
+    affiliate_names: dict[str, str]  # affiliate_id -> name, the organizer when the file names none
+    countries: dict[str, tuple[str, str]]  # normalised country name or ISO-3 code -> (iso3, name)
+
+    @classmethod
+    def from_tables(
+        cls, affiliates: pd.DataFrame, states: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+    ) -> EventReference:
+        countries: dict[str, tuple[str, str]] = {}
+        for frame in (affiliates, events):
+            if frame is None or frame.empty:
+                continue
+            pairs = frame[["country_iso3", "country_name"]].dropna().drop_duplicates()
+            for iso3, name in pairs.itertuples(index=False, name=None):
+                countries.setdefault(normalise(iso3), (iso3, name))
+                countries.setdefault(normalise(name), (iso3, name))
+        names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
+        return cls(AffiliateResolver.from_tables(affiliates, states), names, countries)
+
+
+def event_id_for(name: str, start_on: date) -> str:
+    """A stable event_id from the event's name and start date, e.g. `E2026-05-14-solace-summit`."""
+    slug = normalise(name).replace(" ", "-")[:EVENT_SLUG_CHARACTERS].strip("-")
+    return f"E{start_on.isoformat()}-{slug}"
+
+
+def check_events(
+    source: SourceTable,
+    reference: EventReference,
+    mapping: dict[str, str] | None = None,
+    date_order: DateOrder | None = None,
+) -> Checked:
+    """Every row of an events file checked; valid rows typed for the store.
+
+    An analyst's event is a real one: day precision, not cancelled, not sample, confidence high.
+    Its type is `affiliate` when it names an affiliate, else `icma`; its organizer, when the file
+    gives none, is that affiliate's name, else ICMA. A missing event_id is made from the name and
+    start date, so uploading the same event again replaces it rather than adding a second one.
+    """
+    kind = "events"
+    match = match_columns(source.header, kind, mapping)
+    labels = {column.name: column.label for column in EVENT_COLUMNS}
+    file_problems = [
+        {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
+        for name in match.missing
+    ]
+    if source.cells.empty:
+        file_problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
+    index = source.cells.index
+    empty = pd.Series("", index=index, dtype="string")
+    originals = {name: source.cells[position] for name, position in match.sources.items()}
+    text = {name: _series(_arrow_text(values), index) for name, values in originals.items()}
+
+    def cell(name: str) -> pd.Series:
+        return text.get(name, empty)
+
+    def blank(name: str) -> pd.Series:
+        return cell(name).fillna("").eq("")
+
+    reasons: dict[str, pd.Series] = {}
+    rows = pd.DataFrame({"row_number": source.row_numbers.to_numpy()}, index=index)
+    rows["name"] = cell("name").mask(blank("name"))
+    if "name" in match.sources:
+        reasons["name"] = pd.Series(pd.NA, index=index, dtype="string").mask(blank("name"), "a value is required")
+
+    # Start and end parsed together, so one day/month order serves both.
+    start_text, end_text = cell("start_on"), cell("end_on")
+    both = pd.concat([start_text, end_text], ignore_index=True).fillna("")
+    dates, date_reasons, question = parse_dates(both, date_order)
+    rows["start_on"] = dates.iloc[: len(index)].set_axis(index)
+    rows["end_on"] = dates.iloc[len(index) :].set_axis(index)
+    start_reason = date_reasons.iloc[: len(index)].set_axis(index)
+    end_reason = date_reasons.iloc[len(index) :].set_axis(index)
+    if "start_on" in match.sources:
+        reasons["start_on"] = start_reason.mask(blank("start_on"), "no date")
+    if "end_on" in match.sources:
+        before = (rows["end_on"] < rows["start_on"]).fillna(False).astype(bool)
+        reasons["end_on"] = end_reason.mask(before & end_reason.isna(), "ends before it starts")
+
+    affiliate_ids, affiliate_reason = resolve_affiliates(cell("affiliate_id").fillna(""), reference.affiliates)
+    rows["affiliate_id"] = affiliate_ids
+    if "affiliate_id" in match.sources:
+        reasons["affiliate_id"] = affiliate_reason
+    has_affiliate = rows["affiliate_id"].notna()
+    rows["event_type"] = pd.Series("icma", index=index, dtype="string").mask(has_affiliate, "affiliate")
+    organizer_default = rows["affiliate_id"].map(reference.affiliate_names).fillna("ICMA").astype("string")
+    rows["organizer"] = cell("organizer").mask(blank("organizer"), organizer_default)
+
+    country_keys = cell("country").fillna("").map(normalise)
+    iso3 = {key: iso3 for key, (iso3, _) in reference.countries.items()}
+    names = {key: name for key, (_, name) in reference.countries.items()}
+    rows["country_iso3"] = country_keys.map(iso3).astype("string")
+    rows["country_name"] = country_keys.map(names).astype("string").fillna(cell("country").mask(blank("country")))
+    for name in ("city", "venue", "website", "notes"):
+        rows[name] = cell(name).mask(blank(name))
+
+    given_ids = cell("event_id").mask(blank("event_id"))
+    made_ids = pd.Series(
+        [
+            event_id_for(name, start.date()) if isinstance(name, str) and pd.notna(start) else None
+            for name, start in zip(rows["name"].astype(object), rows["start_on"], strict=True)
+        ],
+        index=index,
+        dtype="string",
+    )
+    rows["event_id"] = given_ids.fillna(made_ids)
+    key_column = "event_id" if "event_id" in match.sources else "name"
+    if key_column in match.sources:
+        reasons[key_column] = _duplicate_event_reasons(rows, reasons.get(key_column))
+    rows["date_precision"] = "day"
+    rows["is_cancelled"] = False
+    rows["source"] = pd.Series(pd.NA, index=index, dtype="string")
+    rows["confidence"] = "high"
+    rows["is_sample"] = False
+    reasons = {name: reason for name, reason in reasons.items() if name in match.sources}
+    return _checked(kind, source, match, rows[EVENT_ROW_COLUMNS], reasons, originals, file_problems, question)
+
+
+def _duplicate_event_reasons(rows: pd.DataFrame, reasons: pd.Series | None) -> pd.Series:
+    """Rows holding the same event (the same event_id, given or made from name and start) as another row."""
+    reasons = pd.Series(pd.NA, index=rows.index, dtype="string") if reasons is None else reasons.copy()
+    ids = rows["event_id"]
+    duplicated = ids.notna() & ids.duplicated(keep=False)
+    for _, numbers in rows[duplicated].groupby("event_id")["row_number"]:
+        for position, number in numbers.items():
+            if pd.isna(reasons[position]):
+                others = ", ".join(str(other) for other in numbers if other != number)
+                reasons[position] = f"the same event also stands in row {others}"
+    return reasons
+
+
+def _checked(
+    kind: str,
+    source: SourceTable,
+    match: ColumnMatch,
+    rows: pd.DataFrame,
+    reasons: dict[str, pd.Series],
+    originals: dict[str, pd.Series],
+    file_problems: list[dict],
+    question: DateQuestion | None,
+) -> Checked:
+    """The report of every problem (file-level first, then by row and column), the valid rows and the rejected ones."""
     report = pd.DataFrame(file_problems, columns=REPORT_COLUMNS)
     parts = [report] if file_problems else []
     header_of = {name: source.header[position] for name, position in match.sources.items()}
@@ -843,6 +1045,7 @@ def check_membership(
             )
     report = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REPORT_COLUMNS)
     report = report.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(drop=True)
+    index = source.cells.index
     bad_rows = pd.Series(False, index=index)
     for reason in reasons.values():
         bad_rows |= reason.notna()
@@ -855,8 +1058,7 @@ def check_membership(
     notes = source.notes
     if match.unmatched:
         notes = (*notes, "columns not used: " + ", ".join(match.unmatched))
-    columns = ["row_number", *(column.name for column in MEMBERSHIP_COLUMNS)]
-    return Checked(kind, source, match, valid[columns].reset_index(drop=True), report, rejected, question, notes)
+    return Checked(kind, source, match, valid.reset_index(drop=True), report, rejected, question, notes)
 
 
 def _duplicate_reasons(rows: pd.DataFrame, date_reasons: pd.Series) -> pd.Series:

@@ -1,4 +1,4 @@
-"""`python -m analytics ingest FILE --kind membership [--dry-run] [--only-valid]`: check and commit a file.
+"""`python -m analytics ingest FILE --kind membership|events [--dry-run] [--only-valid]`: check and commit a file.
 
 Exit codes: 0 when committed, or when there was nothing to do (the same file is already loaded, or
 a dry run found no problem); 1 when the file is rejected (the row-level report on stdout, nothing
@@ -105,7 +105,7 @@ def _dry_run(checked, store: Store, only_valid: bool) -> int:
     print(
         f"dry run: {summary.rows_in_file:,} row(s) in the file, {summary.rows_valid:,} valid, "
         f"{summary.rows_rejected:,} rejected; would add {summary.rows_added:,} and replace "
-        f"{summary.rows_replaced:,} snapshot(s)"
+        f"{summary.rows_replaced:,} row(s) with the same key"
     )
     if not summary.totals.empty:
         print("members per month, before -> after:")

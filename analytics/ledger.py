@@ -4,6 +4,7 @@ Uploads never touch the bundled files of the data folder. They live under `<data
 in Delta Lake tables (the `deltalake` package), one per kind of data:
 
     store/membership/   uploaded rows, each with its batch_id and its row in the uploaded file
+    store/events/       uploaded events, likewise
     store/rejected/     rows refused by the checks, kept with their batch (--only-valid)
     store/ledger/       one row per event of a batch: committed, then maybe undone (append only)
     store/archive/      every uploaded file, raw, named by its SHA-256
@@ -28,7 +29,7 @@ from deltalake import DeltaTable
 
 # Kinds of data an analyst may upload, each stored in store/<kind>/ and shown in the staging view
 # of the schema table of the same name.
-UPLOAD_KINDS: tuple[str, ...] = ("membership",)
+UPLOAD_KINDS: tuple[str, ...] = ("membership", "events")
 
 COMMITTED = "committed"
 UNDONE = "undone"

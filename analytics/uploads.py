@@ -40,7 +40,9 @@ from analytics.ingest import (
     AffiliateResolver,
     Checked,
     DateOrder,
+    EventReference,
     Limits,
+    check_events,
     check_membership,
     read_source,
     report_text,
@@ -67,6 +69,30 @@ MEMBERSHIP_ROWS_SCHEMA = pa.schema(
         ("icma_members", pa.int64()),
         ("new_members", pa.int64()),
         ("lapsed_members", pa.int64()),
+    ]
+)
+EVENT_ROWS_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("row_number", pa.int64()),
+        ("event_id", pa.string()),
+        ("name", pa.string()),
+        ("organizer", pa.string()),
+        ("affiliate_id", pa.string()),
+        ("event_type", pa.string()),
+        ("start_on", pa.date32()),
+        ("end_on", pa.date32()),
+        ("date_precision", pa.string()),
+        ("is_cancelled", pa.bool_()),
+        ("city", pa.string()),
+        ("country_name", pa.string()),
+        ("country_iso3", pa.string()),
+        ("venue", pa.string()),
+        ("website", pa.string()),
+        ("notes", pa.string()),
+        ("source", pa.string()),
+        ("confidence", pa.string()),
+        ("is_sample", pa.bool_()),
     ]
 )
 REJECTED_SCHEMA = pa.schema(
@@ -102,8 +128,8 @@ class Preview:
     rows_rejected: int
     rows_added: int
     rows_replaced: int
-    replaced: pd.DataFrame  # affiliate_id, snapshot_on, members_before, members_after, ...
-    totals: pd.DataFrame  # month_end_on, members_before, members_after, change, icma_members_before, ...
+    replaced: pd.DataFrame  # membership: affiliate_id, snapshot_on, members_before, ...; events: event_id, ...
+    totals: pd.DataFrame  # membership: month_end_on, members_before, members_after, ...; events: empty
     already_loaded_as: str | None
 
 
@@ -122,7 +148,7 @@ class CommitResult:
             return f"this file was already loaded as batch {self.batch_id}; nothing changed"
         return (
             f"committed batch {self.batch_id}: {self.rows_loaded:,} row(s) loaded "
-            f"({self.rows_replaced:,} replacing earlier snapshots), {self.rows_rejected:,} rejected"
+            f"({self.rows_replaced:,} replacing earlier rows with the same key), {self.rows_rejected:,} rejected"
         )
 
 
@@ -149,7 +175,13 @@ def check_file(
     if kind not in ledger.UPLOAD_KINDS:
         raise AnalyticsError(f"uploads of {kind!r} are not supported yet; supported: {', '.join(ledger.UPLOAD_KINDS)}")
     source = read_source(data, file_name, limits(settings), synonym_lookup(kind), sheet=sheet)
+    if kind == "events":
+        return check_events(source, event_reference(store), mapping, date_order)
     return check_membership(source, affiliate_resolver(store), today or date.today(), mapping, date_order)
+
+
+def event_reference(store: Store) -> EventReference:
+    return EventReference.from_tables(store.table("affiliates"), store.table("states"), store.table("events"))
 
 
 def already_loaded(data_dir: Path, kind: str, sha256: str) -> str | None:
@@ -166,6 +198,8 @@ def preview(checked: Checked, store: Store) -> Preview:
     """
     new = checked.rows
     found = already_loaded(store.data_dir, checked.kind, checked.source.sha256)
+    if checked.kind == "events":
+        return _event_preview(checked, store, found)
     if new.empty:
         empty = pd.DataFrame()
         return Preview(checked.rows_in_file, 0, len(checked.rejected_rows), 0, 0, empty, empty, found)
@@ -223,11 +257,36 @@ def preview(checked: Checked, store: Store) -> Preview:
     )
 
 
+def _event_preview(checked: Checked, store: Store, found: str | None) -> Preview:
+    """Events added and replaced (same event_id), each replaced one with its name and dates before and after."""
+    new = checked.rows
+    before = store.table("events")[["event_id", "name", "start_on", "end_on"]]
+    replaced = new[["event_id", "name", "start_on", "end_on"]].merge(
+        before, on="event_id", how="inner", suffixes=("_after", "_before")
+    )
+    replaced = replaced[
+        ["event_id", "name_before", "name_after", "start_on_before", "start_on_after", "end_on_before", "end_on_after"]
+    ]
+    return Preview(
+        rows_in_file=checked.rows_in_file,
+        rows_valid=len(new),
+        rows_rejected=len(checked.rejected_rows),
+        rows_added=len(new) - len(replaced),
+        rows_replaced=len(replaced),
+        replaced=replaced.sort_values("event_id").reset_index(drop=True),
+        totals=pd.DataFrame(),
+        already_loaded_as=found,
+    )
+
+
 def rows_replaced(checked: Checked, store: Store) -> int:
-    """How many of the file's valid rows replace a snapshot readers see now (same affiliate and date)."""
+    """How many of the file's valid rows replace a row readers see now (membership: same affiliate and date;
+    events: same event_id)."""
     new = checked.rows
     if new.empty:
         return 0
+    if checked.kind == "events":
+        return int(new["event_id"].isin(store.table("events")["event_id"]).sum())
     new_days = _days(new["snapshot_on"])
     first_on, last_on = _month_span(new_days)
     before = store.query("membership_keys_between", first_on=first_on, last_on=last_on)
@@ -447,6 +506,8 @@ def _first_line(error: Exception) -> str:
 
 
 def _rows_table(checked: Checked, batch_id: str) -> pa.Table:
+    if checked.kind == "events":
+        return _event_rows_table(checked, batch_id)
     rows = checked.rows
     columns = {
         "batch_id": pa.array([batch_id] * len(rows), pa.string()),
@@ -457,6 +518,22 @@ def _rows_table(checked: Checked, batch_id: str) -> pa.Table:
     for name in ("members", "icma_members", "new_members", "lapsed_members"):
         columns[name] = pa.array(rows[name].astype("Int64"), pa.int64())
     return pa.table(columns, schema=MEMBERSHIP_ROWS_SCHEMA)
+
+
+def _event_rows_table(checked: Checked, batch_id: str) -> pa.Table:
+    rows = checked.rows
+    columns = {"batch_id": pa.array([batch_id] * len(rows), pa.string())}
+    for field in EVENT_ROWS_SCHEMA:
+        if field.name == "batch_id":
+            continue
+        values = rows[field.name]
+        if pa.types.is_date32(field.type):
+            columns[field.name] = pa.array(pd.to_datetime(values)).cast(pa.date32())
+        elif pa.types.is_string(field.type):
+            columns[field.name] = pa.array(values.astype("string").array).cast(pa.string())
+        else:
+            columns[field.name] = pa.array(values.astype(object).where(values.notna(), None).tolist(), field.type)
+    return pa.table(columns, schema=EVENT_ROWS_SCHEMA)
 
 
 def _rejected_table(checked: Checked, batch_id: str) -> pa.Table:

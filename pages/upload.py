@@ -1,4 +1,4 @@
-"""Upload: an analyst loads a membership file, sees what is wrong or what will change, commits, and can undo."""
+"""Upload: an analyst loads a membership or events file, sees what is wrong or what would change, commits, undoes."""
 
 from dataclasses import replace
 
@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import uploads
 from analytics.errors import AnalyticsError
-from analytics.ingest import MEMBERSHIP_COLUMNS, match_columns
+from analytics.ingest import KIND_COLUMNS, match_columns
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
 from ui.auth import require_page
@@ -17,7 +17,26 @@ from ui.shell import ensure_app_shell
 
 ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
-st.title("Upload membership data")
+KINDS = {"membership": "Membership", "events": "Events"}
+TITLES = {"membership": "Upload membership data", "events": "Upload events"}
+FILE_HELP = {
+    "membership": "Columns are matched by name (Affiliate, State, Date, As of, Members, Dual members…); affiliates "
+    "by id, name, acronym or state.",
+    "events": "Columns are matched by name (Event or Title, Start or From, End or To, Organiser, City, Country, "
+    "Website, Affiliate…); an event with an affiliate is that affiliate's, one without is ICMA's.",
+}
+# What one row of each kind is called in the preview.
+ROW_NOUNS = {"membership": "snapshots", "events": "events"}
+heading = st.empty()
+kind = st.radio(
+    "What the file holds",
+    list(KINDS),
+    format_func=KINDS.__getitem__,
+    horizontal=True,
+    key="upload_kind",
+    bind="query-params",
+)
+heading.title(TITLES[kind])
 st.caption(
     "CSV (comma, semicolon or tab separated), Excel (.xlsx) or Parquet, as exported by ICMA's systems or an "
     "affiliate. Every row is checked before anything counts; a commit shows on every page at once, and any "
@@ -25,7 +44,7 @@ st.caption(
 )
 
 NOT_USED = "(not used)"
-COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in MEMBERSHIP_COLUMNS}
+COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in KIND_COLUMNS[kind]}
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
 
 
@@ -69,12 +88,11 @@ except AnalyticsError as error:
     st.stop()
 
 uploaded = st.file_uploader(
-    "Membership file",
+    f"{KINDS[kind]} file",
     type=["csv", "tsv", "txt", "xlsx", "parquet"],
     max_upload_size=config.max_upload_megabytes,
     key="upload_file",
-    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. Columns are matched by "
-    "name (Affiliate, State, Date, As of, Members, Dual members…); affiliates by id, name, acronym or state.",
+    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {FILE_HELP[kind]}",
 )
 
 if uploaded is None:
@@ -86,11 +104,11 @@ else:
     mapping = {
         header: target
         for header, target in st.session_state.get("upload_mapping", {}).items()
-        if target and target != NOT_USED
+        if target in COLUMN_LABELS
     }
     try:
         checked = uploads.check_file(
-            data, uploaded.name, "membership", current, config, mapping=mapping, date_order=date_order, sheet=sheet
+            data, uploaded.name, kind, current, config, mapping=mapping, date_order=date_order, sheet=sheet
         )
         preview = uploads.preview(checked, current)
     except AnalyticsError as error:
@@ -159,11 +177,13 @@ else:
         cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)
         cards[1].metric("Valid rows", f"{preview.rows_valid:,}", border=True)
         cards[2].metric("Rejected rows", f"{preview.rows_rejected:,}", border=True)
-        cards[3].metric("New snapshots", f"{preview.rows_added:,}", border=True)
+        noun = ROW_NOUNS[kind]
+        same_key = "affiliate and date" if kind == "membership" else "event id"
+        cards[3].metric(f"New {noun}", f"{preview.rows_added:,}", border=True)
         cards[4].metric(
-            "Snapshots replaced",
+            f"{noun.capitalize()} replaced",
             f"{preview.rows_replaced:,}",
-            help="Same affiliate and date as a snapshot already stored. Replaced, not destroyed: undo brings it back.",
+            help=f"Same {same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
             border=True,
         )
         if not preview.totals.empty:
@@ -185,7 +205,7 @@ else:
             }
             st.dataframe(totals, hide_index=True, column_config={"Month end": st.column_config.DateColumn(), **counts})
         if not preview.replaced.empty:
-            with st.expander(f"The {len(preview.replaced):,} snapshot(s) this file replaces"):
+            with st.expander(f"The {len(preview.replaced):,} {noun} this file replaces"):
                 st.dataframe(preview.replaced, hide_index=True)
 
     may_commit = checked.can_commit_all
@@ -219,6 +239,7 @@ else:
     shown = ledger.assign(committed_at=pd.to_datetime(ledger["committed_at"]).dt.strftime("%Y-%m-%d %H:%M UTC"))[
         [
             "batch_id",
+            "kind",
             "status",
             "committed_at",
             "committed_by",
@@ -231,6 +252,7 @@ else:
     ].rename(
         columns={
             "batch_id": "Batch",
+            "kind": "Kind",
             "status": "Status",
             "committed_at": "Committed",
             "committed_by": "By",

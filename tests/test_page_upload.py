@@ -104,3 +104,26 @@ def test_a_batch_can_be_undone_from_the_ledger(monkeypatch, tiny_data_dir):
     assert "undone" in app.success[0].value
     after = Store(tiny_data_dir).table("membership").sort_values(["affiliate_id", "snapshot_on"], ignore_index=True)
     pd.testing.assert_frame_equal(after, before)
+
+
+def test_an_events_file_is_checked_and_committed_when_the_kind_is_events(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    app.radio(key="upload_kind").set_value("events")
+    app = app.run()
+    assert app.title[0].value == "Upload events"
+    bad = b"Title,From,To\nSummit,2027-03-05,2027-03-04\n"
+    app = upload(app, "bad-events.csv", bad)
+    assert not app.exception
+    report = app.dataframe[0].value
+    assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "To", "ends before it starts"]
+    assert app.button(key="upload_commit").disabled
+    good = b"Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n"
+    app = upload(app, "events.csv", good)
+    assert "passed every check" in app.success[0].value
+    assert (metric_values(app)["New events"], metric_values(app)["Events replaced"]) == ("1", "0")
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert not app.exception
+    assert "committed batch" in app.success[0].value
+    assert "Solace Leaders Forum 2027" in set(Store(tiny_data_dir).table("events")["name"])
+    assert ledger.batches(tiny_data_dir).iloc[0]["kind"] == "events"

@@ -18,6 +18,7 @@ from analytics.__main__ import main
 from analytics.export_cli import export_bytes
 from analytics.settings import Settings
 from analytics.store import Store, folder_fingerprint
+from tests.conftest import uploads_written
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_FILES = Path(__file__).resolve().parent / "bad_files"
@@ -240,3 +241,124 @@ def test_exports_hold_the_uploads_and_neutralise_formulas(tiny_data_dir, tmp_pat
     output = tmp_path / "membership.parquet"
     assert main(["export", "membership", "--format", "parquet", "--output", str(output)]) == 0
     assert len(pd.read_parquet(output)) == 6
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+# A Solace event (affiliate named by acronym, country by ISO-3) and an ICMA one (no affiliate, country by name).
+EVENTS = (
+    b"Event,Start,End,Affiliate,City,Country,Website\n"
+    b"Solace Leaders Forum 2027,2027-03-04,2027-03-05,Solace,Birmingham,GBR,https://solace.example\n"
+    b"ICMA Regional Summit 2027,2027-05-10,,,Denver,United States,\n"
+)
+
+
+def commit_events(data_dir: Path, data: bytes = EVENTS, name: str = "events.csv") -> uploads.CommitResult:
+    store = Store(data_dir)
+    checked = uploads.check_file(data, name, "events", store, Settings(data_dir=data_dir))
+    return uploads.commit(checked, data, store, committed_by="test")
+
+
+def events(data_dir: Path) -> pd.DataFrame:
+    return Store(data_dir).table("events").sort_values("event_id").reset_index(drop=True)
+
+
+def test_an_events_file_lands_in_the_events_table_and_the_calendar_query(tiny_data_dir):
+    result = commit_events(tiny_data_dir)
+    assert (result.status, result.rows_loaded, result.rows_replaced) == ("committed", 2, 0)
+    rows = events(tiny_data_dir).set_index("name")
+    assert len(rows) == 5
+    solace = rows.loc["Solace Leaders Forum 2027"]
+    assert solace["event_id"] == "E2027-03-04-solace-leaders-forum-2027"
+    assert (solace["affiliate_id"], solace["event_type"], solace["organizer"]) == (
+        "intl-gbr-solace",
+        "affiliate",
+        "Solace",
+    )
+    assert (solace["country_iso3"], solace["country_name"]) == ("GBR", "United Kingdom")
+    assert (solace["date_precision"], solace["confidence"], solace["is_cancelled"], solace["is_sample"]) == (
+        "day",
+        "high",
+        False,
+        False,
+    )
+    icma = rows.loc["ICMA Regional Summit 2027"]
+    assert (icma["event_type"], icma["organizer"], icma["country_iso3"]) == ("icma", "ICMA", "USA")
+    assert pd.isna(icma["end_on"]) and pd.isna(icma["affiliate_id"])
+    calendar = Store(tiny_data_dir).query("events_in_scope", regions=[], types=[])
+    assert {"Solace Leaders Forum 2027", "ICMA Regional Summit 2027"} <= set(calendar["name"])
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column", "problem"),
+    [
+        (b"Title,From,To\nSummit,2027-03-05,2027-03-04\n", 2, "To", "ends before it starts"),
+        (b"Title,From,To\nSummit,2027-03-05,2027-03-06\nForum,,2027-04-01\n", 3, "From", "no date"),
+        (b"Event,Start,Affiliate\nSummit,2027-03-05,Solacce\n", 2, "Affiliate", "unknown affiliate; did you mean"),
+        (b"Event,Start\nSummit,2027-03-05\nSummit,5 March 2027\n", 2, "Event", "the same event also stands in row 3"),
+    ],
+)
+def test_a_bad_events_file_names_the_row_and_column_and_stores_nothing(tiny_data_dir, data, row, column, problem):
+    store = Store(tiny_data_dir)
+    checked = uploads.check_file(data, "bad.csv", "events", store, Settings(data_dir=tiny_data_dir))
+    first = checked.report.iloc[0]
+    assert (first["row"], first["column"]) == (row, column)
+    assert first["problem"].startswith(problem)
+    before = events(tiny_data_dir)
+    with pytest.raises(uploads.UploadRejected):
+        uploads.commit(checked, data, store, committed_by="test")
+    assert uploads_written(tiny_data_dir) == []
+    pd.testing.assert_frame_equal(events(tiny_data_dir), before)
+
+
+def test_an_events_file_without_a_start_column_is_refused_as_a_whole(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    checked = uploads.check_file(
+        b"Event,City\nSummit,Denver\n", "e.csv", "events", store, Settings(data_dir=tiny_data_dir)
+    )
+    assert checked.report.iloc[0]["problem"] == "required column (start date) is missing"
+    assert checked.rows.empty
+
+
+def test_re_uploading_events_is_idempotent_and_an_edited_event_replaces_the_earlier(tiny_data_dir):
+    first = commit_events(tiny_data_dir)
+    after_first = events(tiny_data_dir)
+    again = commit_events(tiny_data_dir)
+    assert (again.status, again.batch_id) == ("already_loaded", first.batch_id)
+    pd.testing.assert_frame_equal(events(tiny_data_dir), after_first)
+    edited = EVENTS.replace(b"Birmingham", b"Manchester")
+    second = commit_events(tiny_data_dir, edited, "edited.csv")
+    assert (second.rows_loaded, second.rows_replaced) == (2, 2)
+    rows = events(tiny_data_dir)
+    assert len(rows) == len(after_first)
+    assert rows.set_index("name").loc["Solace Leaders Forum 2027", "city"] == "Manchester"
+
+
+def test_an_uploaded_event_id_supersedes_the_bundled_event_and_undo_restores_it(tiny_data_dir):
+    original = events(tiny_data_dir)
+    data = (
+        b"event_id,Event,Start,End,Affiliate\n"
+        b"E2026-solace-summit,Solace Summit 2026 (moved),2026-12-09,2026-12-11,Solace\n"
+    )
+    result = commit_events(tiny_data_dir, data, "moved.csv")
+    assert result.rows_replaced == 1
+    moved = events(tiny_data_dir).set_index("event_id").loc["E2026-solace-summit"]
+    assert (moved["name"], moved["start_on"]) == ("Solace Summit 2026 (moved)", pd.Timestamp("2026-12-09"))
+    assert len(events(tiny_data_dir)) == len(original)
+    uploads.undo(tiny_data_dir, result.batch_id, "test")
+    pd.testing.assert_frame_equal(events(tiny_data_dir), original)
+
+
+def test_cli_ingests_events(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Title,From,To\nSummit,2027-03-05,2027-03-04\n")
+    assert main(["ingest", str(bad), "--kind", "events"]) == 1
+    assert "row 2, column 'To': ends before it starts" in capsys.readouterr().out
+    good = tmp_path / "events.csv"
+    good.write_bytes(EVENTS)
+    assert main(["ingest", str(good), "--kind", "events", "--dry-run"]) == 0
+    assert "would add 2 and replace 0" in capsys.readouterr().out
+    assert main(["ingest", str(good), "--kind", "events"]) == 0
+    assert "committed batch" in capsys.readouterr().out
+    assert "Solace Leaders Forum 2027" in set(events(tiny_data_dir)["name"])
