@@ -107,6 +107,67 @@ def words(values: pd.Series) -> pd.Series:
     )
 
 
+# The measures every affiliate table shows, in order, and the words people read for each column.
+AFFILIATE_MEASURES: list[str] = [
+    "relationship_since",
+    "liaison_name",
+    "members",
+    "share_icma",
+    "growth_1y",
+    "agreement_status",
+    "activity_score",
+    "activity_level",
+    "last_activity_on",
+    "needs_attention",
+    "confidence",
+]
+COLUMN_LABELS: dict[str, str] = {
+    "name": "Affiliate",
+    "profile": "Profile",
+    "acronym": "Acronym",
+    "focus": "Serves",
+    "country_name": "Country",
+    "relationship_since": "Since",
+    "liaison_name": "Liaison",
+    "members": "Members",
+    "share_icma": "Share also in ICMA",
+    "growth_1y": "Growth over a year",
+    "agreement_status": "Agreement",
+    "renewal_due_on": "Renewal due",
+    "activity_score": "Activity score",
+    "activity_level": "Activity level",
+    "last_activity_on": "Last activity",
+    "needs_attention": "Needs attention",
+    "confidence": "Confidence",
+}
+
+
+def affiliate_table(frame: pd.DataFrame, columns: list[str], base_name: str, key: str) -> None:
+    """One table of affiliates with profile links, statuses in words, and CSV/Excel downloads."""
+    view = (
+        frame[columns]
+        .assign(
+            agreement_status=words(frame["agreement_status"]),
+            needs_attention=yes_no(frame["needs_attention"]),
+            confidence=confidence_text(frame["confidence"]),
+        )
+        .rename(columns=COLUMN_LABELS)
+    )
+    st.dataframe(
+        view,
+        hide_index=True,
+        column_config={
+            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
+            "Renewal due": st.column_config.DateColumn(),
+            "Last activity": st.column_config.DateColumn(),
+            "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
+            "Growth over a year": st.column_config.NumberColumn(format="percent"),
+        },
+        key=f"{key}_table",
+    )
+    download_buttons(view.drop(columns="Profile"), base_name, key=key)
+
+
 def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, list[str]], names: dict) -> None:
     """After a click on a map: open the profile of the place's only affiliate, or list its affiliates.
 
@@ -289,58 +350,12 @@ else:
             )
             download_buttons(country_view, "coverage_by_country", key="coverage_countries")
         with by_affiliate:
-            affiliate_view = international_frame.merge(member_figures, on="affiliate_id", how="left")[
-                [
-                    "name",
-                    "profile",
-                    "country_name",
-                    "relationship_since",
-                    "liaison_name",
-                    "members",
-                    "share_icma",
-                    "growth_1y",
-                    "agreement_status",
-                    "activity_score",
-                    "activity_level",
-                    "last_activity_on",
-                    "needs_attention",
-                    "confidence",
-                ]
-            ]
-            affiliate_view = affiliate_view.assign(
-                agreement_status=words(affiliate_view["agreement_status"]),
-                needs_attention=yes_no(affiliate_view["needs_attention"]),
-                confidence=confidence_text(affiliate_view["confidence"]),
-            ).rename(
-                columns={
-                    "name": "Affiliate",
-                    "profile": "Profile",
-                    "country_name": "Country",
-                    "relationship_since": "Since",
-                    "liaison_name": "Liaison",
-                    "members": "Members",
-                    "share_icma": "Share also in ICMA",
-                    "growth_1y": "Growth over a year",
-                    "agreement_status": "Agreement",
-                    "activity_score": "Activity score",
-                    "activity_level": "Activity level",
-                    "last_activity_on": "Last activity",
-                    "needs_attention": "Needs attention",
-                    "confidence": "Confidence",
-                }
+            affiliate_table(
+                international_frame.merge(member_figures, on="affiliate_id", how="left"),
+                ["name", "profile", "country_name", *AFFILIATE_MEASURES],
+                "international_affiliates",
+                key="coverage_intl",
             )
-            st.dataframe(
-                affiliate_view,
-                hide_index=True,
-                column_config={
-                    "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
-                    "Last activity": st.column_config.DateColumn(),
-                    "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
-                    "Growth over a year": st.column_config.NumberColumn(format="percent"),
-                },
-                key="coverage_international_table",
-            )
-            download_buttons(affiliate_view.drop(columns="Profile"), "international_affiliates", key="coverage_intl")
 
 # -- the United States -----------------------------------------------------------------------------
 st.subheader("US state associations")
@@ -452,63 +467,12 @@ national = coverage.national_affiliates_table(coverage_frame).merge(member_figur
 if national.empty:
     st.info("No national or equity affiliate matches the filters.")
 else:
-    national_view = national.assign(
-        profile=profile_link(national["affiliate_id"], scope["as_of"]),
-        agreement_status=words(national["agreement_status"]),
-        needs_attention=yes_no(national["needs_attention"]),
-        confidence=confidence_text(national["confidence"]),
-    )[
-        [
-            "name",
-            "profile",
-            "acronym",
-            "focus",
-            "relationship_since",
-            "liaison_name",
-            "members",
-            "share_icma",
-            "growth_1y",
-            "agreement_status",
-            "renewal_due_on",
-            "activity_score",
-            "activity_level",
-            "last_activity_on",
-            "needs_attention",
-            "confidence",
-        ]
-    ].rename(
-        columns={
-            "name": "Affiliate",
-            "profile": "Profile",
-            "acronym": "Acronym",
-            "focus": "Serves",
-            "relationship_since": "Since",
-            "liaison_name": "Liaison",
-            "members": "Members",
-            "share_icma": "Share also in ICMA",
-            "growth_1y": "Growth over a year",
-            "agreement_status": "Agreement",
-            "renewal_due_on": "Renewal due",
-            "activity_score": "Activity score",
-            "activity_level": "Activity level",
-            "last_activity_on": "Last activity",
-            "needs_attention": "Needs attention",
-            "confidence": "Confidence",
-        }
+    affiliate_table(
+        national.assign(profile=profile_link(national["affiliate_id"], scope["as_of"])),
+        ["name", "profile", "acronym", "focus", *AFFILIATE_MEASURES[:6], "renewal_due_on", *AFFILIATE_MEASURES[6:]],
+        "national_affiliates",
+        key="coverage_national",
     )
-    st.dataframe(
-        national_view,
-        hide_index=True,
-        column_config={
-            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
-            "Renewal due": st.column_config.DateColumn(),
-            "Last activity": st.column_config.DateColumn(),
-            "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
-            "Growth over a year": st.column_config.NumberColumn(format="percent"),
-        },
-        key="coverage_national_table",
-    )
-    download_buttons(national_view.drop(columns="Profile"), "national_affiliates", key="coverage_national")
 
 # -- what needs attention --------------------------------------------------------------------------
 st.subheader("Relationships that need attention")
