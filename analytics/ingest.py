@@ -23,8 +23,8 @@ import difflib
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -37,6 +37,12 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics.errors import AnalyticsError
+from analytics.upload_columns import (
+    KIND_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    normalise,
+    synonym_lookup,
+)
 
 FileType = Literal["csv", "xlsx", "parquet"]
 DateOrder = Literal["day_first", "month_first"]
@@ -52,6 +58,8 @@ HEADER_SEARCH_ROWS = 20
 # Unknown affiliates: how many close matches are suggested.
 SUGGESTIONS = 3
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
+# Longest slug of a name in an id made for a record the file gives none for.
+SLUG_CHARACTERS = 60
 
 
 class IngestError(AnalyticsError):
@@ -384,135 +392,6 @@ def _header_row(grid: pa.Table, synonyms: dict[str, str]) -> int:
 # -- 2. matching columns ---------------------------------------------------------------------------
 
 
-_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
-
-
-def normalise(text: str) -> str:
-    """Text for matching: accents dropped, case folded, punctuation as single spaces."""
-    text = str(text)
-    if text.isascii():  # nothing to decompose, and casefold() is lower() (most names: several times faster)
-        plain = text.lower()
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        plain = "".join(character for character in decomposed if not unicodedata.combining(character)).casefold()
-    return _NOT_ALPHANUMERIC.sub(" ", plain).strip()
-
-
-@dataclass(frozen=True)
-class TargetColumn:
-    """A column of an upload kind: its schema name, whether a file must have it, and names it goes by."""
-
-    name: str
-    label: str
-    required: bool
-    synonyms: tuple[str, ...]
-
-
-MEMBERSHIP_COLUMNS: tuple[TargetColumn, ...] = (
-    TargetColumn(
-        "affiliate_id",
-        "affiliate",
-        True,
-        (
-            "affiliate",
-            "affiliate id",
-            "affiliate name",
-            "association",
-            "association name",
-            "organization",
-            "organisation",
-            "state",
-            "st",
-            "state code",
-            "state_code",
-            "acronym",
-        ),
-    ),
-    TargetColumn(
-        "snapshot_on",
-        "date",
-        True,
-        (
-            "date",
-            "as of",
-            "as of date",
-            "snapshot",
-            "snapshot date",
-            "snapshot on",
-            "month end",
-            "period end",
-            "report date",
-            "reported on",
-            "month",
-        ),
-    ),
-    TargetColumn(
-        "members",
-        "members",
-        True,
-        ("members", "total members", "member count", "membership", "total membership", "number of members"),
-    ),
-    TargetColumn(
-        "icma_members",
-        "members also in ICMA",
-        True,
-        (
-            "icma members",
-            "dual members",
-            "dual membership",
-            "also icma",
-            "members also in icma",
-            "icma",
-            "icma member count",
-        ),
-    ),
-    TargetColumn("new_members", "new members", False, ("new members", "new", "joined", "joins", "new joins")),
-    TargetColumn(
-        "lapsed_members",
-        "lapsed members",
-        False,
-        ("lapsed members", "lapsed", "left", "lapses", "drops", "dropped"),
-    ),
-)
-
-EVENT_COLUMNS: tuple[TargetColumn, ...] = (
-    TargetColumn("event_id", "event id", False, ("event id", "id", "event code", "code")),
-    TargetColumn("name", "event name", True, ("event", "event name", "title", "event title", "name")),
-    TargetColumn(
-        "start_on",
-        "start date",
-        True,
-        ("start", "start date", "starts", "starts on", "start on", "from", "from date", "date", "begins", "first day"),
-    ),
-    TargetColumn(
-        "end_on", "end date", False, ("end", "end date", "ends", "ends on", "end on", "to", "to date", "last day")
-    ),
-    TargetColumn("organizer", "organizer", False, ("organizer", "organiser", "organized by", "organised by", "host")),
-    TargetColumn(
-        "affiliate_id",
-        "affiliate",
-        False,
-        ("affiliate", "affiliate id", "affiliate name", "association", "association name"),
-    ),
-    TargetColumn("city", "city", False, ("city", "town", "location")),
-    TargetColumn("country", "country", False, ("country", "country name", "country code", "iso3", "country iso3")),
-    TargetColumn("venue", "venue", False, ("venue", "place")),
-    TargetColumn("website", "website", False, ("website", "url", "web", "web site", "link")),
-    TargetColumn("notes", "notes", False, ("notes", "note", "description", "comments")),
-)
-
-KIND_COLUMNS: dict[str, tuple[TargetColumn, ...]] = {"membership": MEMBERSHIP_COLUMNS, "events": EVENT_COLUMNS}
-
-
-def synonym_lookup(kind: str) -> dict[str, str]:
-    """Normalised header text -> schema column, for one kind."""
-    lookup = {}
-    for column in KIND_COLUMNS[kind]:
-        for name in (column.name, *column.synonyms):
-            lookup[normalise(name)] = column.name
-    return lookup
-
-
 @dataclass(frozen=True)
 class ColumnMatch:
     """Which file column (by position) feeds each schema column, and what was left over."""
@@ -586,6 +465,22 @@ def parse_counts(values: pd.Series, text: pa.Array | None = None) -> tuple[pd.Se
     reason = pc.if_else(is_negative, "a count cannot be negative", reason)
     good = pc.if_else(pc.is_null(reason), numbers, pa.scalar(None, pa.float64()))
     return _series(pc.cast(good, pa.int64()), values.index), _series(reason, values.index)
+
+
+def parse_numbers(values: pd.Series, text: pa.Array | None = None) -> tuple[pd.Series, pd.Series]:
+    """Numbers, whole or not and of any sign, from text such as "1,234.5", "1 234" or "45%"; and the reason
+    each bad value is bad. A blank cell is no number and no problem (the caller decides whether it is required).
+    """
+    text = _arrow_text(values) if text is None else text
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    cleaned = pc.replace_substring_regex(text, _SPACES, "")
+    cleaned = pc.replace_substring_regex(cleaned, "%$", "")
+    thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
+    cleaned = pc.if_else(thousands, pc.replace_substring(cleaned, ",", ""), cleaned)
+    is_number = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
+    numbers = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
+    reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", pa.scalar(None, pa.string()))
+    return pd.Series(numbers.to_pandas(), index=values.index), _series(reason, values.index)
 
 
 def _lookup(text: pa.Array, results: dict[str, object], result_type: pa.DataType) -> pa.Array:
@@ -709,58 +604,81 @@ def parse_dates(
     return good, reason, question
 
 
-# -- 4. affiliates -----------------------------------------------------------------------------------
+# -- 4. names: affiliates, agreements, goals, liaisons, events ----------------------------------------
 
 
 @dataclass(frozen=True)
-class AffiliateResolver:
-    """Affiliates found by id, name, acronym, local name, or (state associations) state code and name."""
+class NameResolver:
+    """Records found by any name they go by (id, name, acronym...), case, accents and punctuation ignored.
 
-    keys: dict[str, str]  # normalised name -> affiliate_id
-    ambiguous: dict[str, tuple[str, ...]]  # normalised name -> the affiliate_ids it could mean
-    labels: dict[str, str]  # affiliate_id -> "Name (id)"
+    An unknown name gets the closest known ones as suggestions; a name two records share is refused
+    with both, never guessed.
+    """
+
+    keys: dict[str, str]  # normalised name -> record id
+    ambiguous: dict[str, tuple[str, ...]]  # normalised name -> the ids it could mean
+    labels: dict[str, str]  # record id -> "Name (id)"
+    noun: str = "affiliate"
+    hint: str = "use its id, name or acronym as on the Affiliates page"
+
+    @classmethod
+    def from_names(cls, records: Iterable[tuple[str, str, Iterable[object]]], noun: str, hint: str) -> NameResolver:
+        """`records`: (id, label, the names it goes by) of each record; names that are not text are skipped."""
+        claims: dict[str, set[str]] = {}
+        labels = {}
+        for record_id, label, names in records:
+            labels[record_id] = label
+            for text in names:
+                key = normalise(text) if isinstance(text, str) else ""
+                if key:
+                    claims.setdefault(key, set()).add(record_id)
+        keys = {key: next(iter(ids)) for key, ids in claims.items() if len(ids) == 1}
+        ambiguous = {key: tuple(sorted(ids)) for key, ids in claims.items() if len(ids) > 1}
+        return cls(keys, ambiguous, labels, noun, hint)
+
+    def resolve(self, text: str) -> tuple[str | None, str | None]:
+        """(record id, None), or (None, the reason with the closest known names)."""
+        key = normalise(text)
+        if key in self.keys:
+            return self.keys[key], None
+        if key in self.ambiguous:
+            shown = ", ".join(self.labels[record_id] for record_id in self.ambiguous[key])
+            return None, f"names more than one {self.noun}: {shown}"
+        close = difflib.get_close_matches(key, list(self.keys), n=SUGGESTIONS * 3, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self.labels[self.keys[match]] for match in close))[:SUGGESTIONS]
+        if suggestions:
+            return None, f"unknown {self.noun}; did you mean " + " or ".join(suggestions) + "?"
+        return None, f"unknown {self.noun} ({self.hint})"
+
+
+class AffiliateResolver(NameResolver):
+    """Affiliates by id, name, acronym, local name, or (state associations) state code and name."""
 
     @classmethod
     def from_tables(cls, affiliates: pd.DataFrame, states: pd.DataFrame | None = None) -> AffiliateResolver:
         state_names = {}
         if states is not None and not states.empty:
             state_names = dict(zip(states["state_code"], states["state_name"], strict=True))
-        claims: dict[str, set[str]] = {}
-        labels = {}
         columns = ["affiliate_id", "name", "acronym", "local_name", "affiliate_type", "state_code"]
-        as_lists = [
-            affiliates[column].astype(object).where(affiliates[column].notna(), None).tolist() for column in columns
-        ]
+        as_lists = [_as_objects(affiliates[column]) for column in columns]
+        records = []
         for affiliate_id, name, acronym, local_name, affiliate_type, state_code in zip(*as_lists, strict=True):
-            labels[affiliate_id] = f"{name} ({affiliate_id})"
             names = [affiliate_id, name, acronym, local_name]
             if affiliate_type == "state" and isinstance(state_code, str):
                 names += [state_code, state_names.get(state_code)]
-            for text in names:
-                key = normalise(text) if isinstance(text, str) else ""
-                if key:
-                    claims.setdefault(key, set()).add(affiliate_id)
-        keys = {key: next(iter(ids)) for key, ids in claims.items() if len(ids) == 1}
-        ambiguous = {key: tuple(sorted(ids)) for key, ids in claims.items() if len(ids) > 1}
-        return cls(keys, ambiguous, labels)
-
-    def resolve(self, text: str) -> tuple[str | None, str | None]:
-        """(affiliate_id, None), or (None, the reason with the closest known names)."""
-        key = normalise(text)
-        if key in self.keys:
-            return self.keys[key], None
-        if key in self.ambiguous:
-            return None, "names more than one affiliate: " + ", ".join(self.labels[i] for i in self.ambiguous[key])
-        close = difflib.get_close_matches(key, list(self.keys), n=SUGGESTIONS * 3, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self.labels[self.keys[match]] for match in close))[:SUGGESTIONS]
-        if suggestions:
-            return None, "unknown affiliate; did you mean " + " or ".join(suggestions) + "?"
-        return None, "unknown affiliate (use its id, name or acronym as on the Affiliates page)"
+            records.append((affiliate_id, f"{name} ({affiliate_id})", names))
+        return cls.from_names(records, "affiliate", "use its id, name or acronym as on the Affiliates page")
 
 
-def resolve_affiliates(
-    values: pd.Series, resolver: AffiliateResolver, text: pa.Array | None = None
+def _as_objects(values: pd.Series) -> list[object]:
+    """The values as a list, a missing one as None."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def resolve_names(
+    values: pd.Series, resolver: NameResolver, text: pa.Array | None = None
 ) -> tuple[pd.Series, pd.Series]:
+    """Each cell's record id and the reason a cell names none; each distinct text is resolved once."""
     text = _arrow_text(values) if text is None else text
     resolved = {value: resolver.resolve(value) for value in pc.unique(text).to_pylist() if value}
     ids = _lookup(text, {value: found for value, (found, _) in resolved.items()}, pa.string())
@@ -799,6 +717,110 @@ class Checked:
         return not file_level and self.question is None and not self.rows.empty
 
 
+class FileCells:
+    """A file's cells by schema column, trimmed, for the checks of one kind; and the Checked they lead to.
+
+    A column the file does not have reads as blank everywhere, so a check can be written once for
+    files with and without its optional columns.
+    """
+
+    def __init__(self, source: SourceTable, kind: str, mapping: dict[str, str] | None = None):
+        self.source = source
+        self.kind = kind
+        self.match = match_columns(source.header, kind, mapping)
+        self.index = source.cells.index
+        self.originals = {name: source.cells[position] for name, position in self.match.sources.items()}
+        self._text = {name: _series(_arrow_text(values), self.index) for name, values in self.originals.items()}
+
+    def has(self, name: str) -> bool:
+        return name in self.match.sources
+
+    def text(self, name: str) -> pd.Series:
+        """The trimmed cells of a column ("" for a blank cell, or everywhere when the file lacks the column)."""
+        if name not in self._text:
+            return pd.Series("", index=self.index, dtype="string")
+        return self._text[name].fillna("")
+
+    def blank(self, name: str) -> pd.Series:
+        return self.text(name).eq("")
+
+    def value(self, name: str) -> pd.Series:
+        """The trimmed cells, a blank one missing."""
+        return self.text(name).mask(self.blank(name))
+
+    def required(self, name: str) -> pd.Series:
+        """The reason of every blank cell of a required column."""
+        return no_reasons(self.index).mask(self.blank(name), "a value is required")
+
+    def dates(
+        self, names: tuple[str, ...], order: DateOrder | None
+    ) -> tuple[dict[str, pd.Series], dict[str, pd.Series], DateQuestion | None]:
+        """The dates of several columns and the reason of each bad one, parsed together so that one day/month
+        order serves them all; and the question when the file does not settle that order."""
+        both = pd.concat([self.text(name) for name in names], ignore_index=True)
+        dates, reasons, question = parse_dates(both, order)
+        size = len(self.index)
+        parts = {name: slice(number * size, (number + 1) * size) for number, name in enumerate(names)}
+        return (
+            {name: dates.iloc[part].set_axis(self.index) for name, part in parts.items()},
+            {name: reasons.iloc[part].set_axis(self.index) for name, part in parts.items()},
+            question,
+        )
+
+    def rows(self) -> pd.DataFrame:
+        """A frame for the checked rows, holding each record's row number as a person sees it."""
+        return pd.DataFrame({"row_number": self.source.row_numbers.to_numpy()}, index=self.index)
+
+    def checked(
+        self,
+        rows: pd.DataFrame,
+        reasons: dict[str, pd.Series],
+        question: DateQuestion | None = None,
+        file_problems: tuple[str, ...] = (),
+    ) -> Checked:
+        """The Checked of these rows: reasons of columns the file lacks are dropped (the missing column is
+        the problem), and every file-level problem reported first."""
+        labels = {column.name: column.label for column in KIND_COLUMNS[self.kind]}
+        problems = [
+            {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
+            for name in self.match.missing
+        ]
+        problems += [{"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": text} for text in file_problems]
+        if self.source.cells.empty:
+            problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
+        kept = {name: reason for name, reason in reasons.items() if self.has(name)}
+        return _checked(self.kind, self.source, self.match, rows, kept, self.originals, problems, question)
+
+
+def no_reasons(index: pd.Index) -> pd.Series:
+    """A reason column with no problem yet."""
+    return pd.Series(pd.NA, index=index, dtype="string")
+
+
+def with_reason(reasons: pd.Series, where: pd.Series, text: str) -> pd.Series:
+    """`reasons` with `text` added where `where` holds and no earlier problem was found (the first one is reported)."""
+    return reasons.mask(where.fillna(False).astype(bool) & reasons.isna(), text)
+
+
+def same_key_reasons(rows: pd.DataFrame, key: list[str], reasons: pd.Series | None, what: str) -> pd.Series:
+    """Rows whose key (all of it present) stands in another row too: "the same <what> also stands in row 4, 9"."""
+    reasons = no_reasons(rows.index) if reasons is None else reasons.copy()
+    keys = rows[key]
+    duplicated = keys.notna().all(axis=1) & keys.duplicated(keep=False)
+    for _, numbers in rows[duplicated].groupby(key, sort=False)["row_number"]:
+        for position, number in numbers.items():
+            if pd.isna(reasons[position]):
+                others = ", ".join(str(other) for other in numbers if other != number)
+                reasons[position] = f"the same {what} also stands in row {others}"
+    return reasons
+
+
+def record_id(prefix: str, *parts: object, slug_of: str = "") -> str:
+    """A stable id made of its parts and a slug of a name, e.g. `E2026-05-14-solace-summit`."""
+    slug = normalise(slug_of).replace(" ", "-")[:SLUG_CHARACTERS].strip("-")
+    return prefix + "-".join(str(part) for part in (*parts, slug) if str(part))
+
+
 def check_membership(
     source: SourceTable,
     resolver: AffiliateResolver,
@@ -832,7 +854,7 @@ def check_membership(
         text = _arrow_text(values)  # trimmed once, shared by the blank test and the parser
         blank = pd.Series(pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False), index=index)
         if column.name == "affiliate_id":
-            parsed, reason = resolve_affiliates(values, resolver, text)
+            parsed, reason = resolve_names(values, resolver, text)
         elif column.name == "snapshot_on":
             parsed, reason, question = parse_dates(values, date_order, text)
             future = parsed.notna() & (parsed > pd.Timestamp(today))
@@ -877,8 +899,6 @@ EVENT_ROW_COLUMNS = [
     "confidence",
     "is_sample",
 ]
-# Longest slug of an event's name in a generated event_id.
-EVENT_SLUG_CHARACTERS = 60
 
 
 @dataclass(frozen=True)
@@ -907,8 +927,7 @@ class EventReference:
 
 def event_id_for(name: str, start_on: date) -> str:
     """A stable event_id from the event's name and start date, e.g. `E2026-05-14-solace-summit`."""
-    slug = normalise(name).replace(" ", "-")[:EVENT_SLUG_CHARACTERS].strip("-")
-    return f"E{start_on.isoformat()}-{slug}"
+    return record_id("E", start_on.isoformat(), slug_of=name)
 
 
 def check_events(
@@ -924,96 +943,48 @@ def check_events(
     gives none, is that affiliate's name, else ICMA. A missing event_id is made from the name and
     start date, so uploading the same event again replaces it rather than adding a second one.
     """
-    kind = "events"
-    match = match_columns(source.header, kind, mapping)
-    labels = {column.name: column.label for column in EVENT_COLUMNS}
-    file_problems = [
-        {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
-        for name in match.missing
-    ]
-    if source.cells.empty:
-        file_problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
-    index = source.cells.index
-    empty = pd.Series("", index=index, dtype="string")
-    originals = {name: source.cells[position] for name, position in match.sources.items()}
-    text = {name: _series(_arrow_text(values), index) for name, values in originals.items()}
+    cells = FileCells(source, "events", mapping)
+    rows = cells.rows()
+    reasons = {"name": cells.required("name")}
+    rows["name"] = cells.value("name")
 
-    def cell(name: str) -> pd.Series:
-        return text.get(name, empty)
+    dates, date_reasons, question = cells.dates(("start_on", "end_on"), date_order)
+    rows["start_on"], rows["end_on"] = dates["start_on"], dates["end_on"]
+    reasons["start_on"] = date_reasons["start_on"].mask(cells.blank("start_on"), "no date")
+    reasons["end_on"] = with_reason(date_reasons["end_on"], rows["end_on"] < rows["start_on"], "ends before it starts")
 
-    def blank(name: str) -> pd.Series:
-        return cell(name).fillna("").eq("")
-
-    reasons: dict[str, pd.Series] = {}
-    rows = pd.DataFrame({"row_number": source.row_numbers.to_numpy()}, index=index)
-    rows["name"] = cell("name").mask(blank("name"))
-    if "name" in match.sources:
-        reasons["name"] = pd.Series(pd.NA, index=index, dtype="string").mask(blank("name"), "a value is required")
-
-    # Start and end parsed together, so one day/month order serves both.
-    start_text, end_text = cell("start_on"), cell("end_on")
-    both = pd.concat([start_text, end_text], ignore_index=True).fillna("")
-    dates, date_reasons, question = parse_dates(both, date_order)
-    rows["start_on"] = dates.iloc[: len(index)].set_axis(index)
-    rows["end_on"] = dates.iloc[len(index) :].set_axis(index)
-    start_reason = date_reasons.iloc[: len(index)].set_axis(index)
-    end_reason = date_reasons.iloc[len(index) :].set_axis(index)
-    if "start_on" in match.sources:
-        reasons["start_on"] = start_reason.mask(blank("start_on"), "no date")
-    if "end_on" in match.sources:
-        before = (rows["end_on"] < rows["start_on"]).fillna(False).astype(bool)
-        reasons["end_on"] = end_reason.mask(before & end_reason.isna(), "ends before it starts")
-
-    affiliate_ids, affiliate_reason = resolve_affiliates(cell("affiliate_id").fillna(""), reference.affiliates)
-    rows["affiliate_id"] = affiliate_ids
-    if "affiliate_id" in match.sources:
-        reasons["affiliate_id"] = affiliate_reason
-    has_affiliate = rows["affiliate_id"].notna()
-    rows["event_type"] = pd.Series("icma", index=index, dtype="string").mask(has_affiliate, "affiliate")
+    rows["affiliate_id"], reasons["affiliate_id"] = resolve_names(cells.text("affiliate_id"), reference.affiliates)
+    rows["event_type"] = pd.Series("icma", index=cells.index, dtype="string").mask(
+        rows["affiliate_id"].notna(), "affiliate"
+    )
     organizer_default = rows["affiliate_id"].map(reference.affiliate_names).fillna("ICMA").astype("string")
-    rows["organizer"] = cell("organizer").mask(blank("organizer"), organizer_default)
+    rows["organizer"] = cells.value("organizer").fillna(organizer_default)
 
-    country_keys = cell("country").fillna("").map(normalise)
+    country_keys = cells.text("country").map(normalise)
     iso3 = {key: iso3 for key, (iso3, _) in reference.countries.items()}
     names = {key: name for key, (_, name) in reference.countries.items()}
     rows["country_iso3"] = country_keys.map(iso3).astype("string")
-    rows["country_name"] = country_keys.map(names).astype("string").fillna(cell("country").mask(blank("country")))
+    rows["country_name"] = country_keys.map(names).astype("string").fillna(cells.value("country"))
     for name in ("city", "venue", "website", "notes"):
-        rows[name] = cell(name).mask(blank(name))
+        rows[name] = cells.value(name)
 
-    given_ids = cell("event_id").mask(blank("event_id"))
     made_ids = pd.Series(
         [
             event_id_for(name, start.date()) if isinstance(name, str) and pd.notna(start) else None
             for name, start in zip(rows["name"].astype(object), rows["start_on"], strict=True)
         ],
-        index=index,
+        index=cells.index,
         dtype="string",
     )
-    rows["event_id"] = given_ids.fillna(made_ids)
-    key_column = "event_id" if "event_id" in match.sources else "name"
-    if key_column in match.sources:
-        reasons[key_column] = _duplicate_event_reasons(rows, reasons.get(key_column))
+    rows["event_id"] = cells.value("event_id").fillna(made_ids)
+    key_column = "event_id" if cells.has("event_id") else "name"
+    reasons[key_column] = same_key_reasons(rows, ["event_id"], reasons.get(key_column), "event")
     rows["date_precision"] = "day"
     rows["is_cancelled"] = False
-    rows["source"] = pd.Series(pd.NA, index=index, dtype="string")
+    rows["source"] = pd.Series(pd.NA, index=cells.index, dtype="string")
     rows["confidence"] = "high"
     rows["is_sample"] = False
-    reasons = {name: reason for name, reason in reasons.items() if name in match.sources}
-    return _checked(kind, source, match, rows[EVENT_ROW_COLUMNS], reasons, originals, file_problems, question)
-
-
-def _duplicate_event_reasons(rows: pd.DataFrame, reasons: pd.Series | None) -> pd.Series:
-    """Rows holding the same event (the same event_id, given or made from name and start) as another row."""
-    reasons = pd.Series(pd.NA, index=rows.index, dtype="string") if reasons is None else reasons.copy()
-    ids = rows["event_id"]
-    duplicated = ids.notna() & ids.duplicated(keep=False)
-    for _, numbers in rows[duplicated].groupby("event_id")["row_number"]:
-        for position, number in numbers.items():
-            if pd.isna(reasons[position]):
-                others = ", ".join(str(other) for other in numbers if other != number)
-                reasons[position] = f"the same event also stands in row {others}"
-    return reasons
+    return cells.checked(rows[EVENT_ROW_COLUMNS], reasons, question)
 
 
 def _checked(
