@@ -1,4 +1,4 @@
-"""`python -m analytics ingest FILE --kind membership|events [--dry-run] [--only-valid]`: check and commit a file.
+"""`python -m analytics ingest FILE [--kind KIND] [--dry-run] [--only-valid]`: check and commit a file.
 
 Exit codes: 0 when committed, or when there was nothing to do (the same file is already loaded, or
 a dry run found no problem); 1 when the file is rejected (the row-level report on stdout, nothing

@@ -29,7 +29,7 @@ from deltalake import DeltaTable
 
 # Kinds of data an analyst may upload, each stored in store/<kind>/ and shown in the staging view
 # of the schema table of the same name.
-UPLOAD_KINDS: tuple[str, ...] = ("membership", "events")
+UPLOAD_KINDS: tuple[str, ...] = ("membership", "events", "goals", "goal_checkins", "activities")
 
 COMMITTED = "committed"
 UNDONE = "undone"

@@ -48,8 +48,11 @@ from analytics.ingest import (
     report_text,
     synonym_lookup,
 )
+from analytics.ingest_activities import ActivityReference, check_activities
+from analytics.ingest_goals import CheckinReference, GoalReference, check_goal_checkins, check_goals
 from analytics.ledger import COMMITTED, LEDGER_SCHEMA, UNDONE, StoreLayout
 from analytics.roles import Identity, acting_identity, require
+from analytics.schema import table as schema_table
 from analytics.settings import Settings
 from analytics.store import Store
 
@@ -59,42 +62,29 @@ PAUSE_BEFORE_LEDGER_VARIABLE = "AFFILIATE_TEST_PAUSE_BEFORE_LEDGER"
 DELTA_COMMIT_RETRIES = 20
 CREATE_RETRIES = 5
 
-MEMBERSHIP_ROWS_SCHEMA = pa.schema(
-    [
-        ("batch_id", pa.string()),
-        ("row_number", pa.int64()),
-        ("affiliate_id", pa.string()),
-        ("snapshot_on", pa.date32()),
-        ("members", pa.int64()),
-        ("icma_members", pa.int64()),
-        ("new_members", pa.int64()),
-        ("lapsed_members", pa.int64()),
-    ]
-)
-EVENT_ROWS_SCHEMA = pa.schema(
-    [
-        ("batch_id", pa.string()),
-        ("row_number", pa.int64()),
-        ("event_id", pa.string()),
-        ("name", pa.string()),
-        ("organizer", pa.string()),
-        ("affiliate_id", pa.string()),
-        ("event_type", pa.string()),
-        ("start_on", pa.date32()),
-        ("end_on", pa.date32()),
-        ("date_precision", pa.string()),
-        ("is_cancelled", pa.bool_()),
-        ("city", pa.string()),
-        ("country_name", pa.string()),
-        ("country_iso3", pa.string()),
-        ("venue", pa.string()),
-        ("website", pa.string()),
-        ("notes", pa.string()),
-        ("source", pa.string()),
-        ("confidence", pa.string()),
-        ("is_sample", pa.bool_()),
-    ]
-)
+# Arrow types of the schema's DuckDB types, for the rows an upload stores.
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "INTEGER": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+}
+
+
+def rows_schema(kind: str) -> pa.Schema:
+    """The columns of store/<kind>/: the batch, the row in the uploaded file, then the schema table's columns."""
+    columns = [(column.name, ARROW_TYPES[column.type]) for column in schema_table(kind).columns]
+    return pa.schema([("batch_id", pa.string()), ("row_number", pa.int64()), *columns])
+
+
+# What the preview shows of a replaced record, beside its key (membership has its own preview).
+PREVIEW_COLUMNS = {
+    "events": ["name", "start_on", "end_on"],
+    "goals": ["title", "target_value", "due_on"],
+    "goal_checkins": ["goal_id", "reported_on", "value"],
+    "activities": ["title", "occurred_on", "status"],
+}
 REJECTED_SCHEMA = pa.schema(
     [
         ("batch_id", pa.string()),
@@ -175,9 +165,22 @@ def check_file(
     if kind not in ledger.UPLOAD_KINDS:
         raise AnalyticsError(f"uploads of {kind!r} are not supported yet; supported: {', '.join(ledger.UPLOAD_KINDS)}")
     source = read_source(data, file_name, limits(settings), synonym_lookup(kind), sheet=sheet)
+    today = today or date.today()
     if kind == "events":
         return check_events(source, event_reference(store), mapping, date_order)
-    return check_membership(source, affiliate_resolver(store), today or date.today(), mapping, date_order)
+    if kind == "goals":
+        reference = GoalReference.from_tables(
+            *(store.table(name) for name in ("affiliates", "states", "agreements", "goals"))
+        )
+        return check_goals(source, reference, mapping, date_order)
+    if kind == "goal_checkins":
+        reference = CheckinReference.from_tables(store.table("goals"), store.table("goal_checkins"))
+        return check_goal_checkins(source, reference, today, mapping, date_order)
+    if kind == "activities":
+        tables = ("affiliates", "states", "liaisons", "agreements", "events", "activities")
+        reference = ActivityReference.from_tables(*(store.table(name) for name in tables))
+        return check_activities(source, reference, today, mapping, date_order)
+    return check_membership(source, affiliate_resolver(store), today, mapping, date_order)
 
 
 def event_reference(store: Store) -> EventReference:
@@ -198,8 +201,8 @@ def preview(checked: Checked, store: Store) -> Preview:
     """
     new = checked.rows
     found = already_loaded(store.data_dir, checked.kind, checked.source.sha256)
-    if checked.kind == "events":
-        return _event_preview(checked, store, found)
+    if checked.kind != "membership":
+        return _keyed_preview(checked, store, found)
     if new.empty:
         empty = pd.DataFrame()
         return Preview(checked.rows_in_file, 0, len(checked.rejected_rows), 0, 0, empty, empty, found)
@@ -257,36 +260,35 @@ def preview(checked: Checked, store: Store) -> Preview:
     )
 
 
-def _event_preview(checked: Checked, store: Store, found: str | None) -> Preview:
-    """Events added and replaced (same event_id), each replaced one with its name and dates before and after."""
+def _keyed_preview(checked: Checked, store: Store, found: str | None) -> Preview:
+    """Records added and replaced (same key), each replaced one shown before and after."""
     new = checked.rows
-    before = store.table("events")[["event_id", "name", "start_on", "end_on"]]
-    replaced = new[["event_id", "name", "start_on", "end_on"]].merge(
-        before, on="event_id", how="inner", suffixes=("_after", "_before")
-    )
-    replaced = replaced[
-        ["event_id", "name_before", "name_after", "start_on_before", "start_on_after", "end_on_before", "end_on_after"]
-    ]
+    (key,) = schema_table(checked.kind).key
+    shown = PREVIEW_COLUMNS[checked.kind]
+    before = store.table(checked.kind)[[key, *shown]]
+    replaced = new[[key, *shown]].merge(before, on=key, how="inner", suffixes=("_after", "_before"))
+    replaced = replaced[[key, *(f"{name}_{when}" for name in shown for when in ("before", "after"))]]
     return Preview(
         rows_in_file=checked.rows_in_file,
         rows_valid=len(new),
         rows_rejected=len(checked.rejected_rows),
         rows_added=len(new) - len(replaced),
         rows_replaced=len(replaced),
-        replaced=replaced.sort_values("event_id").reset_index(drop=True),
+        replaced=replaced.sort_values(key).reset_index(drop=True),
         totals=pd.DataFrame(),
         already_loaded_as=found,
     )
 
 
 def rows_replaced(checked: Checked, store: Store) -> int:
-    """How many of the file's valid rows replace a row readers see now (membership: same affiliate and date;
-    events: same event_id)."""
+    """How many of the file's valid rows replace a row readers see now: one with the same key (membership:
+    affiliate and date; events: event_id; goals: goal_id...)."""
     new = checked.rows
     if new.empty:
         return 0
-    if checked.kind == "events":
-        return int(new["event_id"].isin(store.table("events")["event_id"]).sum())
+    if checked.kind != "membership":
+        (key,) = schema_table(checked.kind).key
+        return int(new[key].isin(store.table(checked.kind)[key]).sum())
     new_days = _days(new["snapshot_on"])
     first_on, last_on = _month_span(new_days)
     before = store.query("membership_keys_between", first_on=first_on, last_on=last_on)
@@ -392,7 +394,7 @@ def commit(
     layout = StoreLayout(data_dir)
     batch_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{source.sha256[:8]}-{secrets.token_hex(2)}"
     _archive(layout, data, source.sha256)
-    _append(layout.rows(checked.kind), _rows_table(checked, batch_id))
+    _append(layout.rows(checked.kind), _rows_table(checked, batch_id, actor.label))
     if not checked.rejected_rows.empty:
         _append(layout.rejected, _rejected_table(checked, batch_id))
     pause = float(os.environ.get(PAUSE_BEFORE_LEDGER_VARIABLE) or 0)
@@ -505,35 +507,23 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def _rows_table(checked: Checked, batch_id: str) -> pa.Table:
-    if checked.kind == "events":
-        return _event_rows_table(checked, batch_id)
+def _rows_table(checked: Checked, batch_id: str, committed_by: str) -> pa.Table:
+    """The valid rows as store/<kind>/ holds them; a check-in that names no reporter is reported by who commits."""
     rows = checked.rows
-    columns = {
-        "batch_id": pa.array([batch_id] * len(rows), pa.string()),
-        "row_number": pa.array(rows["row_number"].astype("int64"), pa.int64()),
-        "affiliate_id": pa.array(rows["affiliate_id"].astype("string").array).cast(pa.string()),
-        "snapshot_on": pa.array(pd.to_datetime(rows["snapshot_on"])).cast(pa.date32()),
-    }
-    for name in ("members", "icma_members", "new_members", "lapsed_members"):
-        columns[name] = pa.array(rows[name].astype("Int64"), pa.int64())
-    return pa.table(columns, schema=MEMBERSHIP_ROWS_SCHEMA)
-
-
-def _event_rows_table(checked: Checked, batch_id: str) -> pa.Table:
-    rows = checked.rows
-    columns = {"batch_id": pa.array([batch_id] * len(rows), pa.string())}
-    for field in EVENT_ROWS_SCHEMA:
-        if field.name == "batch_id":
-            continue
+    if checked.kind == "goal_checkins":
+        rows = rows.assign(reported_by=rows["reported_by"].fillna(committed_by))
+    schema = rows_schema(checked.kind)
+    columns = [pa.array([batch_id] * len(rows), pa.string())]
+    for field in list(schema)[1:]:
         values = rows[field.name]
         if pa.types.is_date32(field.type):
-            columns[field.name] = pa.array(pd.to_datetime(values)).cast(pa.date32())
+            columns.append(pa.array(pd.to_datetime(values)).cast(pa.date32()))
         elif pa.types.is_string(field.type):
-            columns[field.name] = pa.array(values.astype("string").array).cast(pa.string())
+            columns.append(pa.array(values.astype("string").array).cast(pa.string()))
         else:
-            columns[field.name] = pa.array(values.astype(object).where(values.notna(), None).tolist(), field.type)
-    return pa.table(columns, schema=EVENT_ROWS_SCHEMA)
+            nullable = {pa.int64(): "Int64", pa.float64(): "Float64", pa.bool_(): "boolean"}[field.type]
+            columns.append(pa.array(values.astype(nullable).array, field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _rejected_table(checked: Checked, batch_id: str) -> pa.Table:

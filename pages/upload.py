@@ -1,15 +1,17 @@
-"""Upload: an analyst loads a membership or events file, sees what is wrong or what would change, commits, undoes."""
+"""Upload: an analyst loads a file of membership, events, goals, goal check-ins or activities, sees what is
+wrong or what would change, commits, undoes."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
 from analytics import uploads
 from analytics.errors import AnalyticsError
-from analytics.ingest import KIND_COLUMNS, match_columns
+from analytics.ingest import match_columns
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
+from analytics.upload_columns import KIND_COLUMNS
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings, store
@@ -17,26 +19,71 @@ from ui.shell import ensure_app_shell
 
 ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
-KINDS = {"membership": "Membership", "events": "Events"}
-TITLES = {"membership": "Upload membership data", "events": "Upload events"}
-FILE_HELP = {
-    "membership": "Columns are matched by name (Affiliate, State, Date, As of, Members, Dual members…); affiliates "
-    "by id, name, acronym or state.",
-    "events": "Columns are matched by name (Event or Title, Start or From, End or To, Organiser, City, Country, "
-    "Website, Affiliate…); an event with an affiliate is that affiliate's, one without is ICMA's.",
+
+
+@dataclass(frozen=True)
+class KindText:
+    """How the page speaks of one kind of upload."""
+
+    label: str
+    title: str
+    columns_help: str
+    noun: str  # what one row is called in the preview
+    same_key: str  # what makes a row replace a stored one
+
+
+KINDS = {
+    "membership": KindText(
+        "Membership",
+        "Upload membership data",
+        "Columns are matched by name (Affiliate, State, Date, As of, Members, Dual members…); affiliates by id, "
+        "name, acronym or state.",
+        "snapshots",
+        "affiliate and date",
+    ),
+    "events": KindText(
+        "Events",
+        "Upload events",
+        "Columns are matched by name (Event or Title, Start or From, End or To, Organiser, City, Country, Website, "
+        "Affiliate…); an event with an affiliate is that affiliate's, one without is ICMA's.",
+        "events",
+        "event id (made from the name and start date when the file has none)",
+    ),
+    "goals": KindText(
+        "Goals",
+        "Upload agreement goals",
+        "Columns are matched by name (Affiliate or Agreement, Area, Goal, Metric, Unit, Baseline, Target, Start, "
+        "Due, Frequency…); a goal naming only its affiliate joins the agreement in force on its start date.",
+        "goals",
+        "goal id (or the same agreement and title)",
+    ),
+    "goal_checkins": KindText(
+        "Goal check-ins",
+        "Upload goal check-ins",
+        "Columns are matched by name (Goal, Date, Value or Progress, Narrative or Update, Reported by…); goals by "
+        "id or title. A check-in without a reporter is recorded as reported by you.",
+        "check-ins",
+        "goal and date",
+    ),
+    "activities": KindText(
+        "Activities",
+        "Upload relationship activities",
+        "Columns are matched by name (Affiliate, Type, Date, Title, Status, Liaison, Event…); types such as "
+        "conference, article, exchange or work plan. Without a liaison, the affiliate's agreement liaison is used.",
+        "activities",
+        "activity id (or the same affiliate, type, date and title)",
+    ),
 }
-# What one row of each kind is called in the preview.
-ROW_NOUNS = {"membership": "snapshots", "events": "events"}
 heading = st.empty()
 kind = st.radio(
     "What the file holds",
     list(KINDS),
-    format_func=KINDS.__getitem__,
+    format_func=lambda name: KINDS[name].label,
     horizontal=True,
     key="upload_kind",
     bind="query-params",
 )
-heading.title(TITLES[kind])
+heading.title(KINDS[kind].title)
 st.caption(
     "CSV (comma, semicolon or tab separated), Excel (.xlsx) or Parquet, as exported by ICMA's systems or an "
     "affiliate. Every row is checked before anything counts; a commit shows on every page at once, and any "
@@ -44,8 +91,15 @@ st.caption(
 )
 
 NOT_USED = "(not used)"
+# Valid rows shown before committing; the download of the report and the commit cover them all.
+ROWS_SHOWN = 1000
 COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in KIND_COLUMNS[kind]}
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
+
+
+def readable(column: str) -> str:
+    """A column name as a table header: `members_before` -> `Members before`."""
+    return column.replace("_", " ").capitalize()
 
 
 def acting_as(identity: Identity) -> Identity:
@@ -88,11 +142,11 @@ except AnalyticsError as error:
     st.stop()
 
 uploaded = st.file_uploader(
-    f"{KINDS[kind]} file",
+    f"{KINDS[kind].label} file",
     type=["csv", "tsv", "txt", "xlsx", "parquet"],
     max_upload_size=config.max_upload_megabytes,
     key="upload_file",
-    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {FILE_HELP[kind]}",
+    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {KINDS[kind].columns_help}",
 )
 
 if uploaded is None:
@@ -177,13 +231,12 @@ else:
         cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)
         cards[1].metric("Valid rows", f"{preview.rows_valid:,}", border=True)
         cards[2].metric("Rejected rows", f"{preview.rows_rejected:,}", border=True)
-        noun = ROW_NOUNS[kind]
-        same_key = "affiliate and date" if kind == "membership" else "event id"
+        noun = KINDS[kind].noun
         cards[3].metric(f"New {noun}", f"{preview.rows_added:,}", border=True)
         cards[4].metric(
             f"{noun.capitalize()} replaced",
             f"{preview.rows_replaced:,}",
-            help=f"Same {same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
+            help=f"Same {KINDS[kind].same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
             border=True,
         )
         if not preview.totals.empty:
@@ -206,7 +259,13 @@ else:
             st.dataframe(totals, hide_index=True, column_config={"Month end": st.column_config.DateColumn(), **counts})
         if not preview.replaced.empty:
             with st.expander(f"The {len(preview.replaced):,} {noun} this file replaces"):
-                st.dataframe(preview.replaced, hide_index=True)
+                st.dataframe(preview.replaced.rename(columns=readable), hide_index=True)
+        if not checked.rows.empty:
+            shown = checked.rows.head(ROWS_SHOWN)
+            more = f" (the first {ROWS_SHOWN:,})" if len(checked.rows) > ROWS_SHOWN else ""
+            with st.expander(f"The {len(checked.rows):,} valid rows as they will be stored{more}"):
+                st.caption("Ids, agreements, liaisons, directions and statuses the file left out are filled in here.")
+                st.dataframe(shown.rename(columns=readable), hide_index=True)
 
     may_commit = checked.can_commit_all
     only_valid = False

@@ -127,3 +127,37 @@ def test_an_events_file_is_checked_and_committed_when_the_kind_is_events(monkeyp
     assert "committed batch" in app.success[0].value
     assert "Solace Leaders Forum 2027" in set(Store(tiny_data_dir).table("events")["name"])
     assert ledger.batches(tiny_data_dir).iloc[0]["kind"] == "events"
+
+
+def test_a_goals_file_shows_the_rows_as_they_will_be_stored_and_commits(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    app.radio(key="upload_kind").set_value("goals")
+    app = app.run()
+    assert app.title[0].value == "Upload agreement goals"
+    good = (
+        b"Affiliate,Area,Goal,Metric,Unit,Baseline,Target,Start,Due\n"
+        b"Solace,DEI,Close the speaker gap,gender gap,points,20,5,2025-01-01,2027-12-31\n"
+    )
+    app = upload(app, "goals.csv", good)
+    assert not app.exception
+    assert "passed every check" in app.success[0].value
+    assert (metric_values(app)["New goals"], metric_values(app)["Goals replaced"]) == ("1", "0")
+    stored = app.dataframe[0].value  # the rows as they will be stored (the ledger is still empty)
+    assert stored[["Agreement id", "Direction", "Reporting interval months"]].values.tolist() == [
+        ["AG-intl-gbr-solace-2021", "decrease", 3]
+    ]
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert "committed batch" in app.success[0].value
+    assert "Close the speaker gap" in set(Store(tiny_data_dir).table("goals")["title"])
+
+
+def test_a_check_ins_file_reports_its_problems_by_row_and_column(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    app.radio(key="upload_kind").set_value("goal_checkins")
+    app = app.run()
+    app = upload(app, "checkins.csv", b"Goal,Date,Value\nG0001,2030-01-31,160\n")
+    assert not app.exception
+    report = app.dataframe[0].value
+    assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "Date", "the date is in the future"]
+    assert app.button(key="upload_commit").disabled

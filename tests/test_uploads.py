@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -160,7 +161,9 @@ def test_orphan_rows_without_a_ledger_entry_are_invisible(tiny_data_dir):
     original = membership(tiny_data_dir)
     store = Store(tiny_data_dir)
     checked = uploads.check_file(GOOD, "u.csv", "membership", store, Settings(data_dir=tiny_data_dir), today=TODAY)
-    uploads._append(ledger.StoreLayout(tiny_data_dir).rows("membership"), uploads._rows_table(checked, "orphan"))
+    uploads._append(
+        ledger.StoreLayout(tiny_data_dir).rows("membership"), uploads._rows_table(checked, "orphan", "tester")
+    )
     pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
 
 
@@ -362,3 +365,28 @@ def test_cli_ingests_events(tiny_data_dir, tmp_path, monkeypatch, capsys):
     assert main(["ingest", str(good), "--kind", "events"]) == 0
     assert "committed batch" in capsys.readouterr().out
     assert "Solace Leaders Forum 2027" in set(events(tiny_data_dir)["name"])
+
+
+def test_cli_ingests_goals_check_ins_and_activities_and_exports_them(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    files = {
+        "goals": b"Affiliate,Area,Goal,Metric,Unit,Baseline,Target,Start,Due\n"
+        b"NFBPA,Ethics,Ethics pledge,councils pledged,councils,0,30,2021-01-01,2024-12-31\n",
+        "goal_checkins": b"Goal,Date,Value,Reported by\nEthics pledge,2022-06-30,12,Dana Cole\n",
+        "activities": b"Affiliate,Type,Date,Title\nNFBPA,article,2022-07-01,Pledge story in PM Magazine\n",
+    }
+    for kind, data in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(data)
+        assert main(["ingest", str(path), "--kind", kind]) == 0, capsys.readouterr().out
+        assert "1 row(s) loaded" in capsys.readouterr().out
+    assert list(ledger.batches(tiny_data_dir)["kind"]) == ["activities", "goal_checkins", "goals"]
+    checkins = pd.read_csv(io.BytesIO(export_bytes("goal_checkins", "csv", tiny_data_dir)))
+    assert (
+        checkins.set_index("checkin_id").loc["C-G-natl-nfbpa-2020-ethics-pledge-2022-06-30", "reported_by"]
+        == "Dana Cole"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Affiliate,Type,Date,Title\nNFBPA,lunch,2022-07-01,Lunch\n")
+    assert main(["ingest", str(bad), "--kind", "activities"]) == 1
+    assert "row 2, column 'Type': not an activity type" in capsys.readouterr().out
