@@ -37,6 +37,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics.errors import AnalyticsError
+from analytics.schema import table as schema_table
 from analytics.upload_columns import (
     KIND_COLUMNS,
     MEMBERSHIP_COLUMNS,
@@ -878,27 +879,7 @@ def check_membership(
     return _checked(kind, source, match, rows[columns], reasons, originals, file_problems, question)
 
 
-EVENT_ROW_COLUMNS = [
-    "row_number",
-    "event_id",
-    "name",
-    "organizer",
-    "affiliate_id",
-    "event_type",
-    "start_on",
-    "end_on",
-    "date_precision",
-    "is_cancelled",
-    "city",
-    "country_name",
-    "country_iso3",
-    "venue",
-    "website",
-    "notes",
-    "source",
-    "confidence",
-    "is_sample",
-]
+EVENT_ROW_COLUMNS = ["row_number", *schema_table("events").column_names]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from analytics.ingest import (
     with_reason,
 )
 from analytics.ingest_goals import agreement_in_force
+from analytics.schema import table as schema_table
 
 ACTIVITY_TYPE_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -52,18 +53,7 @@ STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(["cancelled", "canceled", "dropped", "withdrawn"], "cancelled"),
 }
 
-ACTIVITY_ROW_COLUMNS = [
-    "row_number",
-    "activity_id",
-    "affiliate_id",
-    "liaison_id",
-    "activity_type",
-    "occurred_on",
-    "title",
-    "status",
-    "event_id",
-    "is_sample",
-]
+ACTIVITY_ROW_COLUMNS = ["row_number", *schema_table("activities").column_names]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from analytics.ingest import (
     with_reason,
 )
 from analytics.schema import AREAS_OF_EMPHASIS
+from analytics.schema import table as schema_table
 
 DEFAULT_REPORTING_INTERVAL_MONTHS = 3
 
@@ -92,32 +93,8 @@ INTERVAL_WORDS: dict[str, int] = {
     **dict.fromkeys(["annual", "annually", "yearly", "every year", "year"], 12),
 }
 
-GOAL_ROW_COLUMNS = [
-    "row_number",
-    "goal_id",
-    "agreement_id",
-    "area_of_emphasis",
-    "title",
-    "metric",
-    "unit",
-    "direction",
-    "baseline_value",
-    "target_value",
-    "start_on",
-    "due_on",
-    "reporting_interval_months",
-    "is_sample",
-]
-CHECKIN_ROW_COLUMNS = [
-    "row_number",
-    "checkin_id",
-    "goal_id",
-    "reported_on",
-    "value",
-    "narrative",
-    "reported_by",
-    "is_sample",
-]
+GOAL_ROW_COLUMNS = ["row_number", *schema_table("goals").column_names]
+CHECKIN_ROW_COLUMNS = ["row_number", *schema_table("goal_checkins").column_names]
 
 
 @dataclass(frozen=True)

@@ -35,25 +35,23 @@ class TargetColumn:
     synonyms: tuple[str, ...]
 
 
+# What a column naming an affiliate goes by.
+AFFILIATE_SYNONYMS = (
+    "affiliate",
+    "affiliate id",
+    "affiliate name",
+    "association",
+    "association name",
+    "organization",
+    "organisation",
+)
+
 MEMBERSHIP_COLUMNS: tuple[TargetColumn, ...] = (
     TargetColumn(
         "affiliate_id",
         "affiliate",
         True,
-        (
-            "affiliate",
-            "affiliate id",
-            "affiliate name",
-            "association",
-            "association name",
-            "organization",
-            "organisation",
-            "state",
-            "st",
-            "state code",
-            "state_code",
-            "acronym",
-        ),
+        (*AFFILIATE_SYNONYMS, "state", "st", "state code", "state_code", "acronym"),
     ),
     TargetColumn(
         "snapshot_on",
@@ -126,16 +124,6 @@ EVENT_COLUMNS: tuple[TargetColumn, ...] = (
     TargetColumn("venue", "venue", False, ("venue", "place")),
     TargetColumn("website", "website", False, ("website", "url", "web", "web site", "link")),
     TargetColumn("notes", "notes", False, ("notes", "note", "description", "comments")),
-)
-
-AFFILIATE_SYNONYMS = (
-    "affiliate",
-    "affiliate id",
-    "affiliate name",
-    "association",
-    "association name",
-    "organization",
-    "organisation",
 )
 
 GOAL_COLUMNS: tuple[TargetColumn, ...] = (
