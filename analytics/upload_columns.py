@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pandas as pd
+
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 
 
@@ -252,3 +254,29 @@ def synonym_lookup(kind: str) -> dict[str, str]:
         for name in (column.name, *column.synonyms):
             lookup[normalise(name)] = column.name
     return lookup
+
+
+def column_guide(kind: str) -> pd.DataFrame:
+    """One row per column a file of this kind may have: its header, whether it is required, other names it goes by."""
+    return pd.DataFrame(
+        [
+            {
+                "Column": _header(column.label),
+                "Required": column.required,
+                "Also recognised as": ", ".join(
+                    name for name in column.synonyms if normalise(name) != normalise(column.label)
+                ),
+            }
+            for column in KIND_COLUMNS[kind]
+        ]
+    )
+
+
+def template(kind: str) -> pd.DataFrame:
+    """An empty table whose headers are the columns of this kind, as a file to fill in."""
+    return pd.DataFrame(columns=[_header(column.label) for column in KIND_COLUMNS[kind]])
+
+
+def _header(label: str) -> str:
+    """A label as a header: first letter capitalised, the rest as written ("Members also in ICMA")."""
+    return label[:1].upper() + label[1:]

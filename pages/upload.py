@@ -11,7 +11,7 @@ from analytics.errors import AnalyticsError
 from analytics.ingest import match_columns
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
-from analytics.upload_columns import KIND_COLUMNS
+from analytics.upload_columns import KIND_COLUMNS, column_guide, template
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings, store
@@ -148,6 +148,14 @@ uploaded = st.file_uploader(
     key="upload_file",
     help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {KINDS[kind].columns_help}",
 )
+
+with st.expander(f"Columns a {KINDS[kind].label.lower()} file may have, and a blank template"):
+    st.dataframe(
+        column_guide(kind),
+        hide_index=True,
+        width="stretch",
+    )
+    download_buttons(template(kind), f"{kind}_template", key="upload_template")
 
 if uploaded is None:
     st.info("Choose a file to see its checks and what it would change. Nothing is stored until you commit.")

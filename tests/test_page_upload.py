@@ -7,12 +7,19 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import ledger
+from analytics.ingest import match_columns
 from analytics.store import Store
+from analytics.upload_columns import KIND_COLUMNS, template
 from tests.apptest import metric_values, run_page
 from tests.conftest import uploads_written
 
 BAD_FILES = Path(__file__).resolve().parent / "bad_files"
 GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSolace,2025-12-31,530,41\n"
+
+
+def table_with(app, column: str) -> pd.DataFrame:
+    """The first table on the page that has this column."""
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
 
 
 def upload(app, name: str, data: bytes):
@@ -50,7 +57,7 @@ def test_a_bad_file_shows_its_row_level_report_and_cannot_be_committed(monkeypat
     )
     assert not app.exception
     assert "1 problem(s)" in app.error[0].value
-    report = app.dataframe[0].value
+    report = table_with(app, "Problem")
     assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "members", "a count cannot be negative"]
     assert app.button(key="upload_commit").disabled
 
@@ -80,7 +87,7 @@ def test_ambiguous_dates_are_asked_and_the_answer_is_used(monkeypatch, tiny_data
 def test_an_unrecognised_column_can_be_mapped_by_hand(monkeypatch, tiny_data_dir):
     data = b"affiliate,date,members,Nb ICMA\nSolace,2025-12-31,530,41\n"
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", data)
-    assert "required column" in app.dataframe[0].value.iloc[0]["Problem"]
+    assert "required column" in table_with(app, "Problem").iloc[0]["Problem"]
     app.selectbox(key="upload_map_0").set_value("icma_members")
     app = app.run()
     assert not app.exception
@@ -114,7 +121,7 @@ def test_an_events_file_is_checked_and_committed_when_the_kind_is_events(monkeyp
     bad = b"Title,From,To\nSummit,2027-03-05,2027-03-04\n"
     app = upload(app, "bad-events.csv", bad)
     assert not app.exception
-    report = app.dataframe[0].value
+    report = table_with(app, "Problem")
     assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "To", "ends before it starts"]
     assert app.button(key="upload_commit").disabled
     good = b"Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n"
@@ -142,7 +149,7 @@ def test_a_goals_file_shows_the_rows_as_they_will_be_stored_and_commits(monkeypa
     assert not app.exception
     assert "passed every check" in app.success[0].value
     assert (metric_values(app)["New goals"], metric_values(app)["Goals replaced"]) == ("1", "0")
-    stored = app.dataframe[0].value  # the rows as they will be stored (the ledger is still empty)
+    stored = table_with(app, "Goal id")  # the rows as they will be stored
     assert stored[["Agreement id", "Direction", "Reporting interval months"]].values.tolist() == [
         ["AG-intl-gbr-solace-2021", "decrease", 3]
     ]
@@ -158,6 +165,18 @@ def test_a_check_ins_file_reports_its_problems_by_row_and_column(monkeypatch, ti
     app = app.run()
     app = upload(app, "checkins.csv", b"Goal,Date,Value\nG0001,2030-01-31,160\n")
     assert not app.exception
-    report = app.dataframe[0].value
+    report = table_with(app, "Problem")
     assert report.iloc[0][["Row", "Column", "Problem"]].tolist() == [2, "Date", "the date is in the future"]
     assert app.button(key="upload_commit").disabled
+
+
+def test_the_page_lists_each_kinds_columns_and_its_template_is_read_back_as_those_columns(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    app.radio(key="upload_kind").set_value("activities")
+    app = app.run()
+    guide = table_with(app, "Also recognised as")
+    assert guide.loc[guide["Required"], "Column"].tolist() == ["Affiliate", "Activity type", "Date", "Title"]
+    for kind in KIND_COLUMNS:
+        headers = list(template(kind).columns)
+        assert match_columns(headers, kind).unmatched == [], kind
+        assert set(match_columns(headers, kind).sources) == {column.name for column in KIND_COLUMNS[kind]}
