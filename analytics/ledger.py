@@ -122,18 +122,23 @@ def batches(data_dir: Path) -> pd.DataFrame:
     return result.sort_values("committed_at", ascending=False, kind="stable")[BATCH_COLUMNS].reset_index(drop=True)
 
 
-def visible_batches(data_dir: Path, kind: str) -> pd.DataFrame:
-    """The committed, not undone batches of one kind, oldest first, with their `upload_order` (1, 2, ...)."""
+def visible_batches(data_dir: Path, kind: str, without: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The committed, not undone batches of one kind, oldest first, with their `upload_order` (1, 2, ...).
+
+    `without`: batches to leave out, to see what readers would see once they are undone.
+    """
     all_batches = batches(data_dir)
-    visible = all_batches[(all_batches["kind"] == kind) & (all_batches["status"] == COMMITTED)]
+    visible = all_batches[
+        (all_batches["kind"] == kind) & (all_batches["status"] == COMMITTED) & ~all_batches["batch_id"].isin(without)
+    ]
     visible = visible.sort_values(["committed_at", "batch_id"]).reset_index(drop=True)
     return visible.assign(upload_order=range(1, len(visible) + 1))
 
 
-def visible_rows(data_dir: Path, kind: str) -> pa.Table | None:
+def visible_rows(data_dir: Path, kind: str, without: frozenset[str] = frozenset()) -> pa.Table | None:
     """The uploaded rows readers may see, with `upload_order` (later batches win); None when there are none."""
     path = StoreLayout(Path(data_dir)).rows(kind)
-    visible = visible_batches(data_dir, kind)
+    visible = visible_batches(data_dir, kind, without)
     if visible.empty or not is_table(path):
         return None
     dataset = DeltaTable(str(path)).to_pyarrow_dataset()

@@ -192,8 +192,10 @@ def query_parameters(name: str) -> frozenset[str]:
 class Store:
     """Read access to one data folder through DuckDB. Safe to share between threads."""
 
-    def __init__(self, data_dir: Path | str):
+    def __init__(self, data_dir: Path | str, without_batches: frozenset[str] = frozenset()):
+        """`without_batches`: uploaded batches to leave out, to see the data as it would be once they are undone."""
         self.data_dir = Path(data_dir)
+        self.without_batches = without_batches
         if not self.data_dir.is_dir():
             raise DataFolderError(f"data folder {self.data_dir} does not exist or is not a folder")
         self._connection = duckdb.connect(":memory:")
@@ -302,7 +304,7 @@ class Store:
         if table.name not in ledger.UPLOAD_KINDS:
             return False
         try:
-            rows = ledger.visible_rows(self.data_dir, table.name)
+            rows = ledger.visible_rows(self.data_dir, table.name, self.without_batches)
         except Exception as error:  # deltalake raises its own types (and OSError) for a damaged store
             raise DataFolderError(f"the upload store of {table.name} cannot be read ({_first_line(error)})") from error
         if rows is None or rows.num_rows == 0:

@@ -52,6 +52,7 @@ from analytics.ingest_activities import ActivityReference, check_activities
 from analytics.ingest_goals import CheckinReference, GoalReference, check_goal_checkins, check_goals
 from analytics.ledger import COMMITTED, LEDGER_SCHEMA, UNDONE, StoreLayout
 from analytics.roles import Identity, acting_identity, require
+from analytics.schema import TABLES
 from analytics.schema import table as schema_table
 from analytics.settings import Settings
 from analytics.store import Store
@@ -78,6 +79,14 @@ def rows_schema(kind: str) -> pa.Schema:
     return pa.schema([("batch_id", pa.string()), ("row_number", pa.int64()), *columns])
 
 
+# What one row of each kind is called in messages.
+KIND_NOUNS = {
+    "membership": "snapshots",
+    "events": "events",
+    "goals": "goals",
+    "goal_checkins": "check-ins",
+    "activities": "activities",
+}
 # What the preview shows of a replaced record, beside its key (membership has its own preview).
 PREVIEW_COLUMNS = {
     "events": ["name", "start_on", "end_on"],
@@ -435,6 +444,12 @@ def undo(data_dir: Path, batch_id: str, undone_by: Identity | str | None = None)
     batch = match.iloc[0]
     if batch["status"] == UNDONE:
         raise AnalyticsError(f"batch {batch_id} was already undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC")
+    dependents = _still_named(Path(data_dir), batch_id, batch["kind"])
+    if dependents:
+        raise AnalyticsError(
+            f"batch {batch_id} cannot be undone yet: it holds {KIND_NOUNS[batch['kind']]} that later uploads still "
+            f"name ({'; '.join(dependents)}). Undo those batches first; nothing was changed."
+        )
     entry = {
         **{name: batch[name] for name in ledger.BATCH_COLUMNS},
         "status": UNDONE,
@@ -444,6 +459,37 @@ def undo(data_dir: Path, batch_id: str, undone_by: Identity | str | None = None)
     entry = {key: (None if _is_missing(value) else value) for key, value in entry.items()}
     _append(StoreLayout(Path(data_dir)).ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
     return pd.Series(entry)
+
+
+def _still_named(data_dir: Path, batch_id: str, kind: str) -> list[str]:
+    """The uploaded rows of other kinds that name records only this batch holds, a sentence per batch of them.
+
+    Undoing the batch would leave them pointing at nothing (a check-in of a goal that is gone).
+    """
+    children = [
+        (table.name, column)
+        for table in TABLES
+        if table.name in ledger.UPLOAD_KINDS
+        for column, (parent, _) in table.references.items()
+        if parent == kind
+    ]
+    own = ledger.visible_rows(data_dir, kind)
+    if not children or own is None:
+        return []
+    (key,) = schema_table(kind).key
+    held = set(own.filter(pc.equal(own["batch_id"], batch_id)).column(key).to_pylist())
+    gone = held - set(Store(data_dir, without_batches=frozenset({batch_id})).table(kind)[key])
+    sentences = []
+    for child, column in children:
+        rows = ledger.visible_rows(data_dir, child)
+        if rows is None or not gone:
+            continue
+        naming = rows.select(["batch_id", column]).to_pandas()
+        naming = naming[naming[column].isin(gone)]
+        for child_batch, group in naming.groupby("batch_id"):
+            shown = ", ".join(sorted(group[column].unique())[:3])
+            sentences.append(f"{len(group):,} {KIND_NOUNS[child]} of batch {child_batch} name {shown}")
+    return sentences
 
 
 def _is_missing(value: object) -> bool:

@@ -16,6 +16,7 @@ import pytest
 
 from analytics import ledger, uploads
 from analytics.__main__ import main
+from analytics.errors import AnalyticsError
 from analytics.export_cli import export_bytes
 from analytics.settings import Settings
 from analytics.store import Store, folder_fingerprint
@@ -390,3 +391,27 @@ def test_cli_ingests_goals_check_ins_and_activities_and_exports_them(tiny_data_d
     bad.write_bytes(b"Affiliate,Type,Date,Title\nNFBPA,lunch,2022-07-01,Lunch\n")
     assert main(["ingest", str(bad), "--kind", "activities"]) == 1
     assert "row 2, column 'Type': not an activity type" in capsys.readouterr().out
+
+
+def test_a_goals_batch_whose_goals_later_check_ins_name_is_undone_only_after_them(tiny_data_dir):
+    settings = Settings(data_dir=tiny_data_dir)
+
+    def commit_kind(kind: str, data: bytes) -> uploads.CommitResult:
+        store = Store(tiny_data_dir)
+        checked = uploads.check_file(data, f"{kind}.csv", kind, store, settings, today=TODAY)
+        return uploads.commit(checked, data, store, committed_by="test")
+
+    goals = commit_kind(
+        "goals",
+        b"Affiliate,Area,Goal,Metric,Unit,Baseline,Target,Start,Due\n"
+        b"Solace,Ethics,Ethics pledge,councils,councils,0,30,2026-01-01,2027-12-31\n"
+        b"Cal-ICMA,Ethics,Hold ethics trainings,trainings,events,0,15,2024-01-01,2026-12-31\n",
+    )
+    checkins = commit_kind("goal_checkins", b"Goal,Date,Value\nEthics pledge,2026-06-30,12\nG0002,2026-06-30,9\n")
+    before = ledger.batches(tiny_data_dir)
+    with pytest.raises(AnalyticsError, match=rf"1 check-ins of batch {checkins.batch_id} name G-intl-gbr-solace"):
+        uploads.undo(tiny_data_dir, goals.batch_id, "test")
+    pd.testing.assert_frame_equal(ledger.batches(tiny_data_dir), before)
+    uploads.undo(tiny_data_dir, checkins.batch_id, "test")
+    uploads.undo(tiny_data_dir, goals.batch_id, "test")
+    assert set(ledger.batches(tiny_data_dir)["status"]) == {"undone"}
