@@ -510,6 +510,13 @@ def rejected_rows(data_dir: Path, batch_id: str) -> pd.DataFrame:
     return rows.to_pandas().sort_values("row_number").reset_index(drop=True)
 
 
+def rejected_cells(data_dir: Path, batch_id: str) -> pd.DataFrame:
+    """The rows a batch refused as the analyst sees them: row, problem, then the file's own columns."""
+    rows = rejected_rows(data_dir, batch_id)
+    cells = pd.DataFrame([json.loads(text) for text in rows["cells_json"]], index=rows.index)
+    return pd.concat([rows[["row_number", "problem"]].rename(columns={"row_number": "row"}), cells], axis=1)
+
+
 # -- writing ---------------------------------------------------------------------------------------
 
 

@@ -332,6 +332,21 @@ else:
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     download_buttons(shown, "upload_batches", key="upload_batches")
+    with_rejected = ledger[ledger["rows_rejected"] > 0]
+    if not with_rejected.empty:
+        with st.expander("Rows a batch refused (kept with the batch when only the valid rows were committed)"):
+            refused_labels = {
+                row.batch_id: f"{row.batch_id} · {row.file_name} · {row.rows_rejected:,} refused"
+                for row in with_rejected.itertuples(index=False)
+            }
+            refused_batch = st.selectbox(
+                "Batch", list(refused_labels), format_func=refused_labels.__getitem__, key="upload_refused_batch"
+            )
+            refused = uploads.rejected_cells(config.data_dir, refused_batch).rename(
+                columns={"row": "Row", "problem": "Problem"}
+            )
+            st.dataframe(refused, hide_index=True, width="stretch")
+            download_buttons(refused, f"rejected_{refused_batch}", key="upload_refused")
     active = ledger[ledger["status"] == COMMITTED]
     if not active.empty:
         labels = {

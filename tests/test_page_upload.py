@@ -17,9 +17,9 @@ BAD_FILES = Path(__file__).resolve().parent / "bad_files"
 GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSolace,2025-12-31,530,41\n"
 
 
-def table_with(app, column: str) -> pd.DataFrame:
-    """The first table on the page that has this column."""
-    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+def table_with(app, *columns: str) -> pd.DataFrame:
+    """The first table on the page that has these columns."""
+    return next(frame.value for frame in app.dataframe if set(columns) <= set(frame.value.columns))
 
 
 def upload(app, name: str, data: bytes):
@@ -180,3 +180,15 @@ def test_the_page_lists_each_kinds_columns_and_its_template_is_read_back_as_thos
         headers = list(template(kind).columns)
         assert match_columns(headers, kind).unmatched == [], kind
         assert set(match_columns(headers, kind).sources) == {column.name for column in KIND_COLUMNS[kind]}
+
+
+def test_the_rows_a_batch_refused_are_listed_with_their_problems(monkeypatch, tiny_data_dir):
+    data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", data)
+    app.checkbox(key="upload_only_valid").check()
+    app = app.run()
+    app.button(key="upload_commit").click()
+    app = app.run()
+    refused = table_with(app, "Problem", "affiliate")
+    assert refused[["Row", "affiliate"]].values.tolist() == [[2, "Solase"]]
+    assert refused["Problem"].iloc[0].startswith("unknown affiliate")

@@ -415,3 +415,13 @@ def test_a_goals_batch_whose_goals_later_check_ins_name_is_undone_only_after_the
     uploads.undo(tiny_data_dir, checkins.batch_id, "test")
     uploads.undo(tiny_data_dir, goals.batch_id, "test")
     assert set(ledger.batches(tiny_data_dir)["status"]) == {"undone"}
+
+
+def test_cli_prints_the_rows_a_batch_refused(tiny_data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    result = commit(tiny_data_dir, data, "mixed.csv", only_valid=True)
+    assert main(["batches", "--rejected", result.batch_id]) == 0
+    refused = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert refused[["row", "affiliate"]].values.tolist() == [[2, "Solase"]]
+    assert main(["batches", "--rejected", "no-such-batch"]) == 2
