@@ -199,6 +199,18 @@ def test_affiliates_found_by_id_name_acronym_state_ignoring_case_and_accents(tin
     assert found is None and "Solace (intl-gbr-solace)" in reason
 
 
+def test_a_quoted_line_break_in_a_large_csv_stays_in_its_cell():
+    """Arrow reads large files in blocks: a block boundary must never fall inside a quoted cell."""
+    record = "Solace,2026-01-31,1,1,plain\n"
+    body = record * 60_000 + 'Solace,2026-01-31,1,1,"two\nlines"\n' + record * 60_000
+    source = read_source(
+        ("affiliate,date,members,icma,notes\n" + body).encode(), "m.csv", Limits(10**8, 10**6), SYNONYMS
+    )
+    assert source.grid.num_rows == 120_001
+    assert source.cells.iloc[60_000, 4] == "two\nlines"
+    assert source.row_numbers.iloc[60_001] == 60_003  # a row number counts records, not lines
+
+
 def test_a_good_file_with_synonyms_and_a_title_row_passes_every_check(tiny_data_dir):
     data = (
         b"Membership export\n\nState,Date,Total members,Dual members,New,Lapsed\n"
