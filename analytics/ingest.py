@@ -5,7 +5,8 @@ Two steps, both pure (no store is written here):
 1. `read_source(data, file_name, limits)`: the file's real type from its bytes (Parquet's `PAR1`,
    a zip holding `[Content_Types].xml` for .xlsx, decodable text for CSV), never from its name;
    size, row, column and zip-expansion limits; CSV delimiter and encoding; the header row, even
-   under a title row. The result is a grid of text cells with the row number a person sees.
+   under a title row. The result is a grid of cells (text, or a Parquet file's own integer and date
+   columns, so they need not be written out and parsed again) with the row number a person sees.
 2. `check_membership(source, reference, ...)` and `check_events(source, reference, ...)`: columns
    matched to the schema by name and common synonyms (or a manual mapping), affiliates named by id,
    name, acronym or state, numbers such as "1,234", dates in ISO, US and European forms, and a
@@ -27,6 +28,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -77,16 +79,33 @@ class Limits:
 
 @dataclass(frozen=True)
 class SourceTable:
-    """A file's cells as text, its header as written, and each row's number as a person sees it."""
+    """A file's cells, its header as written, and each row's number as a person sees it."""
 
     file_name: str
     file_type: FileType
     sha256: str
     header: list[str]
-    cells: pd.DataFrame  # one column per header cell (by position), pandas "string" values
+    grid: pa.Table  # one column per header cell (by position): text, or a Parquet file's integers and dates
     row_numbers: pd.Series  # the spreadsheet row of each record
     notes: tuple[str, ...] = ()
     sheet_names: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.grid.num_rows == 0 or self.grid.num_columns == 0
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        """Every cell as text (pandas "string"), one column per header cell by position; made on first use."""
+        return _text_frame(self.grid)
+
+
+def _text_frame(grid: pa.Table) -> pd.DataFrame:
+    """A grid's cells as pandas "string" columns named by position (a typed column written as text)."""
+    columns = [column.cast(pa.string()) for column in grid.columns]
+    cells = pa.table(columns, names=grid.column_names).to_pandas(types_mapper=_TO_PANDAS)
+    cells.columns = range(grid.num_columns)
+    return cells
 
 
 # -- 1. reading --------------------------------------------------------------------------------------
@@ -131,18 +150,18 @@ def read_source(
     file_type = detect_file_type(data, file_name)
     digest = sha256_of(data)
     if file_type == "parquet":
-        header, cells, first_row, notes, sheets = _read_parquet(data, limits)
-        rows = pd.Series(range(first_row, first_row + len(cells)), dtype="int64")
-        source = SourceTable(file_name, file_type, digest, header, cells, rows, notes, sheets)
+        header, grid, first_row, notes, sheets = _read_parquet(data, limits)
+        rows = pd.Series(range(first_row, first_row + grid.num_rows), dtype="int64")
+        source = SourceTable(file_name, file_type, digest, header, grid, rows, notes, sheets)
     else:
         if file_type == "xlsx":
             grid, notes, sheets = _read_xlsx_grid(data, limits, sheet)
         else:
             grid, notes, sheets = _read_csv_grid(data, limits)
         source = _grid_to_source(grid, synonyms, file_name, file_type, digest, notes, sheets)
-    if len(source.cells) > limits.max_rows:
+    if source.grid.num_rows > limits.max_rows:
         raise IngestError(
-            f"the file has {len(source.cells):,} rows; the limit is {limits.max_rows:,} (setting max_upload_rows)"
+            f"the file has {source.grid.num_rows:,} rows; the limit is {limits.max_rows:,} (setting max_upload_rows)"
         )
     return source
 
@@ -170,15 +189,25 @@ def _read_csv_grid(data: bytes, limits: Limits) -> tuple[pa.Table, tuple[str, ..
     if control > 0:
         raise IngestError("the file is not text, Excel or Parquet (it holds control characters); check its type")
     _refuse_long_lines(data, text)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise IngestError("the file is empty")
-    delimiter, width = _delimiter(text.split("\n", HEADER_SEARCH_ROWS * 2)[: HEADER_SEARCH_ROWS * 2])
+    delimiter, width = _delimiter(_first_lines(text, HEADER_SEARCH_ROWS * 2))
     utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "UTF-8" else text.encode("utf-8")
     grid = _csv_grid_in_arrow(utf8, delimiter, width)
     if grid is None:  # ragged rows (a title row, short rows, blank lines): pandas pads them
         grid = _csv_grid_in_pandas(text, delimiter, width, limits)
     word = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
     return grid, (f"read as {encoding} text, {word}-separated",), ()
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """`text.split("\\n", count)[:count]`, without copying the rest of the text."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
 
 
 def _refuse_long_lines(data: bytes, text: str) -> None:
@@ -314,7 +343,9 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pd.DataFrame, int, tuple[str, ...], tuple]:
+def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pa.Table, int, tuple[str, ...], tuple]:
+    """The file's columns: integers and dates as they are (checked without a round trip through text),
+    timestamps that are all at midnight as dates, every other column as text."""
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as error:
@@ -332,11 +363,16 @@ def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pd.DataFrame,
     for column in table.columns:
         if pa.types.is_timestamp(column.type) and _is_midnight(column):
             column = column.cast(pa.date32())
-        columns.append(column.cast(pa.string()))
-    names = [str(index) for index in range(len(columns))]
-    cells = pa.table(columns, names=names).to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
-    cells.columns = range(len(header))
-    return header, cells, 1, ("read as Parquet",), ()
+        if not (_is_count_type(column.type) or pa.types.is_date32(column.type)):
+            column = column.cast(pa.string())
+        columns.append(column)
+    grid = pa.table(columns, names=[str(index) for index in range(len(columns))])
+    return header, grid, 1, ("read as Parquet",), ()
+
+
+def _is_count_type(data_type: pa.DataType) -> bool:
+    """Integers that fit int64: checked as counts directly, with no text in between."""
+    return pa.types.is_integer(data_type) and data_type != pa.uint64()
 
 
 def _is_midnight(column: pa.ChunkedArray) -> bool:
@@ -365,12 +401,10 @@ def _grid_to_source(
     if not pc.all(is_filled).as_py():
         body = body.filter(is_filled)
         body_rows = body_rows[np.asarray(is_filled)]
-    cells = body.to_pandas(types_mapper=_TO_PANDAS)
-    cells.columns = range(cells.shape[1])
     rows = pd.Series(body_rows, dtype="int64")
     if header_at > 1:
         notes = (*notes, f"header found on row {header_at}")
-    return SourceTable(file_name, file_type, digest, header, cells, rows, notes, sheets)
+    return SourceTable(file_name, file_type, digest, header, body, rows, notes, sheets)
 
 
 def _header_row(grid: pa.Table, synonyms: dict[str, str]) -> int:
@@ -434,25 +468,33 @@ _TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()
 def _arrow_text(values: pd.Series) -> pa.Array:
     """The cells as a trimmed Arrow string array (no copy for Arrow-backed pandas strings)."""
     array = pa.array(values.astype("string").array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pc.utf8_trim_whitespace(array)
+    return _trimmed_text(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
+
+
+def _trimmed_text(values: pa.Array) -> pa.Array:
+    """The cells as text without surrounding white space (a typed column written out as text first)."""
+    return pc.utf8_trim_whitespace(values.cast(pa.string()))
+
+
+def _column(grid: pa.Table, position: int) -> pa.Array:
+    return grid.column(position).combine_chunks()
 
 
 def _series(array: pa.Array, index: pd.Index) -> pd.Series:
-    return pd.Series(array.to_pandas(types_mapper=_TO_PANDAS), index=index)
+    return array.to_pandas(types_mapper=_TO_PANDAS).set_axis(index)
 
 
-def parse_counts(values: pd.Series, text: pa.Array | None = None) -> tuple[pd.Series, pd.Series]:
-    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad.
+def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad."""
+    counts, reason = _counts_from_text(_arrow_text(values))
+    return _series(counts, values.index), _series(reason, values.index)
 
-    Vectorised in Arrow: a million cells take a fraction of a second. `text`: the cells as
-    `_arrow_text(values)` gives them, when the caller has them already.
-    """
-    text = _arrow_text(values) if text is None else text
+
+def _counts_from_text(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """parse_counts on trimmed Arrow text, vectorised: a million cells take a fraction of a second."""
     no_reason = pa.nulls(len(text), pa.string())
     if len(text) and pc.all(pc.match_substring_regex(text, r"^\d{1,18}$")).as_py():
-        return _series(pc.cast(text, pa.int64()), values.index), _series(no_reason, values.index)
+        return pc.cast(text, pa.int64()), no_reason
     blank = pc.fill_null(pc.equal(text, ""), True)
     cleaned = pc.replace_substring_regex(text, _SPACES, "")
     thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
@@ -465,14 +507,26 @@ def parse_counts(values: pd.Series, text: pa.Array | None = None) -> tuple[pd.Se
     reason = pc.if_else(pc.invert(is_whole), "not a whole number", reason)
     reason = pc.if_else(is_negative, "a count cannot be negative", reason)
     good = pc.if_else(pc.is_null(reason), numbers, pa.scalar(None, pa.float64()))
-    return _series(pc.cast(good, pa.int64()), values.index), _series(reason, values.index)
+    return pc.cast(good, pa.int64()), reason
 
 
-def parse_numbers(values: pd.Series, text: pa.Array | None = None) -> tuple[pd.Series, pd.Series]:
+def _typed_counts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Counts from a column already typed as integers (Parquet): the same results and reasons as its text
+    would give, without writing a million numbers out and parsing them back."""
+    negative = pc.fill_null(pc.less(values, 0), False)
+    counts = values.cast(pa.int64())
+    no_reason = pa.nulls(len(values), pa.string())
+    if not pc.any(negative).as_py():
+        return counts, no_reason
+    reason = pc.if_else(negative, pa.scalar("a count cannot be negative"), no_reason)
+    return pc.if_else(negative, pa.scalar(None, pa.int64()), counts), reason
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers, whole or not and of any sign, from text such as "1,234.5", "1 234" or "45%"; and the reason
     each bad value is bad. A blank cell is no number and no problem (the caller decides whether it is required).
     """
-    text = _arrow_text(values) if text is None else text
+    text = _arrow_text(values)
     blank = pc.fill_null(pc.equal(text, ""), True)
     cleaned = pc.replace_substring_regex(text, _SPACES, "")
     cleaned = pc.replace_substring_regex(cleaned, "%$", "")
@@ -572,14 +626,15 @@ def _date_or_reason(year: int, month: int, day: int) -> date | str:
         return "not a real date"
 
 
-def parse_dates(
-    values: pd.Series, order: DateOrder | None, text: pa.Array | None = None
-) -> tuple[pd.Series, pd.Series, DateQuestion | None]:
-    """Dates, the reason each bad value is bad, and a question when the day/month order is unsettled.
+def parse_dates(values: pd.Series, order: DateOrder | None) -> tuple[pd.Series, pd.Series, DateQuestion | None]:
+    """Dates, the reason each bad value is bad, and a question when the day/month order is unsettled."""
+    dates, reason, question = _dates_from_text(_arrow_text(values), order)
+    return _series(dates, values.index), _series(reason, values.index), question
 
-    Each distinct text is parsed once, so a million rows of a few hundred dates cost little.
-    """
-    text = _arrow_text(values) if text is None else text
+
+def _dates_from_text(text: pa.Array, order: DateOrder | None) -> tuple[pa.Array, pa.Array, DateQuestion | None]:
+    """parse_dates on trimmed Arrow text. Each distinct text is parsed once, so a million rows of a few
+    hundred dates cost little."""
     distinct = [value for value in pc.unique(text).to_pylist() if value]
     question = None
     if order is None:
@@ -600,9 +655,7 @@ def parse_dates(
     if question is not None:
         reasons = {value: None if reason == unclear else reason for value, reason in reasons.items()}
     good = _lookup(text, dates, pa.date32()).cast(pa.timestamp("ms"))
-    good = pd.Series(good.to_pandas(), index=values.index)
-    reason = _series(_lookup(text, reasons, pa.string()), values.index)
-    return good, reason, question
+    return good, _lookup(text, reasons, pa.string()), question
 
 
 # -- 4. names: affiliates, agreements, goals, liaisons, events ----------------------------------------
@@ -676,15 +729,17 @@ def _as_objects(values: pd.Series) -> list[object]:
     return values.astype(object).where(values.notna(), None).tolist()
 
 
-def resolve_names(
-    values: pd.Series, resolver: NameResolver, text: pa.Array | None = None
-) -> tuple[pd.Series, pd.Series]:
-    """Each cell's record id and the reason a cell names none; each distinct text is resolved once."""
-    text = _arrow_text(values) if text is None else text
+def resolve_names(values: pd.Series, resolver: NameResolver) -> tuple[pd.Series, pd.Series]:
+    """Each cell's record id and the reason a cell names none."""
+    ids, reason = _names_from_text(_arrow_text(values), resolver)
+    return _series(ids, values.index), _series(reason, values.index)
+
+
+def _names_from_text(text: pa.Array, resolver: NameResolver) -> tuple[pa.Array, pa.Array]:
+    """Each cell's record id and the reason when there is none; each distinct text resolved once."""
     resolved = {value: resolver.resolve(value) for value in pc.unique(text).to_pylist() if value}
     ids = _lookup(text, {value: found for value, (found, _) in resolved.items()}, pa.string())
-    reason = _lookup(text, {value: why for value, (_, why) in resolved.items()}, pa.string())
-    return _series(ids, values.index), _series(reason, values.index)
+    return ids, _lookup(text, {value: why for value, (_, why) in resolved.items()}, pa.string())
 
 
 # -- 5. the checks -----------------------------------------------------------------------------------
@@ -705,7 +760,7 @@ class Checked:
 
     @property
     def rows_in_file(self) -> int:
-        return len(self.source.cells)
+        return self.source.grid.num_rows
 
     @property
     def can_commit_all(self) -> bool:
@@ -729,9 +784,9 @@ class FileCells:
         self.source = source
         self.kind = kind
         self.match = match_columns(source.header, kind, mapping)
-        self.index = source.cells.index
-        self.originals = {name: source.cells[position] for name, position in self.match.sources.items()}
-        self._text = {name: _series(_arrow_text(values), self.index) for name, values in self.originals.items()}
+        self.index = pd.RangeIndex(source.grid.num_rows)
+        self.originals = {name: _column(source.grid, position) for name, position in self.match.sources.items()}
+        self._text = {name: _series(_trimmed_text(values), self.index) for name, values in self.originals.items()}
 
     def has(self, name: str) -> bool:
         return name in self.match.sources
@@ -787,7 +842,7 @@ class FileCells:
             for name in self.match.missing
         ]
         problems += [{"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": text} for text in file_problems]
-        if self.source.cells.empty:
+        if self.source.is_empty:
             problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
         kept = {name: reason for name, reason in reasons.items() if self.has(name)}
         return _checked(self.kind, self.source, self.match, rows, kept, self.originals, problems, question)
@@ -837,12 +892,12 @@ def check_membership(
         {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
         for name in match.missing
     ]
-    if source.cells.empty:
+    if source.is_empty:
         file_problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
-    index = source.cells.index
+    index = pd.RangeIndex(source.grid.num_rows)
     rows = pd.DataFrame({"row_number": source.row_numbers.to_numpy()}, index=index)
     reasons: dict[str, pd.Series] = {}
-    originals: dict[str, pd.Series] = {}
+    originals: dict[str, pa.Array] = {}
     question = None
     for column in MEMBERSHIP_COLUMNS:
         if column.name not in match.sources:
@@ -850,19 +905,16 @@ def check_membership(
                 pd.NA, index=index, dtype="Int64" if column.name != "affiliate_id" else "string"
             )
             continue
-        values = source.cells[match.sources[column.name]]
+        values = _column(source.grid, match.sources[column.name])
         originals[column.name] = values
-        text = _arrow_text(values)  # trimmed once, shared by the blank test and the parser
-        blank = pd.Series(pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False), index=index)
-        if column.name == "affiliate_id":
-            parsed, reason = resolve_names(values, resolver, text)
-        elif column.name == "snapshot_on":
-            parsed, reason, question = parse_dates(values, date_order, text)
+        parsed, reason, blank, asked = _membership_values(column.name, values, resolver, date_order)
+        question = question or asked
+        parsed, reason = _series(parsed, index), _series(reason, index)
+        blank = pd.Series(blank.to_numpy(zero_copy_only=False), index=index)
+        if column.name == "snapshot_on":
             future = parsed.notna() & (parsed > pd.Timestamp(today))
             reason = reason.mask(future, "the date is in the future")
             parsed = parsed.where(~future)
-        else:
-            parsed, reason = parse_counts(values, text)
         if column.required:
             reason = reason.mask(blank, "a value is required")
         rows[column.name] = parsed
@@ -877,6 +929,25 @@ def check_membership(
 
     columns = ["row_number", *(column.name for column in MEMBERSHIP_COLUMNS)]
     return _checked(kind, source, match, rows[columns], reasons, originals, file_problems, question)
+
+
+def _membership_values(
+    name: str, values: pa.Array, resolver: AffiliateResolver, date_order: DateOrder | None
+) -> tuple[pa.Array, pa.Array, pa.Array, DateQuestion | None]:
+    """One membership column's values, the reason each bad one is bad, which cells are blank, and any question.
+
+    A Parquet column of integers is checked as counts directly; every other column through its text.
+    """
+    if name not in ("affiliate_id", "snapshot_on") and _is_count_type(values.type):
+        return *_typed_counts(values), values.is_null(), None
+    text = _trimmed_text(values)  # trimmed once, shared by the blank test and the parser
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    if name == "affiliate_id":
+        return *_names_from_text(text, resolver), blank, None
+    if name == "snapshot_on":
+        dates, reason, question = _dates_from_text(text, date_order)
+        return dates, reason, blank, question
+    return *_counts_from_text(text), blank, None
 
 
 EVENT_ROW_COLUMNS = ["row_number", *schema_table("events").column_names]
@@ -974,7 +1045,7 @@ def _checked(
     match: ColumnMatch,
     rows: pd.DataFrame,
     reasons: dict[str, pd.Series],
-    originals: dict[str, pd.Series],
+    originals: dict[str, pa.Array],
     file_problems: list[dict],
     question: DateQuestion | None,
 ) -> Checked:
@@ -990,22 +1061,21 @@ def _checked(
                     {
                         "row": rows.loc[bad, "row_number"].astype("Int64"),
                         "column": header_of[name],
-                        "value": originals[name][bad].astype("string"),
+                        "value": _series(originals[name].filter(bad.to_numpy()).cast(pa.string()), rows.index[bad]),
                         "problem": reason[bad],
                     }
                 )
             )
     report = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REPORT_COLUMNS)
     report = report.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(drop=True)
-    index = source.cells.index
-    bad_rows = pd.Series(False, index=index)
+    bad_rows = pd.Series(False, index=rows.index)
     for reason in reasons.values():
         bad_rows |= reason.notna()
     valid = rows[~bad_rows] if not match.missing and question is None else rows.iloc[0:0]
-    cells = source.cells.copy()
+    cells = _text_frame(source.grid.filter(bad_rows.to_numpy())).set_axis(rows.index[bad_rows])
     cells.columns = [name or f"column {position + 1}" for position, name in enumerate(source.header)]
     row_problems = report.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
-    rejected = cells[bad_rows].assign(row_number=rows.loc[bad_rows, "row_number"])
+    rejected = cells.assign(row_number=rows.loc[bad_rows, "row_number"])
     rejected = rejected.assign(problem=rejected["row_number"].map(row_problems))
     notes = source.notes
     if match.unmatched:

@@ -19,6 +19,7 @@ COLD_GOAL_SECONDS = 1.0
 RATIO_GOAL = 5.0
 MEMORY_GOAL_MB = 600
 UPLOAD_GOAL_SECONDS = 2.0
+UPLOAD_GOAL_MB = 1000
 UPLOAD_GOAL_ROWS = 1_000_000
 BROWSER_GOAL_SECONDS = 2.5
 # "10 million rows": the goals that name a size apply from this many membership rows.
@@ -136,26 +137,40 @@ def upload_table(results: dict) -> str:
     rows = []
     for upload in results["uploads"]:
         if "median" not in upload:
-            rows.append([upload["format"], f"{upload['rows']:,}", "–", "–", "–", upload["outcome"], "**missed**"])
+            rows.append(
+                [upload["format"], f"{upload['rows']:,}", "–", "–", "–", "–", "–", upload["outcome"], "**missed**"]
+            )
             continue
         if upload["format"] == "xlsx":
             goal = "– (no goal for Excel)"
         elif upload["rows"] < UPLOAD_GOAL_ROWS:
             goal = "– (goal at 1 M rows)"
         else:
-            goal = verdict(upload["median"] < UPLOAD_GOAL_SECONDS)
+            goal = verdict(upload["median"] < UPLOAD_GOAL_SECONDS and upload["peak_mb"] < UPLOAD_GOAL_MB)
         rows.append(
             [
                 upload["format"],
                 f"{upload['rows']:,}",
+                seconds(upload["first_open_median"]),
                 seconds(upload["check_median"]),
                 seconds(upload["commit_median"]),
                 seconds(upload["median"]),
+                f"{upload['peak_mb']:.0f} MB",
                 upload["outcome"],
                 goal,
             ]
         )
-    header = ["file", "rows", "read + check", "commit", "total", "outcome", "goal: < 2 s for 1 M (CSV, Parquet)"]
+    header = [
+        "file",
+        "rows",
+        "first open of the folder (not timed in total)",
+        "read + check",
+        "commit",
+        "total",
+        "peak memory",
+        "outcome",
+        "goal: < 2 s and < 1 GB for 1 M (CSV, Parquet)",
+    ]
     return table(header, rows)
 
 
@@ -237,7 +252,10 @@ def markdown(results: dict) -> str:
             "",
             "## Upload: read, check and commit membership rows",
             "",
-            "What `python -m analytics ingest FILE` runs, from the file's bytes to the committed batch.",
+            "What `python -m analytics ingest FILE` runs, from the file's bytes to the committed batch "
+            "(read + check includes opening the store). The first open of a fresh folder, which writes "
+            "Parquet copies of the folder's own CSV tables once, is timed apart and not in the total. "
+            "Peak memory: the process's resident peak during the upload, interpreter and libraries included.",
             "",
             upload_table(results),
         ]

@@ -199,6 +199,18 @@ def test_affiliates_found_by_id_name_acronym_state_ignoring_case_and_accents(tin
     assert found is None and "Solace (intl-gbr-solace)" in reason
 
 
+def test_a_quoted_line_break_in_a_large_csv_stays_in_its_cell():
+    """Arrow reads large files in blocks: a block boundary must never fall inside a quoted cell."""
+    record = "Solace,2026-01-31,1,1,plain\n"
+    body = record * 60_000 + 'Solace,2026-01-31,1,1,"two\nlines"\n' + record * 60_000
+    source = read_source(
+        ("affiliate,date,members,icma,notes\n" + body).encode(), "m.csv", Limits(10**8, 10**6), SYNONYMS
+    )
+    assert source.grid.num_rows == 120_001
+    assert source.cells.iloc[60_000, 4] == "two\nlines"
+    assert source.row_numbers.iloc[60_001] == 60_003  # a row number counts records, not lines
+
+
 def test_a_good_file_with_synonyms_and_a_title_row_passes_every_check(tiny_data_dir):
     data = (
         b"Membership export\n\nState,Date,Total members,Dual members,New,Lapsed\n"
@@ -237,6 +249,56 @@ def test_a_parquet_file_is_read_with_its_types(tiny_data_dir):
     assert checked.rows["row_number"].tolist() == [1, 2]
     assert checked.rows["snapshot_on"].dt.date.tolist() == [date(2026, 1, 31), date(2026, 2, 28)]
     assert checked.rows["icma_members"].tolist() == [44, 650]
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def test_parquet_integers_and_dates_give_the_report_their_text_gives(tiny_data_dir):
+    affiliates = ["CA", "Solace", "CA", "Solace", "CA"]
+    dates = [date(2026, 1, 31), date(2026, 1, 31), date(2026, 2, 28), None, date(2026, 12, 31)]
+    members = [1100, -5, 1200, 510, None]
+    icma = [650, 44, 1300, 44, 600]
+    typed = pa.table(
+        {
+            "Affiliate": affiliates,
+            "Date": pa.array(dates, pa.date32()),
+            "Members": pa.array(members, pa.int32()),
+            "ICMA members": pa.array(icma, pa.int64()),
+            "New": pa.array([1, 2, None, -1, 0], pa.int16()),
+        }
+    )
+    as_text = pa.table({name: typed[name].cast(pa.string()) for name in typed.column_names})
+    from_types = check(parquet_bytes(typed), "typed.parquet", tiny_data_dir)
+    from_text = check(parquet_bytes(as_text), "text.parquet", tiny_data_dir)
+    assert len(from_types.report) == 6
+    pd.testing.assert_frame_equal(from_types.report, from_text.report)
+    pd.testing.assert_frame_equal(from_types.rows, from_text.rows)
+    pd.testing.assert_frame_equal(from_types.rejected_rows, from_text.rejected_rows)
+    negative = from_types.report[from_types.report["column"] == "Members"].iloc[0]
+    assert (negative["row"], negative["value"], negative["problem"]) == (2, "-5", "a count cannot be negative")
+
+
+def test_a_parquet_count_column_of_integers_reports_what_its_csv_form_reports(tiny_data_dir):
+    typed = pa.table(
+        {
+            "Affiliate": ["CA", "Solace"],
+            "Date": pa.array([date(2026, 1, 31)] * 2, pa.date32()),
+            "Members": pa.array([1100, -3], pa.int64()),
+            "Dual members": pa.array([650, 2], pa.int64()),
+        }
+    )
+    csv_text = b"Affiliate,Date,Members,Dual members\nCA,2026-01-31,1100,650\nSolace,2026-01-31,-3,2\n"
+    from_parquet = check(parquet_bytes(typed), "typed.parquet", tiny_data_dir)
+    from_csv = check(csv_text, "typed.csv", tiny_data_dir)
+    assert from_parquet.report.to_dict("records") == [
+        {"row": 2, "column": "Members", "value": "-3", "problem": "a count cannot be negative"}
+    ]
+    # CSV rows are numbered from the header line, Parquet rows from the first record
+    assert from_csv.report.assign(row=from_csv.report["row"] - 1).equals(from_parquet.report)
 
 
 def test_parquet_timestamps_at_midnight_are_dates():
