@@ -462,6 +462,13 @@ def match_columns(header: list[str], kind: str, mapping: dict[str, str] | None =
 _SPACES = r"[\s\x{00a0}\x{2009}\x{202f}']"
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_EUROPEAN = r"^[+-]?\d{1,3}(\.\d{3})+,\d+$"  # 1.234,5
+_DECIMAL_COMMA = r"^[+-]?\d+,(\d{1,2}|\d{4,})$"  # 12,5 (a comma and three digits is a thousands separator)
+_DOT_THOUSANDS = r"^\d{1,3}(\.\d{3})+$"  # 1.234 as a count
+# Cells that mean "no value" in the files people export.
+MISSING_MARKS = pa.array(
+    ["-", "\u2013", "\u2014", "n/a", "N/A", "N/a", "na", "NA", "#N/A", "null", "NULL", "none", "None", "nan", "NaN"]
+)
 _TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get
 
 
@@ -485,29 +492,54 @@ def _series(array: pa.Array, index: pd.Index) -> pd.Series:
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole non-negative counts from text such as "1,234" or "1 234"; and the reason each bad value is bad."""
-    counts, reason = _counts_from_text(_arrow_text(values))
+    """Whole non-negative counts from text such as "1,234", "1 234" or "1.234"; and the reason each bad value
+    is bad. A blank cell, or a mark such as "n/a" or "-", is no count and no problem."""
+    counts, reason, _ = _counts_from_text(_arrow_text(values))
     return _series(counts, values.index), _series(reason, values.index)
 
 
-def _counts_from_text(text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """parse_counts on trimmed Arrow text, vectorised: a million cells take a fraction of a second."""
+def _counts_from_text(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """parse_counts on trimmed Arrow text, vectorised (a million cells take a fraction of a second); and which
+    cells are blank."""
     no_reason = pa.nulls(len(text), pa.string())
     if len(text) and pc.all(pc.match_substring_regex(text, r"^\d{1,18}$")).as_py():
-        return pc.cast(text, pa.int64()), no_reason
-    blank = pc.fill_null(pc.equal(text, ""), True)
-    cleaned = pc.replace_substring_regex(text, _SPACES, "")
-    thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
-    cleaned = pc.if_else(thousands, pc.replace_substring(cleaned, ",", ""), cleaned)
-    is_number = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
-    numbers = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
+        return pc.cast(text, pa.int64()), no_reason, pa.repeat(pa.scalar(False), len(text))
+    numbers, is_number, blank = _numbers_from_text(text, counts=True)
     is_whole = pc.fill_null(pc.equal(pc.floor(numbers), numbers), True)
     is_negative = pc.fill_null(pc.less(numbers, 0), False)
     reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", no_reason)
     reason = pc.if_else(pc.invert(is_whole), "not a whole number", reason)
     reason = pc.if_else(is_negative, "a count cannot be negative", reason)
     good = pc.if_else(pc.is_null(reason), numbers, pa.scalar(None, pa.float64()))
-    return pc.cast(good, pa.int64()), reason
+    return pc.cast(good, pa.int64()), reason, blank
+
+
+def _numbers_from_text(text: pa.Array, counts: bool) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """The number each trimmed cell writes, whether it writes one, and whether it is blank (empty, or a mark
+    such as "n/a" or "-").
+
+    Read: "1,234" and "1 234" (thousands), "1.234,5" and "12,5" (a European decimal comma; a comma followed
+    by exactly three digits is a thousands separator). `counts`: a count is whole, so "1.234" is 1234;
+    otherwise it is 1.234, and "45%" is 45.
+    """
+    blank = pc.or_(pc.fill_null(pc.equal(text, ""), True), pc.is_in(text, value_set=MISSING_MARKS))
+    cleaned = pc.replace_substring_regex(text, _SPACES, "")
+    if not counts:
+        cleaned = pc.replace_substring_regex(cleaned, "%$", "")
+    thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
+    cleaned = pc.if_else(thousands, pc.replace_substring(cleaned, ",", ""), cleaned)
+    european = pc.or_(
+        pc.fill_null(pc.match_substring_regex(cleaned, _EUROPEAN), False),
+        pc.fill_null(pc.match_substring_regex(cleaned, _DECIMAL_COMMA), False),
+    )
+    as_decimal = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
+    cleaned = pc.if_else(european, as_decimal, cleaned)
+    if counts:
+        dotted = pc.fill_null(pc.match_substring_regex(cleaned, _DOT_THOUSANDS), False)
+        cleaned = pc.if_else(dotted, pc.replace_substring(cleaned, ".", ""), cleaned)
+    is_number = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
+    numbers = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
+    return numbers, is_number, blank
 
 
 def _typed_counts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -522,20 +554,14 @@ def _typed_counts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.if_else(negative, pa.scalar(None, pa.int64()), counts), reason
 
 
-def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers, whole or not and of any sign, from text such as "1,234.5", "1 234" or "45%"; and the reason
-    each bad value is bad. A blank cell is no number and no problem (the caller decides whether it is required).
-    """
-    text = _arrow_text(values)
-    blank = pc.fill_null(pc.equal(text, ""), True)
-    cleaned = pc.replace_substring_regex(text, _SPACES, "")
-    cleaned = pc.replace_substring_regex(cleaned, "%$", "")
-    thousands = pc.fill_null(pc.match_substring_regex(cleaned, _THOUSANDS), False)
-    cleaned = pc.if_else(thousands, pc.replace_substring(cleaned, ",", ""), cleaned)
-    is_number = pc.fill_null(pc.match_substring_regex(cleaned, _NUMBER), False)
-    numbers = pc.cast(pc.if_else(is_number, cleaned, pa.scalar(None, cleaned.type)), pa.float64())
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers, whole or not and of any sign, from text such as "1,234.5", "1 234", "12,5" or "45%"; the reason
+    each bad value is bad; and which cells are blank (empty, "n/a", "-"...): no number and no problem, the
+    caller decides whether a value is required."""
+    numbers, is_number, blank = _numbers_from_text(_arrow_text(values), counts=False)
     reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", pa.scalar(None, pa.string()))
-    return pd.Series(numbers.to_pandas(), index=values.index), _series(reason, values.index)
+    blank_cells = pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index)
+    return pd.Series(numbers.to_pandas(), index=values.index), _series(reason, values.index), blank_cells
 
 
 def _lookup(text: pa.Array, results: dict[str, object], result_type: pa.DataType) -> pa.Array:
@@ -786,13 +812,16 @@ class FileCells:
         self.match = match_columns(source.header, kind, mapping)
         self.index = pd.RangeIndex(source.grid.num_rows)
         self.originals = {name: _column(source.grid, position) for name, position in self.match.sources.items()}
-        self._text = {name: _series(_trimmed_text(values), self.index) for name, values in self.originals.items()}
+        self._text = {
+            name: _series(_without_marks(_trimmed_text(values)), self.index) for name, values in self.originals.items()
+        }
 
     def has(self, name: str) -> bool:
         return name in self.match.sources
 
     def text(self, name: str) -> pd.Series:
-        """The trimmed cells of a column ("" for a blank cell, or everywhere when the file lacks the column)."""
+        """The trimmed cells of a column: "" for a blank cell or a mark such as "n/a" or "-", and everywhere when
+        the file lacks the column."""
         if name not in self._text:
             return pd.Series("", index=self.index, dtype="string")
         return self._text[name].fillna("")
@@ -846,6 +875,11 @@ class FileCells:
             problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
         kept = {name: reason for name, reason in reasons.items() if self.has(name)}
         return _checked(self.kind, self.source, self.match, rows, kept, self.originals, problems, question)
+
+
+def _without_marks(text: pa.Array) -> pa.Array:
+    """The text with every mark that means "no value" ("n/a", "-", "NULL"...) made blank."""
+    return pc.if_else(pc.is_in(text, value_set=MISSING_MARKS), "", text)
 
 
 def no_reasons(index: pd.Index) -> pd.Series:
@@ -941,13 +975,13 @@ def _membership_values(
     if name not in ("affiliate_id", "snapshot_on") and _is_count_type(values.type):
         return *_typed_counts(values), values.is_null(), None
     text = _trimmed_text(values)  # trimmed once, shared by the blank test and the parser
+    if name not in ("affiliate_id", "snapshot_on"):
+        return *_counts_from_text(text), None
     blank = pc.fill_null(pc.equal(text, ""), True)
     if name == "affiliate_id":
         return *_names_from_text(text, resolver), blank, None
-    if name == "snapshot_on":
-        dates, reason, question = _dates_from_text(text, date_order)
-        return dates, reason, blank, question
-    return *_counts_from_text(text), blank, None
+    dates, reason, question = _dates_from_text(text, date_order)
+    return dates, reason, blank, question
 
 
 EVENT_ROW_COLUMNS = ["row_number", *schema_table("events").column_names]

@@ -183,8 +183,8 @@ def check_goals(
     )
 
     for name in ("baseline_value", "target_value"):
-        rows[name], number_reason = parse_numbers(cells.text(name))
-        reasons[name] = cells.required(name).fillna(number_reason)
+        rows[name], number_reason, blank = parse_numbers(cells.text(name))
+        reasons[name] = number_reason.mask(blank, "a value is required")
     rows["direction"], reasons["direction"], reasons["target_value"] = _directions(cells, rows, reasons["target_value"])
     rows["reporting_interval_months"], reasons["reporting_interval_months"] = _intervals(cells)
 
@@ -343,8 +343,8 @@ def check_goal_checkins(
     reasons["reported_on"] = reason
     rows["reported_on"] = reported_on
 
-    rows["value"], value_reason = parse_numbers(cells.text("value"))
-    reasons["value"] = cells.required("value").fillna(value_reason)
+    rows["value"], value_reason, blank = parse_numbers(cells.text("value"))
+    reasons["value"] = value_reason.mask(blank, "a value is required")
     rows["narrative"] = cells.value("narrative")
     rows["reported_by"] = cells.value("reported_by")
 

@@ -22,6 +22,7 @@ from analytics.ingest import (
     match_columns,
     parse_counts,
     parse_dates,
+    parse_numbers,
     read_source,
     synonym_lookup,
 )
@@ -170,6 +171,30 @@ def test_counts_read_thousands_separators_and_spaces():
     counts, reasons = parse_counts(pd.Series(["1,234", "1 234", "12\u00a0345", "7", "", "2.5", "-1", "lots"]))
     assert counts.tolist()[:4] == [1234, 1234, 12345, 7]
     assert reasons.tolist()[4:] == [pd.NA, "not a whole number", "a count cannot be negative", "not a number"]
+
+
+def test_counts_read_dots_as_thousands_and_marks_of_no_value_as_blank():
+    counts, reasons = parse_counts(pd.Series(["1.234", "12.345.678", "n/a", "-", "N/A", "12,5"]))
+    assert counts.tolist()[:2] == [1234, 12345678]
+    assert counts.iloc[2:].isna().all()
+    assert reasons.tolist()[2:] == [pd.NA, pd.NA, pd.NA, "not a whole number"]
+
+
+def test_numbers_read_decimal_commas_percentages_and_thousands():
+    values = pd.Series(["1,234", "1.234", "1.234,5", "12,5", "45%", "-3.5", "n/a", "—", "abc"])
+    numbers, reasons, blank = parse_numbers(values)
+    assert numbers.iloc[:6].tolist() == [1234.0, 1.234, 1234.5, 12.5, 45.0, -3.5]
+    assert blank.tolist() == [False] * 6 + [True, True, False]
+    assert reasons.tolist()[-1] == "not a number" and reasons.iloc[:-1].isna().all()
+
+
+def test_a_mark_of_no_value_is_blank_required_or_not(tiny_data_dir):
+    data = b"affiliate,date,members,icma members,new members\nCal-ICMA,2026-01-31,N/A,2,-\nSolace,2026-01-31,10,2,n/a\n"
+    checked = check(data, "marks.csv", tiny_data_dir)
+    assert checked.report[["row", "column", "value", "problem"]].values.tolist() == [
+        [2, "members", "N/A", "a value is required"]
+    ]
+    assert checked.rows["new_members"].isna().all()
 
 
 def test_dates_in_iso_us_and_european_forms():

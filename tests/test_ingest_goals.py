@@ -208,3 +208,17 @@ def test_areas_are_matched_however_and_is_written():
         "Membership Development, Engagement, and Support",
         "Inclusiveness and Diversity Initiatives",
     ]
+
+
+def test_european_numbers_and_marks_of_no_value_in_goals_and_check_ins(tiny_data_dir):
+    goals = check(
+        tiny_data_dir,
+        "goals",
+        "Affiliate;Area;Goal;Metric;Unit;Baseline;Target;Start;Due\n"
+        "Solace;Ethics;Pledges;councils;councils;n/a;30;2026-01-01;2027-12-31\n"
+        "Solace;Ethics;Share trained;members;percent;12,5;40,0;2026-01-01;2027-12-31\n",
+    )
+    assert problems(goals) == [(2, "Baseline", "a value is required")]
+    assert goals.rows[["baseline_value", "target_value"]].values.tolist() == [[12.5, 40.0]]
+    checkins = check(tiny_data_dir, "goal_checkins", "Goal,Date,Value,Narrative\nG0003,2026-09-30,-,N/A\n")
+    assert problems(checkins) == [(2, "Value", "a value is required")]
