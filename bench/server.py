@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -15,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# The same launch arguments as tests/browser/conftest.py.
+# Chromium's launch arguments for the benchmark and the browser tests: headless, offline, no first-run work.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,6 +48,7 @@ def _free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen
+    data_dir: Path
     log: Path
 
     def stop(self) -> None:
@@ -58,29 +60,36 @@ class Server:
             self.process.wait()
 
 
-def start_server(data_dir: Path, log: Path, timeout: float = 120) -> Server:
+def start_server(
+    data_dir: Path, log: Path | None = None, extra_env: dict[str, str] | None = None, timeout: float = 120
+) -> Server:
+    """A fresh `streamlit run app.py` on a free loopback port, ready to serve; its output goes to `log`
+    (a temporary file when none is given: a pipe nobody reads would stall a talkative server)."""
     port = _free_port()
-    env = {**os.environ, "AFFILIATE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "AFFILIATE_DATA_DIR": str(data_dir), **(extra_env or {})}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    if log is None:
+        log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     handle = log.open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log}")
+            output = log.read_text(errors="replace")[-4000:]
+            raise RuntimeError(f"streamlit exited early (log {log}):\n{output}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return Server(url, process, log)
+                    return Server(url, process, Path(data_dir), log)
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
+    raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s (log {log})")
 
 
 # -- memory, read from /proc ----------------------------------------------------------------------

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from analytics import ledger
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, BrowserPage, _require_browser, start_server, stop_server
+from bench.server import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.browser.conftest import BrowserPage, _require_browser
 from tests.browser.oidc_provider import OidcProvider
 from tests.conftest import write_tiny_data
 
@@ -61,7 +62,7 @@ def signed_in_server(tmp_path_factory, provider):
     )
     provider.redirect_uris.add(f"{server.url}/oauth2callback")
     yield server
-    stop_server(server)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
