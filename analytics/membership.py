@@ -1,10 +1,25 @@
-"""Membership transforms: latest values, change over a year, and the share who belong to both."""
+"""Membership transforms: latest values, change over a year, and the share who belong to both.
+
+Membership is a stock reported as snapshots, monthly, quarterly or yearly. The queries count an affiliate at
+each month end with its latest snapshot on or before it, for at most `MAX_CARRY_MONTHS` months after that
+snapshot (after that it has stopped reporting and no longer counts); joiners and leavers are flows and count
+only in the month reported. A change over a year compares like with like: the affiliates counted at both month
+ends (`like_for_like_change`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
+
+# Months after its latest snapshot that an affiliate that has not reported since still counts in the totals
+# (the queries' $max_carry_months, passed by ui.data.scope_params).
+MAX_CARRY_MONTHS = 12
+CARRY_FORWARD_NOTE = (
+    "An affiliate that has not reported in a month counts with its latest snapshot, "
+    f"for up to {MAX_CARRY_MONTHS} months."
+)
 
 
 @dataclass(frozen=True)
