@@ -394,3 +394,15 @@ def test_groups_carry_forward_like_the_network_total(tiny_data_dir):
         assert totals["new_members"].tolist() == months["new_members"].tolist(), grouping
     solace = groups[(groups["grouping"] == "affiliate_name") & (groups["group"] == "Solace")]
     assert solace["members"].tolist() == [500, 500, 500, 510, 510, 510]
+
+
+def test_growth_a_year_before_is_what_the_affiliate_counted_then(tiny_data_dir):
+    rows = """state-ca,2025-08-31,900,500,0,0
+state-ca,2026-10-31,1100,660,0,0
+intl-gbr-solace,2024-08-31,400,40,0,0
+intl-gbr-solace,2026-10-31,520,45,0,0
+"""
+    growth = with_membership(tiny_data_dir, rows).query("membership_growth_by_affiliate", **EVERYTHING)
+    growth = growth.set_index("affiliate_id")
+    assert growth.loc["state-ca", "members_year_before"] == 900  # August 2025, carried to October 2025
+    assert pd.isna(growth.loc["intl-gbr-solace", "members_year_before"])  # 14 months old by October 2025
