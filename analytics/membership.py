@@ -56,6 +56,37 @@ def change_over_year(months: pd.DataFrame, column: str, date_column: str = "mont
     return Change(latest_on, float(latest_row[column]), year_before)
 
 
+def counted_both_years(affiliates: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `membership_year_on_year_by_affiliate` counted at both month ends, twelve months apart."""
+    return affiliates[affiliates["members"].notna() & affiliates["members_year_before"].notna()]
+
+
+def like_for_like_change(affiliates: pd.DataFrame, column: str = "members") -> Change:
+    """`column` summed at the latest month end and twelve months before, over the affiliates counted at both.
+
+    `affiliates` is `membership_year_on_year_by_affiliate` (one row per affiliate with `column` and
+    `<column>_year_before`): an affiliate that started or stopped reporting in between changes neither sum.
+    """
+    both = counted_both_years(affiliates)
+    latest_on = pd.Timestamp(affiliates["month_end_on"].iloc[0]) if not affiliates.empty else None
+    if both.empty:
+        return Change(latest_on, None, None)
+    return Change(latest_on, float(both[column].sum()), float(both[f"{column}_year_before"].sum()))
+
+
+def like_for_like_share_change(affiliates: pd.DataFrame) -> Change:
+    """The share of members also in ICMA, at the latest month end and twelve months before, over the same affiliates."""
+    members = like_for_like_change(affiliates, "members")
+    icma_members = like_for_like_change(affiliates, "icma_members")
+    if not members.latest or not members.year_before:
+        return Change(members.latest_on, None, None)
+    return Change(
+        members.latest_on,
+        icma_members.latest / members.latest,
+        icma_members.year_before / members.year_before,
+    )
+
+
 def with_share_in_icma(months: pd.DataFrame) -> pd.DataFrame:
     """The months with `share_icma`: affiliate members who also belong to ICMA, as a fraction."""
     members = months["members"].astype("float64")

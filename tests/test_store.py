@@ -406,3 +406,19 @@ intl-gbr-solace,2026-10-31,520,45,0,0
     growth = growth.set_index("affiliate_id")
     assert growth.loc["state-ca", "members_year_before"] == 900  # August 2025, carried to October 2025
     assert pd.isna(growth.loc["intl-gbr-solace", "members_year_before"])  # 14 months old by October 2025
+
+
+def test_year_on_year_names_the_affiliates_counted_at_each_month_end(tiny_data_dir):
+    rows = """state-ca,2025-10-31,1000,600,0,0
+state-ca,2026-10-31,1100,660,0,0
+intl-gbr-solace,2026-02-28,500,40,0,0
+intl-gbr-solace,2026-10-31,520,45,0,0
+natl-nfbpa,2025-09-30,300,30,0,0
+"""
+    affiliates = with_membership(tiny_data_dir, rows).query("membership_year_on_year_by_affiliate", **EVERYTHING)
+    affiliates = affiliates.set_index("affiliate_id")
+    assert affiliates["month_end_on"].unique().tolist() == [pd.Timestamp("2026-10-31")]
+    assert affiliates.loc["state-ca", ["members", "members_year_before"]].tolist() == [1100, 1000]
+    assert pd.isna(affiliates.loc["intl-gbr-solace", "members_year_before"])  # started reporting this year
+    assert pd.isna(affiliates.loc["natl-nfbpa", "members"])  # thirteen months silent by October 2026
+    assert affiliates.loc["natl-nfbpa", "members_year_before"] == 300

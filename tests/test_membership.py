@@ -1,0 +1,64 @@
+"""Membership transforms: change over a year, like for like over the affiliates counted both years, carry limits."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.membership import (
+    change_over_year,
+    like_for_like_change,
+    like_for_like_share_change,
+    with_share_in_icma,
+)
+
+
+def year_on_year() -> pd.DataFrame:
+    """As membership_year_on_year_by_affiliate returns it: one row per affiliate counted at either month end."""
+    columns = ["affiliate_id", "members", "icma_members", "members_year_before", "icma_members_year_before"]
+    rows = [
+        ("steady", 1100, 660, 1000, 500),
+        ("shrinking", 380, 38, 400, 40),
+        ("started_this_year", 5000, 50, None, None),
+        ("stopped_reporting", None, None, 700, 70),
+    ]
+    frame = pd.DataFrame(rows, columns=columns).astype({column: "Int64" for column in columns[1:]})
+    return frame.assign(month_end_on=pd.Timestamp("2026-10-31"), year_before_on=pd.Timestamp("2025-10-31"))
+
+
+def test_like_for_like_change_ignores_affiliates_that_started_or_stopped_reporting():
+    change = like_for_like_change(year_on_year(), "members")
+    assert (change.latest, change.year_before) == (1100 + 380, 1000 + 400)
+    assert change.change_pct == (1480 - 1400) / 1400
+    assert change.latest_on == pd.Timestamp("2026-10-31")
+
+
+def test_like_for_like_share_is_over_the_same_affiliates():
+    share = like_for_like_share_change(year_on_year())
+    assert share.latest == (660 + 38) / (1100 + 380)
+    assert share.year_before == (500 + 40) / (1000 + 400)
+
+
+def test_like_for_like_without_an_affiliate_counted_both_years_has_no_change():
+    only_new = year_on_year().iloc[[2]]
+    assert like_for_like_change(only_new).change_pct is None
+    assert like_for_like_share_change(only_new).change is None
+    assert like_for_like_change(year_on_year().iloc[0:0]).latest_on is None
+
+
+def test_like_for_like_leaves_its_input_unchanged():
+    frame = year_on_year()
+    before = frame.copy()
+    like_for_like_change(frame)
+    like_for_like_share_change(frame)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def months(*rows: tuple[str, int, int]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["month_end_on", "members", "icma_members"])
+    return with_share_in_icma(frame.assign(month_end_on=pd.to_datetime(frame["month_end_on"])))
+
+
+def test_change_over_year_takes_the_latest_value_on_or_before_a_year_earlier():
+    quarterly = months(("2025-09-30", 900, 90), ("2026-06-30", 950, 95), ("2026-09-30", 990, 99))
+    change = change_over_year(quarterly, "members")
+    assert (change.latest, change.year_before) == (990, 900)
