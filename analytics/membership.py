@@ -43,17 +43,46 @@ class Change:
         return self.change / self.year_before
 
 
-def change_over_year(months: pd.DataFrame, column: str, date_column: str = "month_end_on") -> Change:
-    """The latest value of `column` and the value at the same month end a year earlier."""
+def change_over_year(
+    months: pd.DataFrame, column: str, date_column: str = "month_end_on", max_carry_months: int | None = None
+) -> Change:
+    """The latest value of `column` and the value at the same month end a year earlier.
+
+    The value a year earlier is the latest one on or before that date; with `max_carry_months`, only when it is
+    at most that many months older (otherwise there is none), as the totals count a snapshot.
+    """
     rows = months.dropna(subset=[column]).sort_values(date_column)
     if rows.empty:
         return Change(None, None, None)
     latest_row = rows.iloc[-1]
     latest_on = pd.Timestamp(latest_row[date_column])
     year_before_on = latest_on - pd.DateOffset(years=1)
-    earlier = rows[pd.to_datetime(rows[date_column]) <= year_before_on]
+    dates = pd.to_datetime(rows[date_column])
+    earlier = rows[dates <= year_before_on]
+    if max_carry_months is not None:
+        counts_after_on = _month_end(year_before_on) - pd.offsets.MonthEnd(max_carry_months + 1)
+        earlier = earlier[dates[earlier.index] > counts_after_on]
     year_before = float(earlier.iloc[-1][column]) if not earlier.empty else None
     return Change(latest_on, float(latest_row[column]), year_before)
+
+
+def _month_end(on: pd.Timestamp) -> pd.Timestamp:
+    return on.normalize() + pd.offsets.MonthEnd(0)
+
+
+def last_month_end_counted(snapshot_on: pd.Timestamp) -> pd.Timestamp:
+    """The last month end at which a snapshot still counts in the totals when no later one comes."""
+    return _month_end(pd.Timestamp(snapshot_on)) + pd.offsets.MonthEnd(MAX_CARRY_MONTHS)
+
+
+def last_month_end_on_or_before(on: pd.Timestamp) -> pd.Timestamp:
+    """The latest month end on or before a date: the last month the totals show at that as-of date."""
+    return pd.Timestamp(on).normalize() + pd.Timedelta(days=1) - pd.offsets.MonthEnd(1)
+
+
+def is_counted_as_of(latest_snapshot_on: pd.Timestamp, as_of: pd.Timestamp) -> bool:
+    """Whether an affiliate whose latest snapshot is this one still counts in the totals as of `as_of`."""
+    return last_month_end_counted(latest_snapshot_on) >= last_month_end_on_or_before(as_of)
 
 
 def counted_both_years(affiliates: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,8 @@ import pandas as pd
 
 from analytics.membership import (
     change_over_year,
+    is_counted_as_of,
+    last_month_end_counted,
     like_for_like_change,
     like_for_like_share_change,
     with_share_in_icma,
@@ -62,3 +64,17 @@ def test_change_over_year_takes_the_latest_value_on_or_before_a_year_earlier():
     quarterly = months(("2025-09-30", 900, 90), ("2026-06-30", 950, 95), ("2026-09-30", 990, 99))
     change = change_over_year(quarterly, "members")
     assert (change.latest, change.year_before) == (990, 900)
+
+
+def test_change_over_year_with_a_carry_limit_ignores_a_snapshot_too_old_then():
+    sparse = months(("2024-08-31", 800, 80), ("2026-10-31", 990, 99))
+    assert change_over_year(sparse, "members").year_before == 800
+    assert change_over_year(sparse, "members", max_carry_months=12).year_before is None
+    carried = months(("2024-10-31", 800, 80), ("2026-10-31", 990, 99))
+    assert change_over_year(carried, "members", max_carry_months=12).year_before == 800
+
+
+def test_a_snapshot_counts_for_twelve_month_ends_after_its_own():
+    assert last_month_end_counted(pd.Timestamp("2025-02-28")) == pd.Timestamp("2026-02-28")
+    assert is_counted_as_of(pd.Timestamp("2025-02-28"), pd.Timestamp("2026-03-30"))  # shows February 2026
+    assert not is_counted_as_of(pd.Timestamp("2025-02-28"), pd.Timestamp("2026-03-31"))
