@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.membership import (
+    MAX_CARRY_MONTHS,
     change_over_year,
     is_counted_as_of,
     last_month_end_counted,
@@ -12,6 +13,7 @@ from analytics.membership import (
     like_for_like_share_change,
     with_share_in_icma,
 )
+from analytics.schema import table
 
 
 def year_on_year() -> pd.DataFrame:
@@ -78,3 +80,7 @@ def test_a_snapshot_counts_for_twelve_month_ends_after_its_own():
     assert last_month_end_counted(pd.Timestamp("2025-02-28")) == pd.Timestamp("2026-02-28")
     assert is_counted_as_of(pd.Timestamp("2025-02-28"), pd.Timestamp("2026-03-30"))  # shows February 2026
     assert not is_counted_as_of(pd.Timestamp("2025-02-28"), pd.Timestamp("2026-03-31"))
+
+
+def test_the_data_reference_states_the_same_carry_limit():
+    assert f"for up to {MAX_CARRY_MONTHS} months" in table("membership").description
