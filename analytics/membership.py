@@ -1,10 +1,25 @@
-"""Membership transforms: latest values, change over a year, and the share who belong to both."""
+"""Membership transforms: latest values, change over a year, and the share who belong to both.
+
+Membership is a stock reported as snapshots, monthly, quarterly or yearly. The queries count an affiliate at
+each month end with its latest snapshot on or before it, for at most `MAX_CARRY_MONTHS` months after that
+snapshot (after that it has stopped reporting and no longer counts); joiners and leavers are flows and count
+only in the month reported. A change over a year compares like with like: the affiliates counted at both month
+ends (`like_for_like_change`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
+
+# Months after its latest snapshot that an affiliate that has not reported since still counts in the totals
+# (the queries' $max_carry_months, passed by ui.data.scope_params).
+MAX_CARRY_MONTHS = 12
+CARRY_FORWARD_NOTE = (
+    "An affiliate that has not reported in a month counts with its latest snapshot, "
+    f"for up to {MAX_CARRY_MONTHS} months."
+)
 
 
 @dataclass(frozen=True)
@@ -28,17 +43,77 @@ class Change:
         return self.change / self.year_before
 
 
-def change_over_year(months: pd.DataFrame, column: str, date_column: str = "month_end_on") -> Change:
-    """The latest value of `column` and the value at the same month end a year earlier."""
+def change_over_year(
+    months: pd.DataFrame, column: str, date_column: str = "month_end_on", max_carry_months: int | None = None
+) -> Change:
+    """The latest value of `column` and the value at the same month end a year earlier.
+
+    The value a year earlier is the latest one on or before that date; with `max_carry_months`, only when it is
+    at most that many months older (otherwise there is none), as the totals count a snapshot.
+    """
     rows = months.dropna(subset=[column]).sort_values(date_column)
     if rows.empty:
         return Change(None, None, None)
     latest_row = rows.iloc[-1]
     latest_on = pd.Timestamp(latest_row[date_column])
     year_before_on = latest_on - pd.DateOffset(years=1)
-    earlier = rows[pd.to_datetime(rows[date_column]) <= year_before_on]
+    dates = pd.to_datetime(rows[date_column])
+    earlier = rows[dates <= year_before_on]
+    if max_carry_months is not None:
+        counts_after_on = _month_end(year_before_on) - pd.offsets.MonthEnd(max_carry_months + 1)
+        earlier = earlier[dates[earlier.index] > counts_after_on]
     year_before = float(earlier.iloc[-1][column]) if not earlier.empty else None
     return Change(latest_on, float(latest_row[column]), year_before)
+
+
+def _month_end(on: pd.Timestamp) -> pd.Timestamp:
+    return on.normalize() + pd.offsets.MonthEnd(0)
+
+
+def last_month_end_counted(snapshot_on: pd.Timestamp) -> pd.Timestamp:
+    """The last month end at which a snapshot still counts in the totals when no later one comes."""
+    return _month_end(pd.Timestamp(snapshot_on)) + pd.offsets.MonthEnd(MAX_CARRY_MONTHS)
+
+
+def last_month_end_on_or_before(on: pd.Timestamp) -> pd.Timestamp:
+    """The latest month end on or before a date: the last month the totals show at that as-of date."""
+    return pd.Timestamp(on).normalize() + pd.Timedelta(days=1) - pd.offsets.MonthEnd(1)
+
+
+def is_counted_as_of(latest_snapshot_on: pd.Timestamp, as_of: pd.Timestamp) -> bool:
+    """Whether an affiliate whose latest snapshot is this one still counts in the totals as of `as_of`."""
+    return last_month_end_counted(latest_snapshot_on) >= last_month_end_on_or_before(as_of)
+
+
+def counted_both_years(affiliates: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `membership_year_on_year_by_affiliate` counted at both month ends, twelve months apart."""
+    return affiliates[affiliates["members"].notna() & affiliates["members_year_before"].notna()]
+
+
+def like_for_like_change(affiliates: pd.DataFrame, column: str = "members") -> Change:
+    """`column` summed at the latest month end and twelve months before, over the affiliates counted at both.
+
+    `affiliates` is `membership_year_on_year_by_affiliate` (one row per affiliate with `column` and
+    `<column>_year_before`): an affiliate that started or stopped reporting in between changes neither sum.
+    """
+    both = counted_both_years(affiliates)
+    latest_on = pd.Timestamp(affiliates["month_end_on"].iloc[0]) if not affiliates.empty else None
+    if both.empty:
+        return Change(latest_on, None, None)
+    return Change(latest_on, float(both[column].sum()), float(both[f"{column}_year_before"].sum()))
+
+
+def like_for_like_share_change(affiliates: pd.DataFrame) -> Change:
+    """The share of members also in ICMA, at the latest month end and twelve months before, over the same affiliates."""
+    members = like_for_like_change(affiliates, "members")
+    icma_members = like_for_like_change(affiliates, "icma_members")
+    if not members.latest or not members.year_before:
+        return Change(members.latest_on, None, None)
+    return Change(
+        members.latest_on,
+        icma_members.latest / members.latest,
+        icma_members.year_before / members.year_before,
+    )
 
 
 def with_share_in_icma(months: pd.DataFrame) -> pd.DataFrame:

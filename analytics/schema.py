@@ -226,7 +226,12 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="membership",
         grain="one row per affiliate per month-end snapshot",
-        description="Affiliate membership, and how many of those members also belong to ICMA.",
+        description=(
+            "Affiliate membership, and how many of those members also belong to ICMA. Affiliates may report "
+            "monthly, quarterly or yearly: the totals count each affiliate at a month end with its latest "
+            "snapshot on or before it, for up to 12 months after that snapshot (then it has stopped reporting "
+            "and no longer counts); joiners and leavers count only in the month they are reported."
+        ),
         key=("affiliate_id", "snapshot_on"),
         columns=(
             Column("affiliate_id", "VARCHAR", "The affiliate counted."),

@@ -6,6 +6,9 @@ A `Store` opens an in-memory DuckDB database over one data folder:
   view (`raw_<table>`, every CSV column as text, so that nothing is lost before it is checked);
 - a staging view named after the table casts every column to its schema type; page queries read
   only these staging views;
+- derived views, one per `analytics/views/<name>.sql`, are built on the staging views for what
+  several queries share (`membership_month_reports`: each affiliate's latest snapshot per month
+  it reported); they take no parameters;
 - named queries live in `analytics/queries/<name>.sql`, one query per file, with bound parameters
   (`$as_of`, `$regions`), and run on a cursor of their own, because a DuckDB 2.x connection
   refuses concurrent use from Streamlit's script threads;
@@ -59,6 +62,7 @@ from analytics.errors import AnalyticsError, DataFolderError, DataValidationErro
 from analytics.schema import TABLES, Table
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+VIEWS_DIR = Path(__file__).resolve().parent / "views"
 # Problems reported per check (per column and rule) before the rest are only counted.
 PROBLEMS_PER_CHECK = 20
 # Parquet copies of CSV tables kept per folder: the current state and a few earlier ones, so that a
@@ -214,6 +218,7 @@ class Store:
             raise DataValidationError(missing)
         for table_file_ in self.files.values():
             self._create_staging_view(table_file_.table)
+        self._create_derived_views()
 
     # -- views ---------------------------------------------------------------------------------
 
@@ -298,6 +303,12 @@ class Store:
                 f"  SELECT {casts}, upload_order AS _upload_order FROM uploaded_{table.name}\n"
                 f") QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _upload_order DESC) = 1"
             )
+
+    def _create_derived_views(self) -> None:
+        """The views of analytics/views/ over the staging views (in name order; none reads another)."""
+        with self.cursor() as cursor:
+            for path in sorted(VIEWS_DIR.glob("*.sql")):
+                cursor.execute(f"CREATE OR REPLACE VIEW {_quote(path.stem)} AS\n{path.read_text(encoding='utf-8')}")
 
     def _create_upload_view(self, table: Table) -> bool:
         """A view `uploaded_<table>` of the committed uploads of this kind; False when there are none."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analytics.membership import MAX_CARRY_MONTHS
 from analytics.schema import TABLES
 
 DATE_COLUMNS = {table.name: [c.name for c in table.columns if c.type == "DATE"] for table in TABLES}
@@ -46,6 +47,29 @@ def _latest_in_month(membership: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def _carried_by_month(months: pd.DataFrame, last_month_end_on: pd.Timestamp) -> pd.DataFrame:
+    """Per month end: each affiliate's latest snapshot carried up to MAX_CARRY_MONTHS months, flows as reported."""
+    grid = pd.date_range(months["month_end_on"].min(), last_month_end_on, freq="ME")
+    stocks = {
+        column: months.pivot(index="month_end_on", columns="affiliate_id", values=column)
+        .reindex(grid)
+        .ffill(limit=MAX_CARRY_MONTHS)
+        for column in ("members", "icma_members")
+    }
+    by_month = months.groupby("month_end_on")
+    return pd.DataFrame(
+        {
+            "month_end_on": grid,
+            "count_affiliates_reporting": by_month.size().reindex(grid, fill_value=0).to_numpy(),
+            "count_affiliates_counted": stocks["members"].notna().sum(axis=1).to_numpy(),
+            "members": stocks["members"].sum(axis=1).to_numpy(),
+            "icma_members": stocks["icma_members"].sum(axis=1).to_numpy(),
+            "new_members": by_month["new_members"].sum().reindex(grid, fill_value=0).to_numpy(),
+            "lapsed_members": by_month["lapsed_members"].sum().reindex(grid, fill_value=0).to_numpy(),
+        }
+    )
+
+
 def _current_agreements(agreements: pd.DataFrame, affiliates: pd.DataFrame, liaisons: pd.DataFrame, as_of):
     signed = agreements[agreements["signed_on"] <= as_of].sort_values(["signed_on", "agreement_id"])
     latest = signed.drop_duplicates("affiliate_id", keep="last")
@@ -55,15 +79,9 @@ def _current_agreements(agreements: pd.DataFrame, affiliates: pd.DataFrame, liai
 def overview(data_dir: Path, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
     affiliates, agreements, liaisons = (read(data_dir, n) for n in ("affiliates", "agreements", "liaisons"))
     membership = read(data_dir, "membership")
-    membership = membership[membership["snapshot_on"] <= as_of]
-    by_month = _latest_in_month(membership).groupby("month_end_on")
-    member_months = by_month.agg(
-        count_affiliates_reporting=("affiliate_id", "size"),
-        members=("members", "sum"),
-        icma_members=("icma_members", "sum"),
-        new_members=("new_members", "sum"),
-        lapsed_members=("lapsed_members", "sum"),
-    ).reset_index()
+    last_month_end_on = as_of.normalize() + pd.Timedelta(days=1) - pd.offsets.MonthEnd(1)
+    membership = membership[membership["snapshot_on"] <= last_month_end_on]
+    member_months = _carried_by_month(_latest_in_month(membership), last_month_end_on)
     icma = read(data_dir, "icma_membership")
     icma = icma[icma["snapshot_on"] <= as_of].sort_values("snapshot_on")
     icma_months = icma.groupby(icma["snapshot_on"] + pd.offsets.MonthEnd(0)).agg(members=("members", "last"))

@@ -228,8 +228,8 @@ st.subheader("Membership")
 if member_months.empty:
     st.info("No membership figures are recorded for this affiliate up to the as-of date.")
 else:
-    latest = membership.change_over_year(member_months, "members")
-    share = membership.change_over_year(member_months, "share_icma")
+    latest = membership.change_over_year(member_months, "members", max_carry_months=membership.MAX_CARRY_MONTHS)
+    share = membership.change_over_year(member_months, "share_icma", max_carry_months=membership.MAX_CARRY_MONTHS)
     cards = st.columns(3)
     cards[0].metric(
         "Members",
@@ -244,6 +244,13 @@ else:
         border=True,
     )
     cards[2].metric("Latest snapshot", date_text(latest.latest_on), border=True)
+    if membership.is_counted_as_of(latest.latest_on, as_of):
+        st.caption(membership.CARRY_FORWARD_NOTE)
+    else:
+        st.caption(
+            f"The network totals no longer count this affiliate: its latest snapshot is more than "
+            f"{membership.MAX_CARRY_MONTHS} months old. " + membership.CARRY_FORWARD_NOTE
+        )
     chart_column, table_column = st.columns([3, 2], gap="large")
     no_icma_total = pd.DataFrame({"month_end_on": pd.Series(dtype="datetime64[us]"), "members": pd.Series(dtype=int)})
     with chart_column:

@@ -51,13 +51,18 @@ def trend_by_group(params: dict[str, Any], group: str) -> pd.DataFrame:
 ensure_app_shell()
 st.title("Membership")
 scope = current_scope()
-st.caption(describe_scope(scope) + ". Uploaded membership files count as soon as they are committed.")
+st.caption(
+    describe_scope(scope)
+    + ". Uploaded membership files count as soon as they are committed. "
+    + membership.CARRY_FORWARD_NOTE
+)
 sample_data_notice()
 
 try:
     params = scope_params(scope)
     fingerprint = folder_fingerprint(settings().data_dir)
     member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
     icma_months = run_query("icma_membership_by_month", **params)
 except AnalyticsError as error:
     show_error(error)
@@ -72,25 +77,52 @@ members = membership.change_over_year(member_months, "members")
 also_icma = membership.change_over_year(member_months, "icma_members")
 share = membership.change_over_year(member_months, "share_icma")
 icma = membership.change_over_year(icma_months, "members")
+like_for_like = {
+    "members": membership.like_for_like_change(year_on_year, "members"),
+    "icma_members": membership.like_for_like_change(year_on_year, "icma_members"),
+    "share_icma": membership.like_for_like_share_change(year_on_year),
+}
+like_for_like_help = (
+    f" The change in a year is like for like: over the {len(membership.counted_both_years(year_on_year))} "
+    "affiliates counted both at that month end and twelve months before it."
+)
 last_year = member_months[member_months["month_end_on"] > member_months["month_end_on"].max() - pd.DateOffset(years=1)]
 cards = st.columns(5)
-for card, label, change, help_text in (
-    (cards[0], "Affiliate members", members, "Members of the affiliates in scope, latest month-end snapshot."),
-    (cards[1], "Also ICMA members", also_icma, "Of those, members who also belong to ICMA."),
-    (cards[3], "ICMA members", icma, "ICMA's own total membership."),
+for card, label, change, change_in_year, help_text in (
+    (
+        cards[0],
+        "Affiliate members",
+        members,
+        like_for_like["members"],
+        "Members of the affiliates in scope at the latest month end. "
+        + membership.CARRY_FORWARD_NOTE
+        + like_for_like_help,
+    ),
+    (
+        cards[1],
+        "Also ICMA members",
+        also_icma,
+        like_for_like["icma_members"],
+        "Of those, members who also belong to ICMA." + like_for_like_help,
+    ),
+    (cards[3], "ICMA members", icma, icma, "ICMA's own total membership."),
 ):
     card.metric(
         label,
         format_count(change.latest),
-        delta=f"{change.change_pct:+.1%} in a year" if change.change_pct is not None else None,
+        delta=f"{change_in_year.change_pct:+.1%} in a year" if change_in_year.change_pct is not None else None,
         help=help_text + (f" As of {change.latest_on:%Y-%m-%d}." if change.latest_on is not None else ""),
         border=True,
     )
 cards[2].metric(
     "Share also in ICMA",
     format_percent(share.latest, 1),
-    delta=f"{share.change * 100:+.1f} pts in a year" if share.change is not None else None,
-    help="Affiliate members who also belong to ICMA: the value of belonging to both.",
+    delta=(
+        f"{like_for_like['share_icma'].change * 100:+.1f} pts in a year"
+        if like_for_like["share_icma"].change is not None
+        else None
+    ),
+    help="Affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     border=True,
 )
 cards[4].metric(
@@ -109,13 +141,16 @@ with left:
     chart(total_figure, key="membership_total_chart")
 with right:
     chart(share_figure, key="membership_share_chart")
-monthly = member_months[["month_end_on", "count_affiliates_reporting", "members", "icma_members", "share_icma"]]
+monthly = member_months[
+    ["month_end_on", "count_affiliates_reporting", "count_affiliates_counted", "members", "icma_members", "share_icma"]
+]
 monthly = monthly.merge(icma_months[["month_end_on", "members"]].rename(columns={"members": "icma_total"}), how="left")
 with st.expander("The figures by month"):
     table = monthly.rename(
         columns={
             "month_end_on": "Month end",
             "count_affiliates_reporting": "Affiliates reporting",
+            "count_affiliates_counted": "Affiliates counted",
             "members": "Affiliate members",
             "icma_members": "Also ICMA",
             "share_icma": "Share also ICMA",
@@ -183,6 +218,10 @@ download_buttons(flows, "membership_new_and_lapsed", key="membership_flows")
 
 # -- growth against a year earlier ---------------------------------------------------------------------
 st.subheader("Growth against a year earlier, by affiliate")
+st.caption(
+    "Each affiliate's latest snapshot against what it counted at the same month end a year before "
+    f"(its latest snapshot then, up to {membership.MAX_CARRY_MONTHS} months old)."
+)
 growth_table = growth.drop(columns=["affiliate_id"]).rename(
     columns={
         "affiliate_name": "Affiliate",

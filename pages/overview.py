@@ -77,6 +77,7 @@ try:
     affiliates = run_query("affiliates_in_scope", **params)
     agreements = run_query("current_agreements", **params)
     member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
     icma_months = run_query("icma_membership_by_month", **params)
     events = run_query("upcoming_events", **params, limit=8)
     summary = goals_summary(fingerprint, params)
@@ -118,8 +119,15 @@ cards[4].metric("US states covered", counts.states_covered, help="States with an
 # -- health --------------------------------------------------------------------------------------
 st.subheader("Health")
 affiliate_members = membership.change_over_year(member_months, "members")
+affiliate_members_like_for_like = membership.like_for_like_change(year_on_year, "members")
+count_counted_both_years = len(membership.counted_both_years(year_on_year))
 icma_members = membership.change_over_year(icma_months, "members")
 share_icma = membership.change_over_year(member_months, "share_icma")
+share_icma_like_for_like = membership.like_for_like_share_change(year_on_year)
+like_for_like_help = (
+    f" The change in a year is like for like: over the {count_counted_both_years} affiliates counted both at that "
+    "month end and twelve months before it."
+)
 cards = st.columns(5)
 cards[0].metric(
     f"Renewals due in {config.renewal_window_months} months",
@@ -138,25 +146,42 @@ cards[1].metric(
     chart_type="line",
     border=True,
 )
-for card, label, change, unit_help in (
-    (cards[2], "ICMA members", icma_members, "ICMA's total membership"),
-    (cards[3], "Affiliate members", affiliate_members, "Members of the affiliates in scope"),
-):
-    card.metric(
-        label,
-        format_count(change.latest),
-        delta=f"{change.change_pct:+.1%} in a year" if change.change_pct is not None else None,
-        help=f"{unit_help}, latest month-end snapshot"
-        + (f" ({change.latest_on:%Y-%m-%d})" if change.latest_on is not None else ""),
-        chart_data=membership.recent(member_months if label == "Affiliate members" else icma_months, "members"),
-        chart_type="area",
-        border=True,
-    )
+cards[2].metric(
+    "ICMA members",
+    format_count(icma_members.latest),
+    delta=f"{icma_members.change_pct:+.1%} in a year" if icma_members.change_pct is not None else None,
+    help="ICMA's total membership, latest month-end snapshot"
+    + (f" ({icma_members.latest_on:%Y-%m-%d})." if icma_members.latest_on is not None else "."),
+    chart_data=membership.recent(icma_months, "members"),
+    chart_type="area",
+    border=True,
+)
+cards[3].metric(
+    "Affiliate members",
+    format_count(affiliate_members.latest),
+    delta=(
+        f"{affiliate_members_like_for_like.change_pct:+.1%} in a year"
+        if affiliate_members_like_for_like.change_pct is not None
+        else None
+    ),
+    help="Members of the affiliates in scope at the latest month end"
+    + (f" ({affiliate_members.latest_on:%Y-%m-%d})" if affiliate_members.latest_on is not None else "")
+    + ". "
+    + membership.CARRY_FORWARD_NOTE
+    + like_for_like_help,
+    chart_data=membership.recent(member_months, "members"),
+    chart_type="area",
+    border=True,
+)
 cards[4].metric(
     "Also ICMA members",
     format_percent(share_icma.latest, 1),
-    delta=f"{share_icma.change * 100:+.1f} pts in a year" if share_icma.change is not None else None,
-    help="Share of affiliate members who also belong to ICMA: the value of belonging to both.",
+    delta=(
+        f"{share_icma_like_for_like.change * 100:+.1f} pts in a year"
+        if share_icma_like_for_like.change is not None
+        else None
+    ),
+    help="Share of affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     chart_data=[round(v * 100, 2) for v in membership.recent(member_months, "share_icma")],
     chart_type="line",
     border=True,
@@ -218,6 +243,7 @@ st.subheader("Membership")
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     chart(membership_figure(fingerprint, params), key="overview_membership_chart")
+    st.caption(membership.CARRY_FORWARD_NOTE)
 with table_column:
     yearly = member_months[member_months["month_end_on"].dt.month == 12][
         ["month_end_on", "members", "icma_members", "share_icma"]

@@ -44,6 +44,14 @@ def test_profile_shows_goals_membership_activities_and_events(monkeypatch, tiny_
     assert len(app.get("plotly_chart")) == 2
 
 
+def test_profile_says_whether_the_network_totals_still_count_its_membership(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    assert "counts with its latest snapshot, for up to 12 months" in page_text(app)
+    assert "no longer count" not in page_text(app)
+    later = run_page(monkeypatch, tiny_data_dir, "affiliate", {**CAL_ICMA, "as_of": "2027-11-30"})
+    assert "The network totals no longer count this affiliate" in page_text(later)
+
+
 def test_profile_lists_its_sources_as_links_with_their_confidence(monkeypatch, tiny_data_dir):
     app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
     text = page_text(app)

@@ -51,3 +51,16 @@ def test_no_membership_in_scope_is_a_friendly_message(monkeypatch, tiny_data_dir
     app = run_page(monkeypatch, tiny_data_dir, "membership", {**AS_OF, "region": "Southeast"})
     assert not app.exception
     assert "No membership" in app.info[0].value
+
+
+def test_the_whole_carries_stocks_forward_and_changes_like_for_like(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "membership", AS_OF)
+    assert not app.exception
+    cards = {metric.label: metric for metric in app.metric}
+    assert cards["Affiliate members"].delta == "+10.0% in a year"  # Solace only reports from November 2025
+    assert cards["Also ICMA members"].delta == "+10.0% in a year"
+    assert cards["ICMA members"].delta == "+1.6% in a year"  # ICMA's own total is not like for like
+    assert any("for up to 12 months" in caption.value for caption in app.caption)
+    by_month = next(frame.value for frame in app.dataframe if "Affiliates counted" in frame.value.columns)
+    june = by_month[by_month["Month end"] == "2026-06-30"].iloc[0]
+    assert (june["Affiliates reporting"], june["Affiliates counted"], june["Affiliate members"]) == (0, 2, 1510)

@@ -67,3 +67,15 @@ def test_overview_names_a_missing_file(monkeypatch, tiny_data_dir, missing):
     app = run_page(monkeypatch, tiny_data_dir)
     assert not app.exception
     assert missing.removesuffix(".csv") in app.error[0].value
+
+
+def test_affiliate_members_change_in_a_year_is_like_for_like(monkeypatch, tiny_data_dir):
+    # Solace started reporting in November 2025: its members count in the total, not in the change.
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
+    cards = {metric.label: metric for metric in app.metric}
+    assert cards["Affiliate members"].value == "1,620"
+    assert cards["Affiliate members"].delta == "+10.0% in a year"  # Cal-ICMA alone: 1,000 -> 1,100
+    assert "like for like" in cards["Affiliate members"].proto.help
+    assert "for up to 12 months" in cards["Affiliate members"].proto.help
+    assert cards["Also ICMA members"].delta == "+0.0 pts in a year"  # Cal-ICMA: 60% both years
+    assert any("for up to 12 months" in caption.value for caption in app.caption)

@@ -13,6 +13,7 @@ import pytest
 
 from analytics import check
 from analytics.errors import AnalyticsError, DataFolderError, DataValidationError, UnknownQueryError
+from analytics.membership import MAX_CARRY_MONTHS
 from analytics.store import CACHE_FOLDERS_KEPT as STORE_CACHE_FOLDERS_KEPT
 from analytics.store import QUERIES_DIR, Store, folder_fingerprint, open_store, query_parameters, query_text
 
@@ -22,6 +23,7 @@ EVERYTHING = {
     "types": [],
     "as_of": AS_OF,
     "renewal_window_months": 6,
+    "max_carry_months": MAX_CARRY_MONTHS,
     "limit": 10,
     "affiliate_id": "state-ca",
     "first_on": date(2025, 1, 1),
@@ -72,7 +74,7 @@ def test_membership_by_month_sums_latest_snapshot_per_affiliate(tiny_data_dir):
 def test_membership_by_month_respects_region_and_as_of(tiny_data_dir):
     store = Store(tiny_data_dir)
     west = store.query("membership_by_month", **{**EVERYTHING, "regions": ["West Coast"]})
-    assert west["members"].tolist() == [1000, 1010, 1100]
+    assert west["members"].tolist() == [1000] + [1010] * 11 + [1100]  # Nov 2025 carried to Sep 2026
     earlier = store.query("membership_by_month", **{**EVERYTHING, "as_of": date(2025, 11, 30)})
     assert earlier["month_end_on"].max() == pd.Timestamp("2025-11-30")
 
@@ -315,3 +317,108 @@ def test_folder_fingerprint_follows_the_files(tiny_data_dir):
     assert folder_fingerprint(tiny_data_dir) == before
     replace_in(tiny_data_dir / "events.csv", "Birmingham", "Coventry")
     assert folder_fingerprint(tiny_data_dir) != before
+
+
+# -- membership carried forward: stocks count with the latest snapshot, flows only when reported --------
+
+
+def with_membership(data_dir: Path, rows: str) -> Store:
+    """The folder with its membership replaced by `rows` (CSV lines without the header)."""
+    header = "affiliate_id,snapshot_on,members,icma_members,new_members,lapsed_members\n"
+    (data_dir / "membership.csv").write_text(header + rows, encoding="utf-8")
+    return Store(data_dir)
+
+
+MONTHLY_AND_QUARTERLY = """state-ca,2026-01-31,1000,600,10,0
+state-ca,2026-02-28,1010,606,10,0
+state-ca,2026-03-31,1020,612,10,0
+state-ca,2026-04-30,1030,618,10,0
+state-ca,2026-05-31,1040,624,10,0
+state-ca,2026-06-30,1050,630,10,0
+intl-gbr-solace,2026-01-31,500,50,30,0
+intl-gbr-solace,2026-04-30,510,51,30,0
+"""
+
+
+def test_a_quarterly_reporter_is_carried_between_its_reports(tiny_data_dir):
+    store = with_membership(tiny_data_dir, MONTHLY_AND_QUARTERLY)
+    months = store.query("membership_by_month", **{**EVERYTHING, "as_of": date(2026, 6, 30)})
+    assert months["members"].tolist() == [1500, 1510, 1520, 1540, 1550, 1560]
+    assert months["count_affiliates_counted"].tolist() == [2] * 6
+    assert months["count_affiliates_reporting"].tolist() == [2, 1, 1, 2, 1, 1]
+    assert months["icma_members"].tolist() == [650, 656, 662, 669, 675, 681]
+    assert months["new_members"].tolist() == [40, 10, 10, 40, 10, 10]  # flows are not carried
+
+
+def test_a_month_end_after_the_as_of_date_is_not_shown(tiny_data_dir):
+    store = with_membership(tiny_data_dir, MONTHLY_AND_QUARTERLY)
+    months = store.query("membership_by_month", **{**EVERYTHING, "as_of": date(2026, 6, 29)})
+    assert months["month_end_on"].max() == pd.Timestamp("2026-05-31")
+
+
+def test_an_affiliate_silent_for_thirteen_months_stops_counting(tiny_data_dir):
+    rows = "intl-gbr-solace,2025-01-31,500,50,5,0\n" + "".join(
+        f"state-ca,{month_end:%Y-%m-%d},1000,600,0,0\n"
+        for month_end in pd.date_range("2025-01-31", periods=15, freq="ME")
+    )
+    months = with_membership(tiny_data_dir, rows).query(
+        "membership_by_month", **{**EVERYTHING, "as_of": date(2026, 3, 31)}
+    )
+    by_month = months.set_index("month_end_on")
+    assert by_month.loc["2026-01-31", "members"] == 1500  # twelve months after its snapshot: still counted
+    assert by_month.loc["2026-02-28", "members"] == 1000  # thirteen: it has stopped reporting
+    assert by_month.loc["2026-02-28", "count_affiliates_counted"] == 1
+
+
+def test_a_late_reporter_does_not_make_the_latest_month_drop(tiny_data_dir):
+    rows = """state-ca,2026-08-31,1000,600,0,0
+state-ca,2026-09-30,1010,606,0,0
+state-ca,2026-10-31,1020,612,0,0
+intl-gbr-solace,2026-08-31,500,50,0,0
+intl-gbr-solace,2026-09-30,505,50,0,0
+"""
+    months = with_membership(tiny_data_dir, rows).query("membership_by_month", **EVERYTHING)
+    assert months["members"].tolist() == [1500, 1515, 1525]
+    october = months.iloc[-1]
+    assert (october["count_affiliates_reporting"], october["count_affiliates_counted"]) == (1, 2)
+
+
+def test_groups_carry_forward_like_the_network_total(tiny_data_dir):
+    store = with_membership(tiny_data_dir, MONTHLY_AND_QUARTERLY)
+    params = {**EVERYTHING, "as_of": date(2026, 6, 30)}
+    months = store.query("membership_by_month", **params)
+    groups = store.query("membership_by_group_month", **params)
+    for grouping in ("icma_region", "affiliate_type"):
+        totals = groups[groups["grouping"] == grouping].groupby("month_end_on")[["members", "new_members"]].sum()
+        assert totals["members"].tolist() == months["members"].tolist(), grouping
+        assert totals["new_members"].tolist() == months["new_members"].tolist(), grouping
+    solace = groups[(groups["grouping"] == "affiliate_name") & (groups["group"] == "Solace")]
+    assert solace["members"].tolist() == [500, 500, 500, 510, 510, 510]
+
+
+def test_growth_a_year_before_is_what_the_affiliate_counted_then(tiny_data_dir):
+    rows = """state-ca,2025-08-31,900,500,0,0
+state-ca,2026-10-31,1100,660,0,0
+intl-gbr-solace,2024-08-31,400,40,0,0
+intl-gbr-solace,2026-10-31,520,45,0,0
+"""
+    growth = with_membership(tiny_data_dir, rows).query("membership_growth_by_affiliate", **EVERYTHING)
+    growth = growth.set_index("affiliate_id")
+    assert growth.loc["state-ca", "members_year_before"] == 900  # August 2025, carried to October 2025
+    assert pd.isna(growth.loc["intl-gbr-solace", "members_year_before"])  # 14 months old by October 2025
+
+
+def test_year_on_year_names_the_affiliates_counted_at_each_month_end(tiny_data_dir):
+    rows = """state-ca,2025-10-31,1000,600,0,0
+state-ca,2026-10-31,1100,660,0,0
+intl-gbr-solace,2026-02-28,500,40,0,0
+intl-gbr-solace,2026-10-31,520,45,0,0
+natl-nfbpa,2025-09-30,300,30,0,0
+"""
+    affiliates = with_membership(tiny_data_dir, rows).query("membership_year_on_year_by_affiliate", **EVERYTHING)
+    affiliates = affiliates.set_index("affiliate_id")
+    assert affiliates["month_end_on"].unique().tolist() == [pd.Timestamp("2026-10-31")]
+    assert affiliates.loc["state-ca", ["members", "members_year_before"]].tolist() == [1100, 1000]
+    assert pd.isna(affiliates.loc["intl-gbr-solace", "members_year_before"])  # started reporting this year
+    assert pd.isna(affiliates.loc["natl-nfbpa", "members"])  # thirteen months silent by October 2026
+    assert affiliates.loc["natl-nfbpa", "members_year_before"] == 300

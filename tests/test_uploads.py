@@ -18,6 +18,7 @@ from analytics import ledger, uploads
 from analytics.__main__ import main
 from analytics.errors import AnalyticsError
 from analytics.export_cli import export_bytes
+from analytics.membership import MAX_CARRY_MONTHS
 from analytics.settings import Settings
 from analytics.store import Store, folder_fingerprint
 from tests.conftest import uploads_written
@@ -65,9 +66,12 @@ def test_a_commit_is_seen_by_every_query_and_replaces_the_same_snapshot(tiny_dat
     november = rows[(rows["affiliate_id"] == "state-ca") & (rows["snapshot_on"] == pd.Timestamp("2025-11-30"))]
     assert november["members"].tolist() == [1020]
     assert len(rows) == 6
-    months = Store(tiny_data_dir).query("membership_by_month", regions=[], types=[], as_of=TODAY)
+    months = Store(tiny_data_dir).query(
+        "membership_by_month", regions=[], types=[], as_of=TODAY, max_carry_months=MAX_CARRY_MONTHS
+    )
     december = months[months["month_end_on"] == pd.Timestamp("2025-12-31")].iloc[0]
-    assert december["members"] == 530
+    assert december["members"] == 530 + 1020  # Solace's upload, and Cal-ICMA's uploaded November carried
+    assert december["count_affiliates_reporting"] == 1
 
 
 def test_the_ledger_records_the_batch_and_the_file_is_archived_under_its_hash(tiny_data_dir):

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analytics.membership import MAX_CARRY_MONTHS
 from analytics.settings import Settings
 from analytics.store import Store, folder_fingerprint, open_store
 
@@ -64,12 +65,13 @@ def load_table(name: str) -> pd.DataFrame:
 
 
 def scope_params(scope: dict[str, Any]) -> dict[str, Any]:
-    """Query parameters for the shared filters: lists for regions/types, the as-of date, settings."""
+    """Query parameters for the shared filters: lists for regions/types, the as-of date, settings and constants."""
     return {
         "regions": list(scope["regions"]),
         "types": list(scope["types"]),
         "as_of": scope["as_of"],
         "renewal_window_months": settings().renewal_window_months,
+        "max_carry_months": MAX_CARRY_MONTHS,
     }
 
 

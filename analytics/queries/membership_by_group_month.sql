@@ -1,7 +1,9 @@
--- One row per grouping per group per month, up to the as-of date: members, also ICMA, their share, joiners
--- and leavers, summed over the affiliates in scope (each with its latest snapshot of the month). Three
--- groupings: icma_region, affiliate_type, and affiliate_name for only the $limit affiliates with most members
--- in the latest month of the scope.
+-- One row per grouping per group per month end, from the first snapshot in scope to the last month end on or
+-- before the as-of date: members, also ICMA, their share, joiners and leavers, summed over the affiliates in
+-- scope. As in membership_by_month, stocks carry forward (each affiliate counts with its latest snapshot on or
+-- before the month end, for at most $max_carry_months months after it) and flows sum what was reported in the
+-- month. Three groupings: icma_region, affiliate_type, and affiliate_name for only the $limit affiliates with
+-- most members counted at the last month end.
 WITH scoped AS (
     SELECT
         affiliate_id,
@@ -12,51 +14,112 @@ WITH scoped AS (
     WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
       AND (len($types) = 0 OR list_contains($types, affiliate_type))
 ),
-affiliate_months AS (
+bounds AS (
+    SELECT last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS last_month_end_on
+),
+reports AS MATERIALIZED (
+    -- Each report counts from its month until the affiliate's next report or until the carry runs out.
     SELECT
-        m.affiliate_id,
-        last_day(m.snapshot_on) AS month_end_on,
-        arg_max(m.members, m.snapshot_on) AS members,
-        arg_max(m.icma_members, m.snapshot_on) AS icma_members,
-        sum(m.new_members) AS new_members,
-        sum(m.lapsed_members) AS lapsed_members
-    FROM membership AS m
+        r.affiliate_id,
+        r.month_end_on,
+        r.members,
+        r.icma_members,
+        least(r.next_month_end_on, last_day(r.month_end_on + to_months($max_carry_months + 1))) AS stops_on
+    FROM membership_month_reports AS r
     SEMI JOIN scoped USING (affiliate_id)
-    WHERE m.snapshot_on <= $as_of
-    GROUP BY ALL
+    WHERE r.month_end_on <= (SELECT last_month_end_on FROM bounds)
 ),
 top_affiliates AS (
     SELECT affiliate_id
-    FROM affiliate_months
-    WHERE month_end_on = (SELECT max(month_end_on) FROM affiliate_months)
+    FROM reports
+    WHERE stops_on > (SELECT last_month_end_on FROM bounds)
     ORDER BY members DESC, affiliate_id
     LIMIT $limit
 ),
-grouped AS (
-    SELECT 'icma_region' AS grouping, s.icma_region AS group_name, a.*
-    FROM affiliate_months AS a
-    JOIN scoped AS s USING (affiliate_id)
+cells AS (
+    -- The groups of each affiliate; affiliate_name only for the top affiliates.
+    SELECT
+        s.affiliate_id,
+        s.icma_region,
+        s.affiliate_type,
+        CASE WHEN t.affiliate_id IS NOT NULL THEN s.affiliate_name END AS affiliate_name
+    FROM scoped AS s
+    LEFT JOIN top_affiliates AS t USING (affiliate_id)
+),
+changes AS (
+    -- Stocks enter in the month reported and leave when they stop counting; flows count in their month.
+    SELECT affiliate_id, month_end_on, members, icma_members, 0 AS new_members, 0 AS lapsed_members
+    FROM reports
     UNION ALL
-    SELECT 'affiliate_type' AS grouping, s.affiliate_type AS group_name, a.*
-    FROM affiliate_months AS a
-    JOIN scoped AS s USING (affiliate_id)
+    SELECT affiliate_id, stops_on, -members, -icma_members, 0, 0
+    FROM reports
+    WHERE stops_on <= (SELECT last_month_end_on FROM bounds)
     UNION ALL
-    SELECT 'affiliate_name' AS grouping, s.affiliate_name AS group_name, a.*
-    FROM affiliate_months AS a
-    JOIN scoped AS s USING (affiliate_id)
-    WHERE a.affiliate_id IN (SELECT affiliate_id FROM top_affiliates)
+    SELECT affiliate_id, last_day(snapshot_on), 0, 0, new_members, lapsed_members
+    FROM membership
+    WHERE snapshot_on <= (SELECT last_month_end_on FROM bounds)
+),
+changes_by_cell AS (
+    -- Few cells (month x region x type x top affiliate), so the three groupings roll up from them cheaply.
+    SELECT
+        c.month_end_on,
+        s.icma_region,
+        s.affiliate_type,
+        s.affiliate_name,
+        sum(c.members) AS members,
+        sum(c.icma_members) AS icma_members,
+        sum(c.new_members) AS new_members,
+        sum(c.lapsed_members) AS lapsed_members
+    FROM changes AS c
+    JOIN cells AS s USING (affiliate_id)
+    GROUP BY ALL
+),
+grouped_changes AS (
+    SELECT 'icma_region' AS grouping, icma_region AS group_name, month_end_on, members, icma_members, new_members,
+        lapsed_members
+    FROM changes_by_cell
+    UNION ALL
+    SELECT 'affiliate_type', affiliate_type, month_end_on, members, icma_members, new_members, lapsed_members
+    FROM changes_by_cell
+    UNION ALL
+    SELECT 'affiliate_name', affiliate_name, month_end_on, members, icma_members, new_members, lapsed_members
+    FROM changes_by_cell
+    WHERE affiliate_name IS NOT NULL
+),
+groups AS (
+    SELECT grouping, group_name, min(month_end_on) AS first_month_end_on
+    FROM grouped_changes
+    GROUP BY ALL
+),
+months AS (
+    SELECT last_day(unnest(generate_series(
+        date_trunc('month', (SELECT min(month_end_on) FROM reports)),
+        (SELECT last_month_end_on FROM bounds),
+        INTERVAL 1 MONTH
+    ))) AS month_end_on
+),
+grid AS (
+    SELECT g.grouping, g.group_name, months.month_end_on
+    FROM groups AS g
+    JOIN months ON months.month_end_on >= g.first_month_end_on
 ),
 sums AS (
     SELECT
-        grouping,
-        month_end_on,
-        group_name AS "group",
-        sum(members)::BIGINT AS members,
-        sum(icma_members)::BIGINT AS icma_members,
-        sum(new_members)::BIGINT AS new_members,
-        sum(lapsed_members)::BIGINT AS lapsed_members
-    FROM grouped
-    GROUP BY ALL
+        grid.grouping,
+        grid.month_end_on,
+        grid.group_name AS "group",
+        sum(coalesce(c.members, 0)) OVER running::BIGINT AS members,
+        sum(coalesce(c.icma_members, 0)) OVER running::BIGINT AS icma_members,
+        coalesce(c.new_members, 0)::BIGINT AS new_members,
+        coalesce(c.lapsed_members, 0)::BIGINT AS lapsed_members
+    FROM grid
+    LEFT JOIN (
+        SELECT grouping, group_name, month_end_on, sum(members) AS members, sum(icma_members) AS icma_members,
+            sum(new_members) AS new_members, sum(lapsed_members) AS lapsed_members
+        FROM grouped_changes
+        GROUP BY ALL
+    ) AS c USING (grouping, group_name, month_end_on)
+    WINDOW running AS (PARTITION BY grid.grouping, grid.group_name ORDER BY grid.month_end_on)
 )
 SELECT
     *,

@@ -1,6 +1,8 @@
--- One row per affiliate in scope that reported by the as-of date: its latest month-end snapshot, its
--- snapshot of the same month a year earlier (empty when it did not report then), the change, the share
--- also in ICMA, and joiners and leavers over the twelve months up to its latest snapshot.
+-- One row per affiliate in scope that reported by the last month end on or before the as-of date: its latest
+-- month-end snapshot, the members it counted twelve months earlier (its latest snapshot on or before that
+-- month end, for at most $max_carry_months months after it, as in membership_by_month; empty when it was not
+-- counted then), the change, the share also in ICMA, and joiners and leavers over the twelve months up to its
+-- latest snapshot.
 WITH scoped AS (
     SELECT
         affiliate_id,
@@ -11,52 +13,68 @@ WITH scoped AS (
     WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
       AND (len($types) = 0 OR list_contains($types, affiliate_type))
 ),
-affiliate_months AS (
+bounds AS (
+    SELECT last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS last_month_end_on
+),
+reports AS MATERIALIZED (
     SELECT
-        m.affiliate_id,
-        last_day(m.snapshot_on) AS month_end_on,
-        arg_max(m.members, m.snapshot_on) AS members,
-        arg_max(m.icma_members, m.snapshot_on) AS icma_members,
-        sum(m.new_members) AS new_members,
-        sum(m.lapsed_members) AS lapsed_members
-    FROM membership AS m
+        r.affiliate_id,
+        r.month_end_on,
+        r.members,
+        r.icma_members,
+        r.next_month_end_on,
+        least(r.next_month_end_on, last_day(r.month_end_on + to_months($max_carry_months + 1))) AS stops_on
+    FROM membership_month_reports AS r
     SEMI JOIN scoped USING (affiliate_id)
-    WHERE m.snapshot_on <= $as_of
-    GROUP BY ALL
+    WHERE r.month_end_on <= (SELECT last_month_end_on FROM bounds)
 ),
 latest AS (
-    SELECT affiliate_id, max(month_end_on) AS latest_on
-    FROM affiliate_months
-    GROUP BY affiliate_id
+    SELECT
+        affiliate_id,
+        month_end_on AS latest_on,
+        last_day(month_end_on - INTERVAL 1 YEAR) AS year_before_on,
+        members,
+        icma_members
+    FROM reports
+    WHERE next_month_end_on IS NULL OR next_month_end_on > (SELECT last_month_end_on FROM bounds)
 ),
-per_affiliate AS (
+year_before AS (
+    SELECT l.affiliate_id, r.members AS members_year_before
+    FROM latest AS l
+    JOIN reports AS r
+        ON r.affiliate_id = l.affiliate_id
+        AND r.month_end_on <= l.year_before_on
+        AND r.stops_on > l.year_before_on
+),
+flows AS (
     SELECT
         l.affiliate_id,
-        l.latest_on,
-        max(a.members) FILTER (WHERE a.month_end_on = l.latest_on) AS members,
-        max(a.icma_members) FILTER (WHERE a.month_end_on = l.latest_on) AS icma_members,
-        max(a.members) FILTER (WHERE a.month_end_on = last_day(l.latest_on - INTERVAL 1 YEAR)) AS members_year_before,
-        sum(a.new_members) FILTER (WHERE a.month_end_on > l.latest_on - INTERVAL 1 YEAR) AS new_members_12_months,
-        sum(a.lapsed_members) FILTER (WHERE a.month_end_on > l.latest_on - INTERVAL 1 YEAR) AS lapsed_members_12_months
+        sum(m.new_members) AS new_members_12_months,
+        sum(m.lapsed_members) AS lapsed_members_12_months
     FROM latest AS l
-    JOIN affiliate_months AS a USING (affiliate_id)
-    GROUP BY l.affiliate_id, l.latest_on
+    JOIN membership AS m
+        ON m.affiliate_id = l.affiliate_id
+        AND m.snapshot_on > l.year_before_on
+        AND m.snapshot_on <= l.latest_on
+    GROUP BY l.affiliate_id
 )
 SELECT
-    p.affiliate_id,
+    l.affiliate_id,
     s.affiliate_name,
     s.affiliate_type,
     s.icma_region,
-    p.latest_on,
-    p.members::BIGINT AS members,
-    p.members_year_before::BIGINT AS members_year_before,
-    (p.members - p.members_year_before)::BIGINT AS change,
-    CASE WHEN p.members_year_before > 0 THEN (p.members - p.members_year_before) / p.members_year_before END
+    l.latest_on,
+    l.members::BIGINT AS members,
+    y.members_year_before::BIGINT AS members_year_before,
+    (l.members - y.members_year_before)::BIGINT AS change,
+    CASE WHEN y.members_year_before > 0 THEN (l.members - y.members_year_before) / y.members_year_before END
         AS change_pct,
-    p.icma_members::BIGINT AS icma_members,
-    CASE WHEN p.members > 0 THEN p.icma_members / p.members END AS share_icma,
-    p.new_members_12_months::BIGINT AS new_members_12_months,
-    p.lapsed_members_12_months::BIGINT AS lapsed_members_12_months
-FROM per_affiliate AS p
+    l.icma_members::BIGINT AS icma_members,
+    CASE WHEN l.members > 0 THEN l.icma_members / l.members END AS share_icma,
+    f.new_members_12_months::BIGINT AS new_members_12_months,
+    f.lapsed_members_12_months::BIGINT AS lapsed_members_12_months
+FROM latest AS l
 JOIN scoped AS s USING (affiliate_id)
-ORDER BY p.members DESC, p.affiliate_id
+LEFT JOIN year_before AS y USING (affiliate_id)
+LEFT JOIN flows AS f USING (affiliate_id)
+ORDER BY l.members DESC, l.affiliate_id
