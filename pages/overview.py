@@ -220,8 +220,10 @@ with right:
             + events["end_on"].where(events["end_on"] != events["start_on"]).dt.strftime(" – %Y-%m-%d").fillna(""),
             where=events["city"].fillna("").str.cat(events["country_name"].fillna(""), sep=", ").str.strip(", "),
             sample=events["is_sample"].map({True: "sample", False: ""}),
-        )[["when", "name", "organizer", "where", "sample"]]
-        st.dataframe(listing, hide_index=True, column_config={"sample": st.column_config.TextColumn("")})
+        )[["when", "name", "organizer", "where", "sample"]].rename(
+            columns={"when": "When", "name": "Event", "organizer": "Organizer", "where": "Where", "sample": "Sample"}
+        )
+        st.dataframe(listing, hide_index=True, column_config={"Sample": st.column_config.TextColumn("")})
         download_buttons(listing, "next_events", key="overview_events")
     st.subheader(f"Renewals due in {config.renewal_window_months} months")
     if due.empty:
