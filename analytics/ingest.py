@@ -58,6 +58,15 @@ MAX_ZIP_EXPANSION = 10
 MAX_ZIP_MEMBER_RATIO = 200
 # Rows scanned for the header row (a title and blank rows may stand above it).
 HEADER_SEARCH_ROWS = 20
+# The largest count the store holds (its INTEGER columns are 32-bit); more is a typing error anyway.
+LARGEST_COUNT = 2**31 - 1
+TOO_LARGE = f"too large for a count (at most {LARGEST_COUNT:,})"
+# A date before this year is a typing error in every kind of upload (snapshots, goals, events...).
+EARLIEST_YEAR = 1900
+# Rows at the end of a table looked at for totals and notes under it.
+TRAILING_ROWS_SEARCHED = 10
+# Rows of a worksheet scanned for columns formatted as percentages.
+PERCENT_SEARCH_ROWS = 200
 # Unknown affiliates: how many close matches are suggested.
 SUGGESTIONS = 3
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
@@ -318,26 +327,49 @@ def _read_xlsx_grid(
     sheets = tuple(workbook.sheetnames)
     if sheet is not None and sheet not in sheets:
         raise IngestError(f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(sheets)}")
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
+    worksheet = workbook[sheet] if sheet else (visible or workbook.worksheets)[0]
+    percent_columns = _percent_columns(worksheet)
     rows = []
     for values in worksheet.iter_rows(min_row=1, values_only=True):
         if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
             break
-        rows.append(tuple(_excel_text(value) for value in values[:MAX_COLUMNS]))
+        rows.append(
+            tuple(
+                _excel_text(value, position in percent_columns) for position, value in enumerate(values[:MAX_COLUMNS])
+            )
+        )
     workbook.close()
     if not any(any(cell for cell in row) for row in rows):
         raise IngestError(f"the sheet {worksheet.title!r} is empty")
     width = max(len(row) for row in rows)
     columns = zip(*(row + ("",) * (width - len(row)) for row in rows), strict=True)
     grid = pa.table([pa.array(column, pa.string()) for column in columns], names=[str(i) for i in range(width)])
-    return grid, (f"read from sheet {worksheet.title!r}",), sheets  # row n of the grid is Excel's row n
+    notes = [f"read from sheet {worksheet.title!r}"]
+    if len(sheets) > 1:
+        notes.append("the workbook's sheets: " + ", ".join(sheets) + " (choose another to read it instead)")
+    return grid, tuple(notes), sheets  # row n of the grid is Excel's row n
 
 
-def _excel_text(value: object) -> str:
+def _percent_columns(worksheet) -> set[int]:
+    """The columns whose numbers are formatted as percentages (0.33 shown as 33%), from the sheet's first rows."""
+    found = set()
+    for row in worksheet.iter_rows(min_row=1, max_row=PERCENT_SEARCH_ROWS):
+        for position, cell in enumerate(row[:MAX_COLUMNS]):
+            value = getattr(cell, "value", None)
+            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+                found.add(position)
+    return found
+
+
+def _excel_text(value: object, is_percent: bool = False) -> str:
+    """A cell as the text Excel shows: a date as ISO, 12.0 as 12, 0.33 in a percentage column as 33%."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if is_percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{round(value * 100, 10):g}%"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -361,6 +393,8 @@ def _read_parquet(data: bytes, limits: Limits) -> tuple[list[str], pa.Table, int
     header = [str(name) for name in table.column_names]
     columns = []
     for column in table.columns:
+        if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+            column = pc.local_timestamp(column)  # the date as written where it was written, not in UTC
         if pa.types.is_timestamp(column.type) and _is_midnight(column):
             column = column.cast(pa.date32())
         if not (_is_count_type(column.type) or pa.types.is_date32(column.type)):
@@ -401,10 +435,33 @@ def _grid_to_source(
     if not pc.all(is_filled).as_py():
         body = body.filter(is_filled)
         body_rows = body_rows[np.asarray(is_filled)]
+    extras = _trailing_extras(body, header)
+    if extras:
+        skipped = ", ".join(str(number) for number in body_rows[-extras:])
+        notes = (*notes, f"row(s) {skipped} skipped: a total, or a note under the table")
+        body, body_rows = body.slice(0, body.num_rows - extras), body_rows[:-extras]
     rows = pd.Series(body_rows, dtype="int64")
     if header_at > 1:
         notes = (*notes, f"header found on row {header_at}")
     return SourceTable(file_name, file_type, digest, header, body, rows, notes, sheets)
+
+
+_TOTAL = re.compile(r"^((grand |sub-?)?totals?|sum)(:| for .*| of .*)?$", re.IGNORECASE)
+_NOTE = re.compile(r"^([*†©]|(source|sources|note|notes|prepared|generated|exported|data as of)\b)|: ", re.IGNORECASE)
+
+
+def _trailing_extras(body: pa.Table, header: list[str]) -> int:
+    """How many rows at the end of the table are totals ("Total", "Grand total") or notes under it (one cell
+    filled with text such as "Source: exported 2026-04-02" or "* provisional", in a table of several columns)."""
+    wide = sum(1 for name in header if name) >= 2
+    count = 0
+    for row in reversed(body.slice(max(0, body.num_rows - TRAILING_ROWS_SEARCHED)).to_pylist()):
+        cells = [str(value).strip() for value in row.values() if value is not None and str(value).strip()]
+        is_note = wide and len(cells) == 1 and _NOTE.search(cells[0]) is not None
+        if not cells or not (_TOTAL.match(cells[0]) or is_note):
+            break
+        count += 1
+    return count
 
 
 def _header_row(grid: pa.Table, synonyms: dict[str, str]) -> int:
@@ -503,15 +560,26 @@ def _counts_from_text(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     cells are blank."""
     no_reason = pa.nulls(len(text), pa.string())
     if len(text) and pc.all(pc.match_substring_regex(text, r"^\d{1,18}$")).as_py():
-        return pc.cast(text, pa.int64()), no_reason, pa.repeat(pa.scalar(False), len(text))
+        counts = pc.cast(text, pa.int64())
+        return (*_within_count_range(counts, no_reason), pa.repeat(pa.scalar(False), len(text)))
     numbers, is_number, blank = _numbers_from_text(text, counts=True)
     is_whole = pc.fill_null(pc.equal(pc.floor(numbers), numbers), True)
     is_negative = pc.fill_null(pc.less(numbers, 0), False)
+    is_too_large = pc.fill_null(pc.greater(numbers, LARGEST_COUNT), False)
     reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", no_reason)
     reason = pc.if_else(pc.invert(is_whole), "not a whole number", reason)
     reason = pc.if_else(is_negative, "a count cannot be negative", reason)
+    reason = pc.if_else(is_too_large, TOO_LARGE, reason)
     good = pc.if_else(pc.is_null(reason), numbers, pa.scalar(None, pa.float64()))
     return pc.cast(good, pa.int64()), reason, blank
+
+
+def _within_count_range(counts: pa.Array, reason: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Counts above LARGEST_COUNT removed, with the reason; the rest as they are."""
+    too_large = pc.fill_null(pc.greater(counts, LARGEST_COUNT), False)
+    if not pc.any(too_large).as_py():
+        return counts, reason
+    return pc.if_else(too_large, pa.scalar(None, pa.int64()), counts), pc.if_else(too_large, TOO_LARGE, reason)
 
 
 def _numbers_from_text(text: pa.Array, counts: bool) -> tuple[pa.Array, pa.Array, pa.Array]:
@@ -546,11 +614,10 @@ def _typed_counts(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Counts from a column already typed as integers (Parquet): the same results and reasons as its text
     would give, without writing a million numbers out and parsing them back."""
     negative = pc.fill_null(pc.less(values, 0), False)
-    counts = values.cast(pa.int64())
-    no_reason = pa.nulls(len(values), pa.string())
+    counts, reason = _within_count_range(values.cast(pa.int64()), pa.nulls(len(values), pa.string()))
     if not pc.any(negative).as_py():
-        return counts, no_reason
-    reason = pc.if_else(negative, pa.scalar("a count cannot be negative"), no_reason)
+        return counts, reason
+    reason = pc.if_else(negative, pa.scalar("a count cannot be negative"), reason)
     return pc.if_else(negative, pa.scalar(None, pa.int64()), counts), reason
 
 
@@ -572,7 +639,10 @@ def _lookup(text: pa.Array, results: dict[str, object], result_type: pa.DataType
     return pc.take(table, positions)
 
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+# A date, maybe with a time of day and a zone (2026-01-31T08:30:00Z): the date as written is the one read.
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?$"
+)
 _NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})$")
 _TEXT_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%b-%y", "%Y%m%d")
 
@@ -639,13 +709,16 @@ def parse_date_text(text: str, order: DateOrder | None) -> date | str:
     cleaned = text.replace(",", " ").replace("  ", " ")
     for pattern in _TEXT_FORMATS:
         try:
-            return datetime.strptime(cleaned, pattern).date()
+            written = datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
+        return _date_or_reason(written.year, written.month, written.day)
     return "not a date (use YYYY-MM-DD, or a US or European date)"
 
 
 def _date_or_reason(year: int, month: int, day: int) -> date | str:
+    if year < EARLIEST_YEAR:
+        return f"a year before {EARLIEST_YEAR}: is the year right?"
     try:
         return date(year, month, day)
     except ValueError:

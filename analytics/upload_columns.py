@@ -14,6 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
+# Letters that Unicode does not decompose into a plain letter and an accent ("årsmøde" -> "arsmode").
+_UNDECOMPOSABLE = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L"}
+    | {"ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)
 
 
 def normalise(text: str) -> str:
@@ -22,7 +27,7 @@ def normalise(text: str) -> str:
     if text.isascii():  # nothing to decompose, and casefold() is lower() (most names: several times faster)
         plain = text.lower()
     else:
-        decomposed = unicodedata.normalize("NFKD", text)
+        decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
         plain = "".join(character for character in decomposed if not unicodedata.combining(character)).casefold()
     return _NOT_ALPHANUMERIC.sub(" ", plain).strip()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -331,3 +331,75 @@ def test_parquet_timestamps_at_midnight_are_dates():
     pq.write_table(pa.table({"date": pa.array([pd.Timestamp("2026-01-31")], pa.timestamp("ms"))}), buffer)
     source = read_source(buffer.getvalue(), "m.parquet", LIMITS, SYNONYMS)
     assert source.cells.iloc[0, 0] == "2026-01-31"
+
+
+def test_excel_percentage_cells_read_as_shown_and_hidden_sheets_are_passed_over():
+    workbook = openpyxl.Workbook()
+    hidden = workbook.active
+    hidden.title = "lookup"
+    hidden.sheet_state = "hidden"
+    hidden.append(["code", "meaning"])
+    sheet = workbook.create_sheet("Check-ins")
+    sheet.append(["Goal", "Date", "Value"])
+    sheet.append(["G0003", date(2026, 6, 30), 0.33])
+    sheet.append(["G0003", date(2026, 9, 30), 0.075])
+    for row in (2, 3):
+        sheet.cell(row=row, column=3).number_format = "0.0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = read_source(buffer.getvalue(), "checkins.xlsx", LIMITS, synonym_lookup("goal_checkins"))
+    assert source.cells[2].tolist() == ["33%", "7.5%"]
+    assert source.notes[:2] == (
+        "read from sheet 'Check-ins'",
+        "the workbook's sheets: lookup, Check-ins (choose another to read it instead)",
+    )
+
+
+def test_totals_and_notes_under_the_table_are_skipped_and_said(tiny_data_dir):
+    data = (
+        b"affiliate,date,members,icma members\n"
+        b"Cal-ICMA,2026-01-31,1000,600\nSolace,2026-01-31,500,40\n"
+        b"Total,,1500,640\nSource: AMS export 2026-02-02,,,\n"
+    )
+    checked = check(data, "totals.csv", tiny_data_dir)
+    assert checked.report.empty and len(checked.rows) == 2
+    assert "row(s) 4, 5 skipped: a total, or a note under the table" in checked.notes
+
+
+def test_an_event_whose_name_starts_with_total_is_not_a_totals_row(tiny_data_dir):
+    data = b"Event,Start\nSolace Summit 2027,2027-03-04\nTotal Leadership Summit,2027-05-01\n"
+    checked = uploads.check_file(
+        data, "events.csv", "events", Store(tiny_data_dir), Settings(data_dir=tiny_data_dir), today=TODAY
+    )
+    assert checked.rows["name"].tolist() == ["Solace Summit 2027", "Total Leadership Summit"]
+
+
+def test_dates_with_a_time_or_a_zone_are_read_and_years_before_1900_refused(tiny_data_dir):
+    zoned = pa.table(
+        {
+            "affiliate": ["Cal-ICMA", "Solace"],
+            "date": pa.array([datetime(2026, 1, 31), datetime(2026, 2, 28)], pa.timestamp("us", tz="UTC")),
+            "members": [1000, 500],
+            "icma members": [600, 40],
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(zoned, buffer)
+    assert check(buffer.getvalue(), "zoned.parquet", tiny_data_dir).report.empty
+    data = b"affiliate,date,members,icma members\nCal-ICMA,2026-01-31T08:30:00Z,1000,600\nSolace,1850-01-31,500,40\n"
+    checked = check(data, "times.csv", tiny_data_dir)
+    assert checked.rows["snapshot_on"].dt.date.tolist() == [date(2026, 1, 31)]
+    assert checked.report[["row", "problem"]].values.tolist() == [[3, "a year before 1900: is the year right?"]]
+
+
+def test_a_count_too_large_to_store_is_refused_from_text_and_from_parquet(tiny_data_dir):
+    data = b"affiliate,date,members,icma members\nCal-ICMA,2026-01-31,2147483648,600\n"
+    assert check(data, "big.csv", tiny_data_dir).report["problem"].tolist() == [
+        "too large for a count (at most 2,147,483,647)"
+    ]
+    table = pa.table({"affiliate": ["Solace"], "date": ["2026-01-31"], "members": [2**40], "icma members": [4]})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    assert check(buffer.getvalue(), "big.parquet", tiny_data_dir).report["problem"].tolist() == [
+        "too large for a count (at most 2,147,483,647)"
+    ]
