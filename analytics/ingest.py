@@ -70,6 +70,8 @@ PERCENT_SEARCH_ROWS = 200
 # Unknown affiliates: how many close matches are suggested.
 SUGGESTIONS = 3
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
+# An event of the same name starting this many days from a stored one is that event, moved.
+SAME_EVENT_DAYS = 14
 # Longest slug of a name in an id made for a record the file gives none for.
 SLUG_CHARACTERS = 60
 
@@ -1067,6 +1069,8 @@ class EventReference:
     affiliates: AffiliateResolver
     affiliate_names: dict[str, str]  # affiliate_id -> name, the organizer when the file names none
     countries: dict[str, tuple[str, str]]  # normalised country name or ISO-3 code -> (iso3, name)
+    affiliate_countries: dict[str, str] = field(default_factory=dict)  # affiliate_id -> ISO-3 code
+    stored: pd.DataFrame = field(default_factory=pd.DataFrame)  # event_id, name_key, start_on of stored events
 
     @classmethod
     def from_tables(
@@ -1081,7 +1085,38 @@ class EventReference:
                 countries.setdefault(normalise(iso3), (iso3, name))
                 countries.setdefault(normalise(name), (iso3, name))
         names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
-        return cls(AffiliateResolver.from_tables(affiliates, states), names, countries)
+        affiliate_countries = dict(zip(affiliates["affiliate_id"], affiliates["country_iso3"], strict=True))
+        stored = pd.DataFrame(columns=["event_id", "name_key", "start_on"])
+        if events is not None and not events.empty:
+            stored = pd.DataFrame(
+                {
+                    "event_id": events["event_id"].astype(object),
+                    "name_key": events["name"].map(normalise).astype(object),
+                    "start_on": pd.to_datetime(events["start_on"]).astype("datetime64[ns]"),
+                }
+            )
+        resolver = AffiliateResolver.from_tables(affiliates, states)
+        return cls(resolver, names, countries, affiliate_countries, stored)
+
+
+def _stored_event_ids(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """The id of the stored event each row describes: the same name, starting within SAME_EVENT_DAYS days
+    (the closest), so that moving an event's dates in a file replaces it rather than adding a second one."""
+    asked = pd.DataFrame(
+        {
+            "name_key": rows["name"].fillna("").map(normalise).astype(object),
+            "asked_on": pd.to_datetime(rows["start_on"]).astype("datetime64[ns]"),
+            "position": range(len(rows)),
+        }
+    )
+    found = pd.Series(pd.NA, index=rows.index, dtype="string")
+    if stored.empty:
+        return found
+    pairs = asked[asked["name_key"] != ""].merge(stored, on="name_key")
+    pairs["days"] = (pairs["start_on"] - pairs["asked_on"]).abs().dt.days
+    pairs = pairs[pairs["days"] <= SAME_EVENT_DAYS].sort_values(["position", "days"]).drop_duplicates("position")
+    found.iloc[pairs["position"].to_numpy()] = pairs["event_id"].to_numpy()
+    return found
 
 
 def event_id_for(name: str, start_on: date) -> str:
@@ -1124,8 +1159,20 @@ def check_events(
     names = {key: name for key, (_, name) in reference.countries.items()}
     rows["country_iso3"] = country_keys.map(iso3).astype("string")
     rows["country_name"] = country_keys.map(names).astype("string").fillna(cells.value("country"))
-    for name in ("city", "venue", "website", "notes"):
+    country_names = {iso3: name for iso3, name in reference.countries.values()}
+    home = rows["affiliate_id"].map(reference.affiliate_countries).astype("string")
+    elsewhere = home.notna() & rows["country_iso3"].notna() & (home != rows["country_iso3"])
+    reasons["affiliate_id"] = reasons["affiliate_id"].mask(
+        elsewhere & reasons["affiliate_id"].isna(),
+        "this affiliate is in "
+        + home.map(country_names).astype("string").fillna(home).fillna("")
+        + " but the event in "
+        + rows["country_name"].fillna("")
+        + "; name the affiliate by its full name or acronym, or leave it blank",
+    )
+    for name in ("city", "venue", "notes"):
         rows[name] = cells.value(name)
+    rows["website"], reasons["website"] = _web_addresses(cells.value("website"))
 
     made_ids = pd.Series(
         [
@@ -1135,7 +1182,7 @@ def check_events(
         index=cells.index,
         dtype="string",
     )
-    rows["event_id"] = cells.value("event_id").fillna(made_ids)
+    rows["event_id"] = cells.value("event_id").fillna(_stored_event_ids(rows, reference.stored)).fillna(made_ids)
     key_column = "event_id" if cells.has("event_id") else "name"
     reasons[key_column] = same_key_reasons(rows, ["event_id"], reasons.get(key_column), "event")
     rows["date_precision"] = "day"
@@ -1188,6 +1235,17 @@ def _checked(
     if match.unmatched:
         notes = (*notes, "columns not used: " + ", ".join(match.unmatched))
     return Checked(kind, source, match, valid.reset_index(drop=True), report, rejected, question, notes)
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _web_addresses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Web addresses (http or https; "www.…" gets https://), and the reason any other text is refused."""
+    addresses = values.mask(values.str.lower().str.startswith("www.").fillna(False), "https://" + values)
+    good = addresses.isna() | addresses.fillna("").str.match(_WEB_ADDRESS.pattern, case=False)
+    reasons = no_reasons(values.index).mask(~good, "not a web address (use https://…)")
+    return addresses.where(good), reasons
 
 
 def _duplicate_reasons(rows: pd.DataFrame, date_reasons: pd.Series) -> pd.Series:

@@ -429,3 +429,33 @@ def test_cli_prints_the_rows_a_batch_refused(tiny_data_dir, monkeypatch, capsys)
     refused = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert refused[["row", "affiliate"]].values.tolist() == [[2, "Solase"]]
     assert main(["batches", "--rejected", "no-such-batch"]) == 2
+
+
+def test_an_event_moved_by_a_few_days_replaces_the_stored_one(tiny_data_dir):
+    result = commit_events(
+        tiny_data_dir, b"Event,Start,End,Affiliate\nSolace Summit 2026,2026-12-09,2026-12-11,Solace\n"
+    )
+    assert result.rows_replaced == 1
+    moved = events(tiny_data_dir).set_index("event_id").loc["E2026-solace-summit"]
+    assert moved["start_on"] == pd.Timestamp("2026-12-09")
+
+
+def test_an_event_naming_an_affiliate_of_another_country_or_a_bad_website_is_refused(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    data = (
+        b"Event,Start,Affiliate,Country,Website\n"
+        b"Forum,2027-07-14,Cal-ICMA,United Kingdom,\n"
+        b"Summit,2027-08-14,Solace,United Kingdom,javascript:alert(1)\n"
+        b"Meeting,2027-09-14,Solace,United Kingdom,www.solace.org.uk\n"
+    )
+    checked = uploads.check_file(data, "e.csv", "events", store, Settings(data_dir=tiny_data_dir), today=TODAY)
+    assert checked.report[["row", "column", "problem"]].values.tolist() == [
+        [
+            2,
+            "Affiliate",
+            "this affiliate is in United States but the event in United Kingdom; name the affiliate "
+            "by its full name or acronym, or leave it blank",
+        ],
+        [3, "Website", "not a web address (use https://…)"],
+    ]
+    assert checked.rows["website"].tolist() == ["https://www.solace.org.uk"]
