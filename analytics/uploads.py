@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from analytics.ingest import (
     DateOrder,
     EventReference,
     Limits,
+    SourceTable,
     check_events,
     check_membership,
     read_source,
@@ -56,6 +57,7 @@ from analytics.schema import TABLES
 from analytics.schema import table as schema_table
 from analytics.settings import Settings
 from analytics.store import Store
+from analytics.upload_columns import KIND_COLUMNS
 
 # Seconds to sleep between the data commit and the ledger commit: lets a test kill a commit midway.
 PAUSE_BEFORE_LEDGER_VARIABLE = "AFFILIATE_TEST_PAUSE_BEFORE_LEDGER"
@@ -175,6 +177,18 @@ def check_file(
         raise AnalyticsError(f"uploads of {kind!r} are not supported yet; supported: {', '.join(ledger.UPLOAD_KINDS)}")
     source = read_source(data, file_name, limits(settings), synonym_lookup(kind), sheet=sheet)
     today = today or date.today()
+    return with_stored_values(_checked_file(source, kind, store, mapping, date_order, today), store)
+
+
+def _checked_file(
+    source: SourceTable,
+    kind: str,
+    store: Store,
+    mapping: dict[str, str] | None,
+    date_order: DateOrder | None,
+    today: date,
+) -> Checked:
+    """The check of the file's kind, given what it needs from the store."""
     if kind == "events":
         return check_events(source, event_reference(store), mapping, date_order)
     if kind == "goals":
@@ -194,6 +208,69 @@ def check_file(
 
 def event_reference(store: Store) -> EventReference:
     return EventReference.from_tables(store.table("affiliates"), store.table("states"), store.table("events"))
+
+
+def with_stored_values(checked: Checked, store: Store) -> Checked:
+    """The checked rows, where a row replaces a stored record, holding that record's values in every column the
+    file lacks: a file of corrected member counts leaves the stored joiners and leavers as they were, and an
+    events file without an affiliate column leaves each replaced event's affiliate and organizer alone."""
+    kept = kept_columns(checked)
+    rows = checked.rows
+    if not kept or rows.empty:
+        return checked
+    key = list(schema_table(checked.kind).key)
+    stored = _stored_rows(checked.kind, rows, store)[[*key, *kept]]
+    stored = stored.drop_duplicates(key).astype(dict.fromkeys(key, object))
+    dates = {name: "datetime64[ns]" for name in key if name.endswith("_on")}
+    asked = rows[key].astype(dict.fromkeys(key, object)).astype(dates)
+    found = asked.merge(stored.astype(dates), on=key, how="left", indicator=True).set_axis(rows.index)
+    replacing = (found["_merge"] == "both").to_numpy()
+    if not replacing.any():
+        return checked
+    rows = rows.assign(**{name: rows[name].where(~replacing, found[name]) for name in kept})
+    labels = {column.name: column.label for column in KIND_COLUMNS[checked.kind]}
+    shown = ", ".join(dict.fromkeys(labels.get(name, name) for name in kept))
+    note = (
+        f"the {int(replacing.sum()):,} row(s) replacing stored ones keep their stored {shown} (columns the file lacks)"
+    )
+    return replace(checked, rows=rows, notes=(*checked.notes, note))
+
+
+# Stored columns fed by file columns of other names (any other column is fed by the file column of its own name).
+FED_BY: dict[str, dict[str, tuple[str, ...]]] = {
+    "events": {
+        "event_type": ("affiliate_id",),
+        "organizer": ("organizer", "affiliate_id"),
+        "country_iso3": ("country",),
+        "country_name": ("country",),
+    },
+    "goals": {
+        "agreement_id": ("agreement_id", "affiliate_id"),
+        "direction": ("direction", "baseline_value", "target_value"),
+    },
+}
+
+
+def kept_columns(checked: Checked) -> list[str]:
+    """The stored columns a replacing row keeps from the record it replaces: those fed only by file columns the
+    file lacks (never the key, nor columns an upload always sets, such as is_sample)."""
+    table = schema_table(checked.kind)
+    file_columns = {column.name for column in KIND_COLUMNS[checked.kind]}
+    fed_by = FED_BY.get(checked.kind, {})
+    kept = []
+    for name in table.column_names:
+        feeders = fed_by.get(name, (name,) if name in file_columns else ())
+        if name not in table.key and feeders and not any(feeder in checked.match.sources for feeder in feeders):
+            kept.append(name)
+    return kept
+
+
+def _stored_rows(kind: str, rows: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """The stored records of a kind that the rows may replace (membership: only the months the rows touch)."""
+    if kind != "membership":
+        return store.table(kind)
+    first_on, last_on = _month_span(_days(rows["snapshot_on"]))
+    return store.query("membership_snapshots_between", first_on=first_on, last_on=last_on)
 
 
 def already_loaded(data_dir: Path, kind: str, sha256: str) -> str | None:

@@ -459,3 +459,23 @@ def test_an_event_naming_an_affiliate_of_another_country_or_a_bad_website_is_ref
         [3, "Website", "not a web address (use https://…)"],
     ]
     assert checked.rows["website"].tolist() == ["https://www.solace.org.uk"]
+
+
+def test_columns_a_file_lacks_keep_the_stored_values_of_the_rows_it_replaces(tiny_data_dir):
+    result = commit(tiny_data_dir)  # affiliate, date, members, ICMA members: no joiners or leavers
+    assert result.rows_replaced == 1
+    rows = membership(tiny_data_dir).set_index(["affiliate_id", "snapshot_on"])
+    replaced = rows.loc[("state-ca", pd.Timestamp("2025-11-30"))]
+    assert replaced[["members", "new_members", "lapsed_members"]].tolist() == [1020, 15, 5]
+    assert pd.isna(rows.loc[("intl-gbr-solace", pd.Timestamp("2025-12-31")), "new_members"])
+
+    moved = b"event_id,Event,Start,End\nE2026-solace-summit,Solace Summit 2026,2026-12-03,2026-12-05\n"
+    commit_events(tiny_data_dir, moved, "moved.csv")
+    event = events(tiny_data_dir).set_index("event_id").loc["E2026-solace-summit"]
+    assert event[["affiliate_id", "event_type", "organizer", "city", "start_on"]].tolist() == [
+        "intl-gbr-solace",
+        "affiliate",
+        "Solace",
+        "Birmingham",
+        pd.Timestamp("2026-12-03"),
+    ]
