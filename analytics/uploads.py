@@ -524,7 +524,7 @@ def undo(data_dir: Path, batch_id: str, undone_by: Identity | str | None = None)
     dependents = _still_named(Path(data_dir), batch_id, batch["kind"])
     if dependents:
         raise AnalyticsError(
-            f"batch {batch_id} cannot be undone yet: it holds {KIND_NOUNS[batch['kind']]} that later uploads still "
+            f"batch {batch_id} cannot be undone yet: it holds {KIND_NOUNS[batch['kind']]} that other uploads still "
             f"name ({'; '.join(dependents)}). Undo those batches first; nothing was changed."
         )
     entry = {
