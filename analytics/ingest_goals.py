@@ -15,7 +15,7 @@ adding a second one; a new record gets an id made of its parts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -39,6 +39,8 @@ from analytics.schema import AREAS_OF_EMPHASIS
 from analytics.schema import table as schema_table
 
 DEFAULT_REPORTING_INTERVAL_MONTHS = 3
+# Units of goals measured in percent (a check-in of 0.33 for such a goal is a fraction written for 33%).
+PERCENT_UNITS = frozenset({"percent", "per cent", "percentage", "pct"})
 
 _ETHICS, _LEADERSHIP, _ADVOCACY, _MEMBERSHIP, _GOVERNANCE, _INCLUSIVENESS = AREAS_OF_EMPHASIS
 # The words people use for each area of emphasis, besides its full name (read through `area_key`).
@@ -103,7 +105,7 @@ class GoalReference:
 
     affiliates: AffiliateResolver
     agreements: NameResolver
-    terms: pd.DataFrame  # agreement_id, affiliate_id, signed_on: one row per agreement
+    terms: pd.DataFrame  # agreement_id, affiliate_id, signed_on, renewal_due_on: one row per agreement
     goals: pd.DataFrame  # goal_id, agreement_id, affiliate_id, title_key: one row per stored goal
 
     @classmethod
@@ -115,8 +117,9 @@ class GoalReference:
             (agreement_id, f"{agreement_id} ({names.get(affiliate_id, affiliate_id)})", [agreement_id])
             for agreement_id, affiliate_id in zip(agreements["agreement_id"], agreements["affiliate_id"], strict=True)
         ]
-        terms = agreements[["agreement_id", "affiliate_id", "signed_on"]].assign(
-            signed_on=pd.to_datetime(agreements["signed_on"]).astype("datetime64[ns]")
+        terms = agreements[["agreement_id", "affiliate_id", "signed_on", "renewal_due_on"]].assign(
+            signed_on=pd.to_datetime(agreements["signed_on"]).astype("datetime64[ns]"),
+            renewal_due_on=pd.to_datetime(agreements["renewal_due_on"]).astype("datetime64[ns]"),
         )
         owners = dict(zip(agreements["agreement_id"], agreements["affiliate_id"], strict=True))
         stored = goals[["goal_id", "agreement_id"]].assign(
@@ -237,6 +240,17 @@ def _agreements(
         needs_one & in_force.isna() & rows["start_on"].notna(),
         "this affiliate had no agreement yet on the goal's start date; name the agreement",
     )
+    ends = agreements.map(dict(zip(reference.terms["agreement_id"], reference.terms["renewal_due_on"], strict=True)))
+    expired = pd.to_datetime(ends).lt(rows["start_on"]).fillna(False).astype(bool) & by_affiliate["goal_id"].isna()
+    ran_out = (
+        "this agreement ran out on "
+        + pd.to_datetime(ends).dt.strftime("%Y-%m-%d").fillna("")
+        + (", before the goal starts; name the agreement in force (or renew it first)")
+    )
+    agreement_reason = agreement_reason.mask(expired & named.notna() & agreement_reason.isna(), ran_out)
+    affiliate_reason = affiliate_reason.mask(
+        expired & named.isna() & affiliate_reason.isna(), ran_out.str.replace("this agreement", "its last agreement")
+    )
     neither = cells.blank("agreement_id") & cells.blank("affiliate_id")
     required = "a value is required (the goal's agreement, or its affiliate)"
     if cells.has("agreement_id"):
@@ -291,6 +305,18 @@ def _intervals(cells: FileCells) -> tuple[pd.Series, pd.Series]:
     return months.astype("Int64"), reason
 
 
+def _fraction_reasons(rows: pd.DataFrame, reasons: pd.Series, reference: CheckinReference) -> pd.Series:
+    """A value between 0 and 1 for a goal measured in percent whose baseline or target is above 1 is a fraction
+    (0.33 written for 33%), the way a spreadsheet stores a percentage cell: refused with the value to write."""
+    scale = reference.percent_goals.reindex(rows["goal_id"].astype(object))
+    largest = scale.abs().max(axis=1).to_numpy()
+    value = rows["value"].to_numpy(dtype="float64", na_value=float("nan"))
+    fraction = (abs(value) > 0) & (abs(value) <= 1) & (largest > 1)
+    written = pd.Series(value * 100, index=rows.index).map("{:g}".format)
+    message = "looks like a fraction; this goal is measured in percent, so write " + written + " for " + written + "%"
+    return reasons.mask(pd.Series(fraction, index=rows.index) & reasons.isna(), message)
+
+
 @dataclass(frozen=True)
 class CheckinReference:
     """What checking a check-ins file needs from the store: the goals and the check-ins already there."""
@@ -298,6 +324,7 @@ class CheckinReference:
     goals: NameResolver
     goal_starts: pd.Series  # start_on by goal_id
     checkins: pd.DataFrame  # checkin_id, goal_id, reported_on: one row per stored check-in
+    percent_goals: pd.DataFrame = field(default_factory=pd.DataFrame)  # by goal_id: baseline_value, target_value
 
     @classmethod
     def from_tables(cls, goals: pd.DataFrame, checkins: pd.DataFrame) -> CheckinReference:
@@ -311,6 +338,9 @@ class CheckinReference:
             checkins[["checkin_id", "goal_id"]].assign(
                 reported_on=pd.to_datetime(checkins["reported_on"]).astype("datetime64[ns]")
             ),
+            goals[goals["unit"].map(normalise).isin(PERCENT_UNITS) | goals["unit"].str.strip().eq("%")].set_index(
+                "goal_id"
+            )[["baseline_value", "target_value"]],
         )
 
 
@@ -344,7 +374,7 @@ def check_goal_checkins(
     rows["reported_on"] = reported_on
 
     rows["value"], value_reason, blank = parse_numbers(cells.text("value"))
-    reasons["value"] = value_reason.mask(blank, "a value is required")
+    reasons["value"] = _fraction_reasons(rows, value_reason.mask(blank, "a value is required"), reference)
     rows["narrative"] = cells.value("narrative")
     rows["reported_by"] = cells.value("reported_by")
 

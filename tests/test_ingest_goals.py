@@ -222,3 +222,31 @@ def test_european_numbers_and_marks_of_no_value_in_goals_and_check_ins(tiny_data
     assert goals.rows[["baseline_value", "target_value"]].values.tolist() == [[12.5, 40.0]]
     checkins = check(tiny_data_dir, "goal_checkins", "Goal,Date,Value,Narrative\nG0003,2026-09-30,-,N/A\n")
     assert problems(checkins) == [(2, "Value", "a value is required")]
+
+
+def test_a_fraction_for_a_percent_goal_and_a_goal_after_its_agreement_ran_out_are_refused(tiny_data_dir):
+    checkins = check(tiny_data_dir, "goal_checkins", "Goal,Date,Value\nG0003,2026-09-30,0.075\nG0003,2026-10-31,7.5\n")
+    assert problems(checkins) == [
+        (2, "Value", "looks like a fraction; this goal is measured in percent, so write 7.5 for 7.5%")
+    ]
+    goals = check(
+        tiny_data_dir,
+        "goals",
+        "Agreement,Affiliate,Area,Goal,Metric,Unit,Baseline,Target,Start,Due\n"
+        "AG-state-ca-2019,,Ethics,Old terms,x,x,0,5,2025-01-01,2026-01-01\n"
+        ",NFBPA,Ethics,After the lapse,x,x,0,5,2026-01-01,2027-01-01\n",
+    )
+    assert problems(goals) == [
+        (
+            2,
+            "Agreement",
+            "this agreement ran out on 2024-01-15, before the goal starts; name the agreement in force "
+            "(or renew it first)",
+        ),
+        (
+            3,
+            "Affiliate",
+            "its last agreement ran out on 2025-03-01, before the goal starts; name the agreement in "
+            "force (or renew it first)",
+        ),
+    ]
