@@ -108,6 +108,24 @@ def acting_as(identity: Identity) -> Identity:
     return replace(identity, name=typed) if identity.is_local and typed else identity
 
 
+def forget_answers_unless_for(owner: tuple) -> None:
+    """Clear the answers given about another file or kind: its sheet, day/month order, columns matched by hand and
+    the choice to commit only the valid rows, so that each file is asked about afresh.
+
+    Widget values are assigned their defaults rather than deleted: a deleted key leaves the old value in the
+    browser, which sends it back with the next interaction. The sheet is set once the new workbook is read."""
+    if st.session_state.get("upload_answers_for") == owner:
+        return
+    st.session_state["upload_answers_for"] = owner
+    st.session_state.pop("upload_sheet", None)
+    st.session_state.pop("upload_mapping", None)
+    defaults = {"upload_date_order": None, "upload_only_valid": False}
+    defaults |= {key: NOT_USED for key in st.session_state if key.startswith("upload_map_")}
+    for key, value in defaults.items():
+        if key in st.session_state:
+            st.session_state[key] = value
+
+
 def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
     """Button callback: commit (uploads.commit checks the role again), and leave the outcome for the next run."""
     try:
@@ -157,6 +175,8 @@ with st.expander(f"Columns a {KINDS[kind].label.lower()} file may have, and a bl
     )
     download_buttons(template(kind), f"{kind}_template", key="upload_template")
 
+forget_answers_unless_for((kind, None if uploaded is None else uploaded.file_id))
+
 if uploaded is None:
     st.info("Choose a file to see its checks and what it would change. Nothing is stored until you commit.")
 else:
@@ -181,6 +201,7 @@ else:
     st.caption(" · ".join(checked.notes))
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
+        st.session_state.setdefault("upload_sheet", checked.source.sheet_names[0])  # the sheet read
         options[0].selectbox("Sheet", checked.source.sheet_names, key="upload_sheet")
     if checked.question is not None or date_order:
         options[1].radio(
