@@ -235,26 +235,43 @@ else:
     if checked.question is not None:
         st.warning(f"A question before anything can be committed: {checked.question}.", icon="❓")
 
-    st.subheader("Checks")
-    if checked.report.empty:
-        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+    # Until every required column is matched and the question answered, no row can be valid: counts would mislead.
+    if checked.match.missing:
+        waiting_for = "the required columns are matched (by hand above, or in the file)"
+    elif checked.question is not None:
+        waiting_for = "the question above is answered"
     else:
-        bad_rows = checked.report["row"].dropna().nunique()
-        st.error(
-            f"{len(checked.report):,} problem(s) in {bad_rows:,} of {checked.rows_in_file:,} rows"
-            + (" and in the file as a whole" if checked.report["row"].isna().any() else "")
-            + ". Each names the row as you see it in your spreadsheet.",
-            icon="🚫",
-        )
+        waiting_for = None
+
+    st.subheader("Checks")
+    if checked.rows_in_file == 0:
+        st.error("The file has no data rows.", icon="🚫")
+    elif waiting_for:
+        st.info(f"The file's {checked.rows_in_file:,} rows are checked once {waiting_for}.", icon="⏳")
+    elif checked.report.empty:
+        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+    if not checked.report.empty:
+        if checked.rows_in_file:
+            bad_rows = checked.report["row"].dropna().nunique()
+            st.error(
+                f"{len(checked.report):,} problem(s) in {bad_rows:,} of {checked.rows_in_file:,} rows"
+                + (" and in the file as a whole" if checked.report["row"].isna().any() else "")
+                + ". Each names the row as you see it in your spreadsheet.",
+                icon="🚫",
+            )
         report = checked.report.rename(
             columns={"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
         )
-        st.dataframe(report, hide_index=True, width="stretch")
+        st.dataframe(report, hide_index=True, width="stretch", placeholder="")
         download_buttons(report, "upload_report", key="upload_report")
 
     st.subheader("What committing will change")
     if preview.already_loaded_as:
         st.info(f"This exact file is already loaded (batch {preview.already_loaded_as}); committing changes nothing.")
+    elif checked.rows_in_file == 0:
+        st.caption("Nothing: the file has no data rows.")
+    elif waiting_for:
+        st.caption(f"Shown once {waiting_for}.")
     else:
         cards = st.columns(5)
         cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)

@@ -278,3 +278,40 @@ def test_changing_the_kind_clears_the_answers(monkeypatch, tiny_data_dir):
     app = app.run()
     assert not app.exception
     assert app.session_state["upload_date_order"] is None
+
+
+def test_a_file_missing_a_required_column_shows_no_counts_until_it_is_matched(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "short.csv", (BAD_FILES / "missing_column.csv").read_bytes()
+    )
+    assert not app.exception
+    assert any("checked once the required columns are matched" in info.value for info in app.info)
+    assert not {"Valid rows", "Rejected rows"} & set(metric_values(app))
+    assert app.button(key="upload_commit").disabled
+
+
+def test_an_open_question_shows_no_counts_and_no_success_until_it_is_answered(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "dates.csv", (BAD_FILES / "ambiguous_dates.csv").read_bytes()
+    )
+    assert any("checked once the question above is answered" in info.value for info in app.info)
+    assert not app.success
+    assert not {"Valid rows", "Rejected rows"} & set(metric_values(app))
+    app.radio(key="upload_date_order").set_value("month_first")
+    app = app.run()
+    assert (metric_values(app)["Valid rows"], metric_values(app)["Rejected rows"]) == ("2", "0")
+
+
+def test_a_header_only_file_says_it_has_no_data_rows_with_blank_cells_for_the_file_as_a_whole(
+    monkeypatch, tiny_data_dir
+):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "empty.csv", (BAD_FILES / "header_only.csv").read_bytes()
+    )
+    assert not app.exception
+    assert app.error[0].value == "The file has no data rows."
+    assert not any("0 of 0 rows" in error.value for error in app.error)
+    report = next(frame for frame in app.dataframe if "Problem" in frame.value.columns)
+    assert report.value["Row"].isna().all()
+    assert report.proto.HasField("placeholder") and report.proto.placeholder == ""  # missing cells shown blank
+    assert not metric_values(app)
