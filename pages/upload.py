@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import uploads
 from analytics.errors import AnalyticsError
 from analytics.ingest import match_columns
+from analytics.ingest_cli import likely_kind
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
 from analytics.upload_columns import KIND_COLUMNS, column_guide, template
@@ -126,6 +127,11 @@ def forget_answers_unless_for(owner: tuple) -> None:
             st.session_state[key] = value
 
 
+def choose_kind(name: str) -> None:
+    """Button callback: read the file as another kind."""
+    st.session_state["upload_kind"] = name
+
+
 def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
     """Button callback: commit (uploads.commit checks the role again), and leave the outcome for the next run."""
     try:
@@ -199,6 +205,16 @@ else:
 
     st.subheader("How the file was read")
     st.caption(" · ".join(checked.notes))
+    if other_kind := likely_kind(checked):
+        label = KINDS[other_kind].label
+        article = "an" if label[0] in "AEIOU" else "a"
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.warning(
+            f"This looks like {article} {label.lower()} file, not {KINDS[kind].label.lower()}; choose that kind "
+            "under “What the file holds” above.",
+            icon="💡",
+        )
+        right.button(f"Read it as {label.lower()}", key="upload_switch_kind", on_click=choose_kind, args=(other_kind,))
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
         st.session_state.setdefault("upload_sheet", checked.source.sheet_names[0])  # the sheet read

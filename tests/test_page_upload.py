@@ -315,3 +315,22 @@ def test_a_header_only_file_says_it_has_no_data_rows_with_blank_cells_for_the_fi
     assert report.value["Row"].isna().all()
     assert report.proto.HasField("placeholder") and report.proto.placeholder == ""  # missing cells shown blank
     assert not metric_values(app)
+
+
+def test_a_file_of_another_kind_is_recognised_and_can_be_read_as_that_kind(monkeypatch, tiny_data_dir):
+    events = b"Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n"
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "events.csv", events)
+    assert not app.exception
+    assert "This looks like an events file" in app.warning[0].value
+    app.button(key="upload_switch_kind").click()
+    app = app.run()
+    assert not app.exception
+    assert app.title[0].value == "Upload events"
+    assert "passed every check" in app.success[0].value
+
+
+def test_a_file_of_the_chosen_kind_that_lacks_a_column_gets_no_kind_hint(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "short.csv", (BAD_FILES / "missing_column.csv").read_bytes()
+    )
+    assert not any("looks like" in warning.value for warning in app.warning)
