@@ -98,6 +98,12 @@ COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in KI
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
 
 
+def a_file_of(kind: str) -> str:
+    """How text names a file of a kind: `events` -> `an events file`."""
+    label = KINDS[kind].label.lower()
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label} file"
+
+
 def readable(column: str) -> str:
     """A column name as a table header: `members_before` -> `Members before`."""
     return column.replace("_", " ").capitalize()
@@ -173,7 +179,7 @@ uploaded = st.file_uploader(
     help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {KINDS[kind].columns_help}",
 )
 
-with st.expander(f"Columns a {KINDS[kind].label.lower()} file may have, and a blank template"):
+with st.expander(f"Columns {a_file_of(kind)} may have, and a blank template"):
     st.dataframe(
         column_guide(kind),
         hide_index=True,
@@ -206,15 +212,18 @@ else:
     st.subheader("How the file was read")
     st.caption(" · ".join(checked.notes))
     if other_kind := likely_kind(checked):
-        label = KINDS[other_kind].label
-        article = "an" if label[0] in "AEIOU" else "a"
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.warning(
-            f"This looks like {article} {label.lower()} file, not {KINDS[kind].label.lower()}; choose that kind "
-            "under “What the file holds” above.",
+            f"This looks like {a_file_of(other_kind)}, not {KINDS[kind].label.lower()}; choose that kind under "
+            "“What the file holds” above.",
             icon="💡",
         )
-        right.button(f"Read it as {label.lower()}", key="upload_switch_kind", on_click=choose_kind, args=(other_kind,))
+        right.button(
+            f"Read it as {KINDS[other_kind].label.lower()}",
+            key="upload_switch_kind",
+            on_click=choose_kind,
+            args=(other_kind,),
+        )
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
         st.session_state.setdefault("upload_sheet", checked.source.sheet_names[0])  # the sheet read
@@ -253,7 +262,8 @@ else:
 
     # Until every required column is matched and the question answered, no row can be valid: counts would mislead.
     if checked.match.missing:
-        waiting_for = "the required columns are matched (by hand above, or in the file)"
+        where = "by hand above, or in the file" if checked.match.unmatched else "add them to the file"
+        waiting_for = f"the required columns are matched ({where})"
     elif checked.question is not None:
         waiting_for = "the question above is answered"
     else:
@@ -263,7 +273,8 @@ else:
     if checked.rows_in_file == 0:
         st.error("The file has no data rows.", icon="🚫")
     elif waiting_for:
-        st.info(f"The file's {checked.rows_in_file:,} rows are checked once {waiting_for}.", icon="⏳")
+        rows = "row is" if checked.rows_in_file == 1 else f"{checked.rows_in_file:,} rows are"
+        st.info(f"The file's {rows} checked once {waiting_for}.", icon="⏳")
     elif checked.report.empty:
         st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
     if not checked.report.empty:
