@@ -120,13 +120,12 @@ def forget_answers_unless_for(owner: tuple) -> None:
     the choice to commit only the valid rows, so that each file is asked about afresh.
 
     Widget values are assigned their defaults rather than deleted: a deleted key leaves the old value in the
-    browser, which sends it back with the next interaction. The sheet is set once the new workbook is read."""
+    browser, which sends it back with the next interaction."""
     if st.session_state.get("upload_answers_for") == owner:
         return
     st.session_state["upload_answers_for"] = owner
-    st.session_state.pop("upload_sheet", None)
     st.session_state.pop("upload_mapping", None)
-    defaults = {"upload_date_order": None, "upload_only_valid": False}
+    defaults = {"upload_sheet": None, "upload_date_order": None, "upload_only_valid": False}
     defaults |= {key: NOT_USED for key in st.session_state if key.startswith("upload_map_")}
     for key, value in defaults.items():
         if key in st.session_state:
@@ -226,8 +225,13 @@ else:
         )
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
-        st.session_state.setdefault("upload_sheet", checked.source.sheet_names[0])  # the sheet read
-        options[0].selectbox("Sheet", checked.source.sheet_names, key="upload_sheet")
+        options[0].selectbox(
+            "Sheet",
+            checked.source.sheet_names,
+            index=None,  # none chosen: the reader picks one, and the notes above name it
+            placeholder="The one named above",
+            key="upload_sheet",
+        )
     if checked.question is not None or date_order:
         options[1].radio(
             "Day/month order of the dates",

@@ -236,7 +236,8 @@ def test_the_sheet_chosen_in_one_workbook_is_not_looked_for_in_the_next(monkeypa
     app = upload(app, "second.xlsx", workbook_bytes({"Members": rows, "Notes": [["none"]]}))
     assert not app.exception
     assert not app.error, app.error[0].value
-    assert app.selectbox(key="upload_sheet").value == "Members"
+    assert app.selectbox(key="upload_sheet").value is None  # none chosen: the reader's choice, named in the notes
+    assert any("read from sheet 'Members'" in caption.value for caption in app.caption)
     assert "passed every check" in app.success[0].value
 
 
