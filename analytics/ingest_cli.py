@@ -1,8 +1,10 @@
-"""`python -m analytics ingest FILE [--kind KIND] [--dry-run] [--only-valid]`: check and commit a file.
+"""`python -m analytics ingest FILE [--kind KIND] [--dry-run] [--only-valid] [--sheet S] [--date-order ORDER]
+[--map HEADER=COLUMN]`: check and commit a file.
 
 Exit codes: 0 when committed, or when there was nothing to do (the same file is already loaded, or
 a dry run found no problem); 1 when the file is rejected (the row-level report on stdout, nothing
-changed) or a concurrent commit got in the way; 2 on a usage error. The data folder is
+changed) or a concurrent commit got in the way; 2 on a usage error (a --map naming a column the
+kind does not have, or a header the file does not have, is one). The data folder is
 AFFILIATE_DATA_DIR, else data/. `batches`, `undo` and `export` live in their own modules.
 """
 
@@ -14,12 +16,79 @@ from pathlib import Path
 
 from analytics import uploads
 from analytics.errors import AnalyticsError
-from analytics.ingest import IngestError, report_text
+from analytics.ingest import Checked, ColumnMatch, IngestError, match_columns, report_text
 from analytics.ledger import UPLOAD_KINDS
 from analytics.settings import Settings
 from analytics.store import Store
+from analytics.upload_columns import KIND_COLUMNS, normalise
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# How a message names a file of each kind: "this looks like an events file".
+KIND_FILES = {
+    "membership": "a membership file",
+    "events": "an events file",
+    "goals": "a goals file",
+    "goal_checkins": "a goal check-ins file",
+    "activities": "an activities file",
+}
+
+
+class MappingError(ValueError):
+    """A --map that names a column the kind does not have, or a header the file does not have."""
+
+
+def likely_kind(checked: Checked) -> str | None:
+    """The kind the file seems to hold when it lacks required columns of the one chosen: another kind whose
+    required columns its header all has, or three in four of them while it has at most half of the chosen kind's.
+
+    Shared with the upload page; it belongs beside analytics.ingest.match_columns."""
+    if not checked.match.missing:
+        return None
+
+    def fit(kind: str, match: ColumnMatch) -> tuple[float, int, int]:
+        """Share of the kind's required columns found, how many, and (negated) file columns left unused."""
+        required = sum(column.required for column in KIND_COLUMNS[kind])
+        found = required - len(match.missing)
+        return found / required, found, -len(match.unmatched)
+
+    chosen_share = fit(checked.kind, checked.match)[0]
+    fits = {
+        kind: fit(kind, match_columns(checked.source.header, kind)) for kind in KIND_COLUMNS if kind != checked.kind
+    }
+    best = max(fits, key=fits.__getitem__)
+    share = fits[best][0]
+    return best if share == 1 or (share >= 0.75 and chosen_share <= 0.5) else None
+
+
+def column_named(kind: str, text: str) -> str:
+    """The column of `kind` that `text` names, by its name (start_on) or its label (start date), in any case."""
+    wanted = normalise(text)
+    for column in KIND_COLUMNS[kind]:
+        if wanted in (normalise(column.name), normalise(column.label)):
+            return column.name
+    names = ", ".join(f"{column.name} ({column.label})" for column in KIND_COLUMNS[kind])
+    raise MappingError(f"{kind} has no column {text!r}; its columns (name or label): {names}")
+
+
+def column_mapping(pairs: list[tuple[str, str]], kind: str) -> dict[str, str]:
+    """--map HEADER=COLUMN pairs as file header -> schema column name (MappingError for an unknown column)."""
+    mapping = {}
+    for header, column in pairs:
+        try:
+            mapping[header] = column_named(kind, column)
+        except MappingError as error:
+            raise MappingError(f"--map {header}={column}: {error}") from None
+    return mapping
+
+
+def check_headers_mapped(mapping: dict[str, str], header: list[str]) -> None:
+    """MappingError when a --map names a header the file does not have."""
+    absent = [name for name in mapping if name not in header]
+    if absent:
+        columns = ", ".join(repr(name) for name in header if name)
+        raise MappingError(
+            f"--map {absent[0]}={mapping[absent[0]]}: the file has no column {absent[0]!r}; its columns: {columns}"
+        )
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -65,14 +134,14 @@ def run(args: argparse.Namespace) -> int:
     data = args.file.read_bytes()
     order = {"day-first": "day_first", "month-first": "month_first", None: None}[args.date_order]
     try:
+        mapping = column_mapping(args.map, args.kind)
         store = Store(settings.data_dir)
-        checked = uploads.check_file(
-            data, args.file.name, args.kind, store, settings, dict(args.map), order, sheet=args.sheet
-        )
+        checked = uploads.check_file(data, args.file.name, args.kind, store, settings, mapping, order, sheet=args.sheet)
+        check_headers_mapped(mapping, checked.source.header)
     except IngestError as error:
         print(f"rejected: {error}; nothing changed")
         return EXIT_REJECTED
-    except AnalyticsError as error:
+    except (AnalyticsError, MappingError) as error:
         print(f"ingest: {error}", file=sys.stderr)
         return EXIT_USAGE
     for note in checked.notes:
@@ -83,8 +152,7 @@ def run(args: argparse.Namespace) -> int:
         result = uploads.commit(checked, data, store, committed_by=args.by, only_valid=args.only_valid)
     except uploads.UploadRejected as error:
         print(f"rejected: {error}")
-        if checked.question is not None:
-            print("answer with --date-order day-first or --date-order month-first")
+        _print_hints(checked)
         return EXIT_REJECTED
     except uploads.UploadConflictError as error:
         print(f"not committed: {error}", file=sys.stderr)
@@ -98,18 +166,38 @@ def _dry_run(checked, store: Store, only_valid: bool) -> int:
     if summary.already_loaded_as:
         print(f"this file is already loaded as batch {summary.already_loaded_as}; committing it would change nothing")
         return EXIT_OK
-    if checked.report.shape[0] or checked.question is not None:
+    if not checked.report.empty:
         print(f"{len(checked.report):,} problem(s):")
+    if not checked.report.empty or checked.question is not None:
         print(report_text(checked))
+    _print_hints(checked)
     committable = checked.can_commit_all or (only_valid and checked.can_commit_valid)
-    print(
-        f"dry run: {summary.rows_in_file:,} row(s) in the file, {summary.rows_valid:,} valid, "
-        f"{summary.rows_rejected:,} rejected; would add {summary.rows_added:,} and replace "
-        f"{summary.rows_replaced:,} row(s) with the same key"
-    )
+    # No row can be valid until every required column is matched and the question answered: counts would mislead.
+    if checked.rows_in_file == 0:
+        print("dry run: the file has no data rows")
+    elif checked.match.missing:
+        print(f"dry run: the file's {checked.rows_in_file:,} row(s) are checked once the required columns are matched")
+    elif checked.question is not None:
+        print(f"dry run: the file's {checked.rows_in_file:,} row(s) are checked once the day/month order is given")
+    else:
+        print(
+            f"dry run: {summary.rows_in_file:,} row(s) in the file, {summary.rows_valid:,} valid, "
+            f"{summary.rows_rejected:,} rejected; would add {summary.rows_added:,} and replace "
+            f"{summary.rows_replaced:,} row(s) with the same key"
+        )
     if not summary.totals.empty:
         print("members per month, before -> after:")
         for month in summary.totals.itertuples(index=False):
             print(f"  {month.month_end_on}: {month.members_before:,} -> {month.members_after:,} ({month.change:+,})")
     print("nothing committed (dry run)" + ("" if committable else "; the file would be rejected"))
     return EXIT_OK if committable else EXIT_REJECTED
+
+
+def _print_hints(checked: Checked) -> None:
+    """What to type next when the file cannot be checked yet: another --kind, a --map, a --date-order."""
+    if kind := likely_kind(checked):
+        print(f"this looks like {KIND_FILES[kind]}; choose that kind (--kind {kind})")
+    elif checked.match.missing and checked.match.unmatched:
+        print("match a column the file names differently with --map HEADER=COLUMN, e.g. --map 'Nb adherents=members'")
+    if checked.question is not None:
+        print("answer with --date-order day-first or --date-order month-first")

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import uploads
 from analytics.errors import AnalyticsError
 from analytics.ingest import match_columns
+from analytics.ingest_cli import likely_kind
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
 from analytics.upload_columns import KIND_COLUMNS, column_guide, template
@@ -97,6 +98,12 @@ COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in KI
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
 
 
+def a_file_of(kind: str) -> str:
+    """How text names a file of a kind: `events` -> `an events file`."""
+    label = KINDS[kind].label.lower()
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label} file"
+
+
 def readable(column: str) -> str:
     """A column name as a table header: `members_before` -> `Members before`."""
     return column.replace("_", " ").capitalize()
@@ -106,6 +113,28 @@ def acting_as(identity: Identity) -> Identity:
     """Who the ledger names: the signed-in identity (its e-mail); in local mode, the name typed below if any."""
     typed = st.session_state.get("upload_by")
     return replace(identity, name=typed) if identity.is_local and typed else identity
+
+
+def forget_answers_unless_for(owner: tuple) -> None:
+    """Clear the answers given about another file or kind: its sheet, day/month order, columns matched by hand and
+    the choice to commit only the valid rows, so that each file is asked about afresh.
+
+    Widget values are assigned their defaults rather than deleted: a deleted key leaves the old value in the
+    browser, which sends it back with the next interaction."""
+    if st.session_state.get("upload_answers_for") == owner:
+        return
+    st.session_state["upload_answers_for"] = owner
+    st.session_state.pop("upload_mapping", None)
+    defaults = {"upload_sheet": None, "upload_date_order": None, "upload_only_valid": False}
+    defaults |= {key: NOT_USED for key in st.session_state if key.startswith("upload_map_")}
+    for key, value in defaults.items():
+        if key in st.session_state:
+            st.session_state[key] = value
+
+
+def choose_kind(name: str) -> None:
+    """Button callback: read the file as another kind."""
+    st.session_state["upload_kind"] = name
 
 
 def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
@@ -149,13 +178,15 @@ uploaded = st.file_uploader(
     help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {KINDS[kind].columns_help}",
 )
 
-with st.expander(f"Columns a {KINDS[kind].label.lower()} file may have, and a blank template"):
+with st.expander(f"Columns {a_file_of(kind)} may have, and a blank template"):
     st.dataframe(
         column_guide(kind),
         hide_index=True,
         width="stretch",
     )
     download_buttons(template(kind), f"{kind}_template", key="upload_template")
+
+forget_answers_unless_for((kind, None if uploaded is None else uploaded.file_id))
 
 if uploaded is None:
     st.info("Choose a file to see its checks and what it would change. Nothing is stored until you commit.")
@@ -179,9 +210,28 @@ else:
 
     st.subheader("How the file was read")
     st.caption(" · ".join(checked.notes))
+    if other_kind := likely_kind(checked):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.warning(
+            f"This looks like {a_file_of(other_kind)}, not {KINDS[kind].label.lower()}; choose that kind under "
+            "“What the file holds” above.",
+            icon="💡",
+        )
+        right.button(
+            f"Read it as {KINDS[other_kind].label.lower()}",
+            key="upload_switch_kind",
+            on_click=choose_kind,
+            args=(other_kind,),
+        )
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
-        options[0].selectbox("Sheet", checked.source.sheet_names, key="upload_sheet")
+        options[0].selectbox(
+            "Sheet",
+            checked.source.sheet_names,
+            index=None,  # none chosen: the reader picks one, and the notes above name it
+            placeholder="The one named above",
+            key="upload_sheet",
+        )
     if checked.question is not None or date_order:
         options[1].radio(
             "Day/month order of the dates",
@@ -214,26 +264,45 @@ else:
     if checked.question is not None:
         st.warning(f"A question before anything can be committed: {checked.question}.", icon="❓")
 
-    st.subheader("Checks")
-    if checked.report.empty:
-        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+    # Until every required column is matched and the question answered, no row can be valid: counts would mislead.
+    if checked.match.missing:
+        where = "by hand above, or in the file" if checked.match.unmatched else "add them to the file"
+        waiting_for = f"the required columns are matched ({where})"
+    elif checked.question is not None:
+        waiting_for = "the question above is answered"
     else:
-        bad_rows = checked.report["row"].dropna().nunique()
-        st.error(
-            f"{len(checked.report):,} problem(s) in {bad_rows:,} of {checked.rows_in_file:,} rows"
-            + (" and in the file as a whole" if checked.report["row"].isna().any() else "")
-            + ". Each names the row as you see it in your spreadsheet.",
-            icon="🚫",
-        )
+        waiting_for = None
+
+    st.subheader("Checks")
+    if checked.rows_in_file == 0:
+        st.error("The file has no data rows.", icon="🚫")
+    elif waiting_for:
+        rows = "row is" if checked.rows_in_file == 1 else f"{checked.rows_in_file:,} rows are"
+        st.info(f"The file's {rows} checked once {waiting_for}.", icon="⏳")
+    elif checked.report.empty:
+        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+    if not checked.report.empty:
+        if checked.rows_in_file:
+            bad_rows = checked.report["row"].dropna().nunique()
+            st.error(
+                f"{len(checked.report):,} problem(s) in {bad_rows:,} of {checked.rows_in_file:,} rows"
+                + (" and in the file as a whole" if checked.report["row"].isna().any() else "")
+                + ". Each names the row as you see it in your spreadsheet.",
+                icon="🚫",
+            )
         report = checked.report.rename(
             columns={"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
         )
-        st.dataframe(report, hide_index=True, width="stretch")
+        st.dataframe(report, hide_index=True, width="stretch", placeholder="")
         download_buttons(report, "upload_report", key="upload_report")
 
     st.subheader("What committing will change")
     if preview.already_loaded_as:
         st.info(f"This exact file is already loaded (batch {preview.already_loaded_as}); committing changes nothing.")
+    elif checked.rows_in_file == 0:
+        st.caption("Nothing: the file has no data rows.")
+    elif waiting_for:
+        st.caption(f"Shown once {waiting_for}.")
     else:
         cards = st.columns(5)
         cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)

@@ -1,4 +1,5 @@
-"""The command line's shared commands: check and docs (others are tested beside their modules)."""
+"""The command line: check, docs, and how ingest speaks about files it cannot check yet (other commands and
+ingest's commits are tested beside their modules)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
+
 from analytics.__main__ import main
 from analytics.docs import MARKER, README, readme_with_reference, table_reference
 from analytics.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
+BAD_FILES = ROOT / "tests" / "bad_files"
 
 
 def test_check_passes_on_the_bundled_data(capsys):
@@ -71,3 +75,95 @@ def test_readme_with_reference_keeps_the_hand_written_part():
     updated = readme_with_reference(f"# Data\n\nHand-written.\n\n{MARKER}\nold reference\n")
     assert updated.startswith("# Data\n\nHand-written.")
     assert "old reference" not in updated
+
+
+def ingest(data_dir: Path, monkeypatch, path: Path, *options: str) -> int:
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(data_dir))
+    return main(["ingest", str(path), *options])
+
+
+def test_ingest_dry_run_gives_no_counts_while_a_required_column_is_missing(tiny_data_dir, monkeypatch, capsys):
+    assert ingest(tiny_data_dir, monkeypatch, BAD_FILES / "missing_column.csv", "--dry-run") == 1
+    output = capsys.readouterr().out
+    assert "row(s) are checked once the required columns are matched" in output
+    assert "0 valid" not in output
+
+
+def test_ingest_dry_run_gives_no_counts_while_the_day_month_question_is_open(tiny_data_dir, monkeypatch, capsys):
+    assert ingest(tiny_data_dir, monkeypatch, BAD_FILES / "ambiguous_dates.csv", "--dry-run") == 1
+    output = capsys.readouterr().out
+    assert "checked once the day/month order is given" in output
+    assert "--date-order day-first" in output
+    assert "0 valid" not in output and "0 problem(s)" not in output
+
+
+def test_ingest_dry_run_of_a_header_only_file_says_it_has_no_data_rows(tiny_data_dir, monkeypatch, capsys):
+    assert ingest(tiny_data_dir, monkeypatch, BAD_FILES / "header_only.csv", "--dry-run") == 1
+    output = capsys.readouterr().out
+    assert "dry run: the file has no data rows" in output
+    assert "0 valid" not in output
+
+
+def test_ingest_map_accepts_a_columns_label_as_well_as_its_name(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"Title,Dates\nSolace Leaders Forum 2027,2027-03-04\n")
+    for column in ("start_on", "start date", "Start Date"):
+        assert (
+            ingest(tiny_data_dir, monkeypatch, path, "--kind", "events", "--map", f"Dates={column}", "--dry-run") == 0
+        )
+        assert "1 valid" in capsys.readouterr().out
+
+
+def test_ingest_map_to_an_unknown_column_is_a_usage_error_that_lists_the_kinds_columns(
+    tiny_data_dir, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"Title,Dates\nSolace Leaders Forum 2027,2027-03-04\n")
+    assert ingest(tiny_data_dir, monkeypatch, path, "--kind", "events", "--map", "Dates=foo", "--dry-run") == 2
+    error = capsys.readouterr().err
+    assert "events has no column 'foo'" in error
+    assert "start_on (start date)" in error and "name (event name)" in error
+
+
+def test_ingest_map_of_a_header_the_file_does_not_have_is_a_usage_error(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"Title,From\nSolace Leaders Forum 2027,2027-03-04\n")
+    assert ingest(tiny_data_dir, monkeypatch, path, "--kind", "events", "--map", "Dates=start_on") == 2
+    error = capsys.readouterr().err
+    assert "the file has no column 'Dates'; its columns: 'Title', 'From'" in error
+
+
+def test_ingest_says_which_kind_a_file_looks_like_when_it_misses_the_chosen_kinds_columns(
+    tiny_data_dir, tmp_path, monkeypatch, capsys
+):
+    files = {
+        "events": b"Event,Start,End,Affiliate\nSummit,2027-03-04,2027-03-05,Solace\n",
+        "activities": b"Affiliate,Type,Date,Title\nNFBPA,article,2022-07-01,Pledge story\n",  # events' columns too
+        "goal_checkins": b"Goal,Date,Value\nEthics pledge,2022-06-30,12\n",
+    }
+    for kind, data in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(data)
+        assert ingest(tiny_data_dir, monkeypatch, path, "--kind", "membership") == 1
+        assert f"choose that kind (--kind {kind})" in capsys.readouterr().out, kind
+    assert ingest(tiny_data_dir, monkeypatch, tmp_path / "events.csv", "--kind", "membership", "--dry-run") == 1
+    assert "this looks like an events file; choose that kind (--kind events)" in capsys.readouterr().out
+
+
+def test_ingest_gives_no_kind_hint_when_the_file_is_of_the_chosen_kind_but_lacks_a_column(
+    tiny_data_dir, monkeypatch, capsys
+):
+    assert ingest(tiny_data_dir, monkeypatch, BAD_FILES / "missing_column.csv") == 1
+    assert "looks like" not in capsys.readouterr().out
+
+
+def test_ingest_of_an_unknown_sheet_is_refused_naming_the_workbooks_sheets(
+    tiny_data_dir, tmp_path, monkeypatch, capsys
+):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Members"
+    workbook.create_sheet("Notes")
+    path = tmp_path / "members.xlsx"
+    workbook.save(path)
+    assert ingest(tiny_data_dir, monkeypatch, path, "--sheet", "Data") == 1
+    assert "the workbook has no sheet 'Data'; its sheets: Members, Notes" in capsys.readouterr().out

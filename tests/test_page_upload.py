@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from analytics import ledger
@@ -192,3 +194,144 @@ def test_the_rows_a_batch_refused_are_listed_with_their_problems(monkeypatch, ti
     refused = table_with(app, "Problem", "affiliate")
     assert refused[["Row", "affiliate"]].values.tolist() == [[2, "Solase"]]
     assert refused["Problem"].iloc[0].startswith("unknown affiliate")
+
+
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """An .xlsx file with these sheets, in this order."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+US_DATES = b"affiliate,date,members,icma members\nSolace,04/03/2026,10,2\nCal-ICMA,06/05/2026,11,3\n"
+
+
+def test_the_day_month_answer_for_one_file_is_asked_again_for_the_next(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "european.csv", (BAD_FILES / "ambiguous_dates.csv").read_bytes()
+    )
+    app.radio(key="upload_date_order").set_value("day_first")
+    app = app.run()
+    assert not app.warning
+    app = upload(app, "us.csv", US_DATES)
+    assert not app.exception
+    assert app.radio(key="upload_date_order").value is None
+    assert "question" in app.warning[0].value
+    assert app.button(key="upload_commit").disabled
+
+
+def test_the_sheet_chosen_in_one_workbook_is_not_looked_for_in_the_next(monkeypatch, tiny_data_dir):
+    rows = [["affiliate", "date", "members", "icma members"], ["Solace", "2025-12-31", 530, 41]]
+    first = workbook_bytes({"Intro": [["Read me"]], "Data": rows})
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "first.xlsx", first)
+    app.selectbox(key="upload_sheet").set_value("Data")
+    app = app.run()
+    assert "passed every check" in app.success[0].value
+    app = upload(app, "second.xlsx", workbook_bytes({"Members": rows, "Notes": [["none"]]}))
+    assert not app.exception
+    assert not app.error, app.error[0].value
+    assert app.selectbox(key="upload_sheet").value is None  # none chosen: the reader's choice, named in the notes
+    assert any("read from sheet 'Members'" in caption.value for caption in app.caption)
+    assert "passed every check" in app.success[0].value
+
+
+def test_columns_matched_by_hand_for_one_file_are_not_used_for_the_next(monkeypatch, tiny_data_dir):
+    first = b"affiliate,date,members,Nb ICMA\nSolace,2025-12-31,530,41\n"
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", first)
+    app.selectbox(key="upload_map_0").set_value("icma_members")
+    app = app.run()
+    assert "passed every check" in app.success[0].value
+    second = b"affiliate,date,members,Nb ICMA\nCal-ICMA,2025-11-30,1020,610\n"
+    app = upload(app, "other.csv", second)
+    assert not app.exception
+    assert app.selectbox(key="upload_map_0").value == "(not used)"
+    assert "required column" in table_with(app, "Problem").iloc[0]["Problem"]
+
+
+def test_committing_only_the_valid_rows_is_chosen_again_for_the_next_file(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", (BAD_FILES / "unknown_affiliate.csv").read_bytes()
+    )
+    app.checkbox(key="upload_only_valid").check()
+    app = app.run()
+    assert not app.button(key="upload_commit").disabled
+    other = b"affiliate,date,members,icma members\nSolase,2026-02-28,10,2\nCal-ICMA,2026-02-28,10,2\n"
+    app = upload(app, "other.csv", other)
+    assert not app.checkbox(key="upload_only_valid").value
+    assert app.button(key="upload_commit").disabled
+
+
+def test_changing_the_kind_clears_the_answers(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "dates.csv", (BAD_FILES / "ambiguous_dates.csv").read_bytes()
+    )
+    app.radio(key="upload_date_order").set_value("day_first")
+    app = app.run()
+    app.radio(key="upload_kind").set_value("events")
+    app = app.run()
+    app.radio(key="upload_kind").set_value("membership")
+    app = app.run()
+    assert not app.exception
+    assert app.session_state["upload_date_order"] is None
+
+
+def test_a_file_missing_a_required_column_shows_no_counts_until_it_is_matched(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "short.csv", (BAD_FILES / "missing_column.csv").read_bytes()
+    )
+    assert not app.exception
+    assert any("checked once the required columns are matched" in info.value for info in app.info)
+    assert not {"Valid rows", "Rejected rows"} & set(metric_values(app))
+    assert app.button(key="upload_commit").disabled
+
+
+def test_an_open_question_shows_no_counts_and_no_success_until_it_is_answered(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "dates.csv", (BAD_FILES / "ambiguous_dates.csv").read_bytes()
+    )
+    assert any("checked once the question above is answered" in info.value for info in app.info)
+    assert not app.success
+    assert not {"Valid rows", "Rejected rows"} & set(metric_values(app))
+    app.radio(key="upload_date_order").set_value("month_first")
+    app = app.run()
+    assert (metric_values(app)["Valid rows"], metric_values(app)["Rejected rows"]) == ("2", "0")
+
+
+def test_a_header_only_file_says_it_has_no_data_rows_with_blank_cells_for_the_file_as_a_whole(
+    monkeypatch, tiny_data_dir
+):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "empty.csv", (BAD_FILES / "header_only.csv").read_bytes()
+    )
+    assert not app.exception
+    assert app.error[0].value == "The file has no data rows."
+    assert not any("0 of 0 rows" in error.value for error in app.error)
+    report = next(frame for frame in app.dataframe if "Problem" in frame.value.columns)
+    assert report.value["Row"].isna().all()
+    assert report.proto.HasField("placeholder") and report.proto.placeholder == ""  # missing cells shown blank
+    assert not metric_values(app)
+
+
+def test_a_file_of_another_kind_is_recognised_and_can_be_read_as_that_kind(monkeypatch, tiny_data_dir):
+    events = b"Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n"
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "events.csv", events)
+    assert not app.exception
+    assert "This looks like an events file" in app.warning[0].value
+    app.button(key="upload_switch_kind").click()
+    app = app.run()
+    assert not app.exception
+    assert app.title[0].value == "Upload events"
+    assert "passed every check" in app.success[0].value
+
+
+def test_a_file_of_the_chosen_kind_that_lacks_a_column_gets_no_kind_hint(monkeypatch, tiny_data_dir):
+    app = upload(
+        run_page(monkeypatch, tiny_data_dir, "upload"), "short.csv", (BAD_FILES / "missing_column.csv").read_bytes()
+    )
+    assert not any("looks like" in warning.value for warning in app.warning)
