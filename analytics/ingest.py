@@ -516,6 +516,27 @@ def match_columns(header: list[str], kind: str, mapping: dict[str, str] | None =
     return ColumnMatch(sources, unmatched, missing)
 
 
+def likely_kind(checked: Checked) -> str | None:
+    """The kind the file seems to hold when it lacks required columns of the one chosen: another kind whose
+    required columns its header all has, or three in four of them while it has at most half of the chosen kind's."""
+    if not checked.match.missing:
+        return None
+
+    def fit(kind: str, match: ColumnMatch) -> tuple[float, int, int]:
+        """Share of the kind's required columns found, how many, and (negated) file columns left unused."""
+        required = sum(column.required for column in KIND_COLUMNS[kind])
+        found = required - len(match.missing)
+        return found / required, found, -len(match.unmatched)
+
+    chosen_share = fit(checked.kind, checked.match)[0]
+    fits = {
+        kind: fit(kind, match_columns(checked.source.header, kind)) for kind in KIND_COLUMNS if kind != checked.kind
+    }
+    best = max(fits, key=fits.__getitem__)
+    share = fits[best][0]
+    return best if share == 1 or (share >= 0.75 and chosen_share <= 0.5) else None
+
+
 # -- 3. values ---------------------------------------------------------------------------------------
 
 _SPACES = r"[\s\x{00a0}\x{2009}\x{202f}']"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analytics import uploads
 from analytics.errors import AnalyticsError
-from analytics.ingest import Checked, ColumnMatch, IngestError, match_columns, report_text
+from analytics.ingest import Checked, IngestError, likely_kind, report_text
 from analytics.ledger import UPLOAD_KINDS
 from analytics.settings import Settings
 from analytics.store import Store
@@ -35,29 +35,6 @@ KIND_FILES = {
 
 class MappingError(ValueError):
     """A --map that names a column the kind does not have, or a header the file does not have."""
-
-
-def likely_kind(checked: Checked) -> str | None:
-    """The kind the file seems to hold when it lacks required columns of the one chosen: another kind whose
-    required columns its header all has, or three in four of them while it has at most half of the chosen kind's.
-
-    Shared with the upload page; it belongs beside analytics.ingest.match_columns."""
-    if not checked.match.missing:
-        return None
-
-    def fit(kind: str, match: ColumnMatch) -> tuple[float, int, int]:
-        """Share of the kind's required columns found, how many, and (negated) file columns left unused."""
-        required = sum(column.required for column in KIND_COLUMNS[kind])
-        found = required - len(match.missing)
-        return found / required, found, -len(match.unmatched)
-
-    chosen_share = fit(checked.kind, checked.match)[0]
-    fits = {
-        kind: fit(kind, match_columns(checked.source.header, kind)) for kind in KIND_COLUMNS if kind != checked.kind
-    }
-    best = max(fits, key=fits.__getitem__)
-    share = fits[best][0]
-    return best if share == 1 or (share >= 0.75 and chosen_share <= 0.5) else None
 
 
 def column_named(kind: str, text: str) -> str:

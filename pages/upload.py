@@ -8,8 +8,7 @@ import streamlit as st
 
 from analytics import uploads
 from analytics.errors import AnalyticsError
-from analytics.ingest import match_columns
-from analytics.ingest_cli import likely_kind
+from analytics.ingest import likely_kind, match_columns
 from analytics.ledger import COMMITTED, batches
 from analytics.roles import Identity
 from analytics.upload_columns import KIND_COLUMNS, column_guide, template
