@@ -61,12 +61,11 @@ HEADER_SEARCH_ROWS = 20
 # The largest count the store holds (its INTEGER columns are 32-bit); more is a typing error anyway.
 LARGEST_COUNT = 2**31 - 1
 TOO_LARGE = f"too large for a count (at most {LARGEST_COUNT:,})"
-# A date before this year is a typing error in every kind of upload (snapshots, goals, events...).
+# A date before or after these years is a typing error in every kind of upload (snapshots, goals, events...).
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
 # Rows at the end of a table looked at for totals and notes under it.
 TRAILING_ROWS_SEARCHED = 10
-# Rows of a worksheet scanned for columns formatted as percentages.
-PERCENT_SEARCH_ROWS = 200
 # Unknown affiliates: how many close matches are suggested.
 SUGGESTIONS = 3
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
@@ -331,16 +330,11 @@ def _read_xlsx_grid(
         raise IngestError(f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(sheets)}")
     visible = [worksheet for worksheet in workbook.worksheets if worksheet.sheet_state == "visible"]
     worksheet = workbook[sheet] if sheet else (visible or workbook.worksheets)[0]
-    percent_columns = _percent_columns(worksheet)
     rows = []
-    for values in worksheet.iter_rows(min_row=1, values_only=True):
+    for cells in worksheet.iter_rows(min_row=1):
         if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
             break
-        rows.append(
-            tuple(
-                _excel_text(value, position in percent_columns) for position, value in enumerate(values[:MAX_COLUMNS])
-            )
-        )
+        rows.append(tuple(_excel_text(cell) for cell in cells[:MAX_COLUMNS]))
     workbook.close()
     if not any(any(cell for cell in row) for row in rows):
         raise IngestError(f"the sheet {worksheet.title!r} is empty")
@@ -353,24 +347,14 @@ def _read_xlsx_grid(
     return grid, tuple(notes), sheets  # row n of the grid is Excel's row n
 
 
-def _percent_columns(worksheet) -> set[int]:
-    """The columns whose numbers are formatted as percentages (0.33 shown as 33%), from the sheet's first rows."""
-    found = set()
-    for row in worksheet.iter_rows(min_row=1, max_row=PERCENT_SEARCH_ROWS):
-        for position, cell in enumerate(row[:MAX_COLUMNS]):
-            value = getattr(cell, "value", None)
-            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-                found.add(position)
-    return found
-
-
-def _excel_text(value: object, is_percent: bool = False) -> str:
-    """A cell as the text Excel shows: a date as ISO, 12.0 as 12, 0.33 in a percentage column as 33%."""
+def _excel_text(cell: object) -> str:
+    """A cell as the text Excel shows: a date as ISO, 12.0 as 12, 0.33 formatted as a percentage as 33%."""
+    value = getattr(cell, "value", None)
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    if is_percent and isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         return f"{round(value * 100, 10):g}%"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -448,7 +432,7 @@ def _grid_to_source(
     return SourceTable(file_name, file_type, digest, header, body, rows, notes, sheets)
 
 
-_TOTAL = re.compile(r"^((grand |sub-?)?totals?|sum)(:| for .*| of .*)?$", re.IGNORECASE)
+_TOTAL = re.compile(r"^((grand |sub-?)?totals?|sum)\s*:?$", re.IGNORECASE)
 _NOTE = re.compile(r"^([*†©]|(source|sources|note|notes|prepared|generated|exported|data as of)\b)|: ", re.IGNORECASE)
 
 
@@ -742,6 +726,8 @@ def parse_date_text(text: str, order: DateOrder | None) -> date | str:
 def _date_or_reason(year: int, month: int, day: int) -> date | str:
     if year < EARLIEST_YEAR:
         return f"a year before {EARLIEST_YEAR}: is the year right?"
+    if year > LATEST_YEAR:
+        return f"a year after {LATEST_YEAR}: is the year right?"
     try:
         return date(year, month, day)
     except ValueError:
@@ -893,6 +879,22 @@ class Checked:
         """Whether --only-valid may commit: every file-level problem solved and some row valid."""
         file_level = self.report["row"].isna().any() if not self.report.empty else False
         return not file_level and self.question is None and not self.rows.empty
+
+    def blank_in_file(self, name: str) -> np.ndarray:
+        """For each valid row, whether the file leaves column `name` blank there (or has no such column)."""
+        position = self.match.sources.get(name)
+        if position is None or self.rows.empty:
+            return np.ones(len(self.rows), dtype=bool)
+        values = _column(self.source.grid, position)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            empty = pc.fill_null(pc.equal(_without_marks(_trimmed_text(values)), ""), True)
+        else:
+            empty = values.is_null()
+        if not pc.any(empty).as_py():
+            return np.zeros(len(self.rows), dtype=bool)
+        blank = pd.Series(empty.to_numpy(zero_copy_only=False))
+        by_row = blank.set_axis(self.source.row_numbers.to_numpy())
+        return by_row.reindex(self.rows["row_number"].to_numpy()).fillna(True).to_numpy(dtype=bool)
 
 
 class FileCells:

@@ -211,28 +211,41 @@ def event_reference(store: Store) -> EventReference:
 
 
 def with_stored_values(checked: Checked, store: Store) -> Checked:
-    """The checked rows, where a row replaces a stored record, holding that record's values in every column the
-    file lacks: a file of corrected member counts leaves the stored joiners and leavers as they were, and an
-    events file without an affiliate column leaves each replaced event's affiliate and organizer alone."""
-    kept = kept_columns(checked)
+    """The checked rows, where a row replaces a stored record, holding that record's values wherever the file
+    leaves the columns feeding them blank or lacks them: a file of corrected member counts leaves the stored
+    joiners and leavers as they were, and an event whose affiliate cell is empty keeps its affiliate, type and
+    organizer. An upload therefore never clears a stored value; undoing the batch that set it does."""
     rows = checked.rows
-    if not kept or rows.empty:
+    if rows.empty:
+        return checked
+    required = {column.name for column in KIND_COLUMNS[checked.kind] if column.required}
+    blank = {
+        # A column fed by the file column of its own name is blank where the row has no value (cheap);
+        # one fed by other columns is blank where they all are.
+        name: rows[name].isna().to_numpy()
+        if feeders == (name,)
+        else np.logical_and.reduce([checked.blank_in_file(feeder) for feeder in feeders])
+        for name, feeders in fed_columns(checked.kind).items()
+        if not set(feeders) & required
+    }
+    blank = {name: where for name, where in blank.items() if where.any()}
+    if not blank:
         return checked
     key = list(schema_table(checked.kind).key)
-    stored = _stored_rows(checked.kind, rows, store)[[*key, *kept]]
+    stored = _stored_rows(checked.kind, rows, store)[[*key, *blank]]
     stored = stored.drop_duplicates(key).astype(dict.fromkeys(key, object))
     dates = {name: "datetime64[ns]" for name in key if name.endswith("_on")}
     asked = rows[key].astype(dict.fromkeys(key, object)).astype(dates)
     found = asked.merge(stored.astype(dates), on=key, how="left", indicator=True).set_axis(rows.index)
     replacing = (found["_merge"] == "both").to_numpy()
-    if not replacing.any():
+    kept = {name: replacing & where for name, where in blank.items() if (replacing & where).any()}
+    if not kept:
         return checked
-    rows = rows.assign(**{name: rows[name].where(~replacing, found[name]) for name in kept})
+    rows = rows.assign(**{name: rows[name].where(~keep, found[name]) for name, keep in kept.items()})
     labels = {column.name: column.label for column in KIND_COLUMNS[checked.kind]}
     shown = ", ".join(dict.fromkeys(labels.get(name, name) for name in kept))
-    note = (
-        f"the {int(replacing.sum()):,} row(s) replacing stored ones keep their stored {shown} (columns the file lacks)"
-    )
+    count = int(np.logical_or.reduce(list(kept.values())).sum())
+    note = f"{count:,} row(s) replacing stored ones keep their stored {shown} where the file leaves it blank"
     return replace(checked, rows=rows, notes=(*checked.notes, note))
 
 
@@ -251,18 +264,18 @@ FED_BY: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def kept_columns(checked: Checked) -> list[str]:
-    """The stored columns a replacing row keeps from the record it replaces: those fed only by file columns the
-    file lacks (never the key, nor columns an upload always sets, such as is_sample)."""
-    table = schema_table(checked.kind)
-    file_columns = {column.name for column in KIND_COLUMNS[checked.kind]}
-    fed_by = FED_BY.get(checked.kind, {})
-    kept = []
+def fed_columns(kind: str) -> dict[str, tuple[str, ...]]:
+    """The stored columns of a kind that file columns feed, each with the file columns feeding it (never the key,
+    nor columns an upload always sets, such as is_sample)."""
+    table = schema_table(kind)
+    file_columns = {column.name for column in KIND_COLUMNS[kind]}
+    fed_by = FED_BY.get(kind, {})
+    fed = {}
     for name in table.column_names:
         feeders = fed_by.get(name, (name,) if name in file_columns else ())
-        if name not in table.key and feeders and not any(feeder in checked.match.sources for feeder in feeders):
-            kept.append(name)
-    return kept
+        if name not in table.key and feeders:
+            fed[name] = feeders
+    return fed
 
 
 def _stored_rows(kind: str, rows: pd.DataFrame, store: Store) -> pd.DataFrame:

@@ -343,12 +343,13 @@ def test_excel_percentage_cells_read_as_shown_and_hidden_sheets_are_passed_over(
     sheet.append(["Goal", "Date", "Value"])
     sheet.append(["G0003", date(2026, 6, 30), 0.33])
     sheet.append(["G0003", date(2026, 9, 30), 0.075])
+    sheet.append(["G0001", date(2026, 9, 30), 5])  # a number in the same column, not formatted as a percentage
     for row in (2, 3):
         sheet.cell(row=row, column=3).number_format = "0.0%"
     buffer = io.BytesIO()
     workbook.save(buffer)
     source = read_source(buffer.getvalue(), "checkins.xlsx", LIMITS, synonym_lookup("goal_checkins"))
-    assert source.cells[2].tolist() == ["33%", "7.5%"]
+    assert source.cells[2].tolist() == ["33%", "7.5%", "5"]
     assert source.notes[:2] == (
         "read from sheet 'Check-ins'",
         "the workbook's sheets: lookup, Check-ins (choose another to read it instead)",

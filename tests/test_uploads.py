@@ -479,3 +479,24 @@ def test_columns_a_file_lacks_keep_the_stored_values_of_the_rows_it_replaces(tin
         "Birmingham",
         pd.Timestamp("2026-12-03"),
     ]
+
+
+def test_blank_cells_keep_the_stored_values_of_the_records_a_file_replaces(tiny_data_dir):
+    data = b"affiliate,date,members,icma members,new members,lapsed members\nCal-ICMA,2025-11-30,1020,610,,\n"
+    commit(tiny_data_dir, data, "blank-flows.csv")
+    replaced = membership(tiny_data_dir).set_index(["affiliate_id", "snapshot_on"]).loc[("state-ca", "2025-11-30")]
+    assert replaced[["members", "new_members", "lapsed_members"]].tolist() == [1020, 15, 5]
+
+    template = (
+        b"Event id,Event name,Start date,End date,Organizer,Affiliate,City,Country,Venue,Website,Notes\n"
+        b"E2026-solace-summit,Solace Summit 2026,2026-12-03,2026-12-05,,,,,,,\n"
+    )
+    commit_events(tiny_data_dir, template, "template.csv")
+    event = events(tiny_data_dir).set_index("event_id").loc["E2026-solace-summit"]
+    assert event[["affiliate_id", "event_type", "organizer", "city", "country_iso3"]].tolist() == [
+        "intl-gbr-solace",
+        "affiliate",
+        "Solace",
+        "Birmingham",
+        "GBR",
+    ]
