@@ -501,10 +501,23 @@ def match_columns(header: list[str], kind: str, mapping: dict[str, str] | None =
 
 
 def likely_kind(checked: Checked) -> str | None:
-    """The kind the file seems to hold when it lacks required columns of the one chosen: another kind whose
-    required columns its header all has, or three in four of them while it has at most half of the chosen kind's."""
+    """The kind the file seems to hold, when not the one chosen.
+
+    When the file lacks required columns of the chosen kind: another kind whose required columns its header
+    all has, or three in four of them while it has at most half of the chosen kind's. When it has them all:
+    another kind it fits too that leaves fewer of its columns unused (an activities file, with its Type and
+    Status, also fits events).
+    """
     if not checked.match.missing:
-        return None
+        unused = len(checked.match.unmatched)
+        fitting = {
+            kind: len(match.unmatched)
+            for kind in KIND_COLUMNS
+            if kind != checked.kind
+            for match in [match_columns(checked.source.header, kind)]
+            if not match.missing and len(match.unmatched) < unused
+        }
+        return min(fitting, key=fitting.__getitem__) if fitting else None
 
     def fit(kind: str, match: ColumnMatch) -> tuple[float, int, int]:
         """Share of the kind's required columns found, how many, and (negated) file columns left unused."""

@@ -167,3 +167,17 @@ def test_ingest_of_an_unknown_sheet_is_refused_naming_the_workbooks_sheets(
     workbook.save(path)
     assert ingest(tiny_data_dir, monkeypatch, path, "--sheet", "Data") == 1
     assert "the workbook has no sheet 'Data'; its sheets: Members, Notes" in capsys.readouterr().out
+
+
+def test_a_file_that_fits_the_chosen_kind_but_another_better_gets_the_hint(
+    tiny_data_dir, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    activities = tmp_path / "activities.csv"
+    activities.write_text("Affiliate,Type,Date,Title,Status\nSolace,article,2026-03-01,Piece on ethics,done\n")
+    main(["ingest", str(activities), "--kind", "events", "--dry-run"])
+    assert "this looks like an activities file; choose that kind (--kind activities)" in capsys.readouterr().out
+    events = tmp_path / "events.csv"
+    events.write_text("Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n")
+    main(["ingest", str(events), "--kind", "events", "--dry-run"])
+    assert "looks like" not in capsys.readouterr().out
