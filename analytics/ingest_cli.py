@@ -58,14 +58,17 @@ def column_mapping(pairs: list[tuple[str, str]], kind: str) -> dict[str, str]:
     return mapping
 
 
-def check_headers_mapped(mapping: dict[str, str], header: list[str]) -> None:
-    """MappingError when a --map names a header the file does not have."""
-    absent = [name for name in mapping if name not in header]
+def headers_mapped(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
+    """The mapping keyed by the file's own header texts (a --map HEADER matches case, accents and punctuation
+    ignored); MappingError when a --map names a header the file does not have."""
+    written = {normalise(name): name for name in reversed(header) if name}
+    absent = [name for name in mapping if normalise(name) not in written]
     if absent:
         columns = ", ".join(repr(name) for name in header if name)
         raise MappingError(
             f"--map {absent[0]}={mapping[absent[0]]}: the file has no column {absent[0]!r}; its columns: {columns}"
         )
+    return {written[normalise(name)]: column for name, column in mapping.items()}
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -114,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
         mapping = column_mapping(args.map, args.kind)
         store = Store(settings.data_dir)
         checked = uploads.check_file(data, args.file.name, args.kind, store, settings, mapping, order, sheet=args.sheet)
-        check_headers_mapped(mapping, checked.source.header)
+        if (as_written := headers_mapped(mapping, checked.source.header)) != mapping:
+            checked = uploads.check_file(
+                data, args.file.name, args.kind, store, settings, as_written, order, args.sheet
+            )
     except IngestError as error:
         print(f"rejected: {error}; nothing changed")
         return EXIT_REJECTED

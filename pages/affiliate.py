@@ -336,7 +336,9 @@ else:
         + events["end_on"].where(events["end_on"] != events["start_on"]).dt.strftime(" – %Y-%m-%d").fillna(""),
         where=events["city"].fillna("").str.cat(events["country_name"].fillna(""), sep=", ").str.strip(", "),
         state=events["is_cancelled"].map({True: "cancelled", False: ""}),
-        kind=events["is_sample"].map({True: "sample", False: "public source"}),
+        kind=pd.Series("uploaded", index=events.index)
+        .mask(events["source"].notna(), "public source")
+        .mask(events["is_sample"].astype(bool), "sample"),
         confidence=events["confidence"].map(lambda level: "⚠️ low" if level == "low" else level),
         first_source=events["source"].map(lambda text: (source_links(text) or [None])[0]),
     )[["when", "name", "where", "state", "kind", "confidence", "first_source"]].rename(

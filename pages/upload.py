@@ -279,7 +279,8 @@ else:
         rows = "row is" if checked.rows_in_file == 1 else f"{checked.rows_in_file:,} rows are"
         st.info(f"The file's {rows} checked once {waiting_for}.", icon="⏳")
     elif checked.report.empty:
-        st.success(f"All {checked.rows_in_file:,} rows passed every check.", icon="✅")
+        rows_text = "The file's row" if checked.rows_in_file == 1 else f"All {checked.rows_in_file:,} rows"
+        st.success(f"{rows_text} passed every check.", icon="✅")
     if not checked.report.empty:
         if checked.rows_in_file:
             bad_rows = checked.report["row"].dropna().nunique()

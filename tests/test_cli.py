@@ -112,6 +112,8 @@ def test_ingest_map_accepts_a_columns_label_as_well_as_its_name(tiny_data_dir, t
             ingest(tiny_data_dir, monkeypatch, path, "--kind", "events", "--map", f"Dates={column}", "--dry-run") == 0
         )
         assert "1 valid" in capsys.readouterr().out
+    assert ingest(tiny_data_dir, monkeypatch, path, "--kind", "events", "--map", "dates=start_on", "--dry-run") == 0
+    assert "1 valid" in capsys.readouterr().out  # the file's header matched as written elsewhere: case ignored
 
 
 def test_ingest_map_to_an_unknown_column_is_a_usage_error_that_lists_the_kinds_columns(
