@@ -303,8 +303,7 @@ def preview(checked: Checked, store: Store) -> Preview:
     if checked.kind != "membership":
         return _keyed_preview(checked, store, found)
     if new.empty:
-        empty = pd.DataFrame()
-        return Preview(checked.rows_in_file, 0, len(checked.rejected_rows), 0, 0, empty, empty, found)
+        return _preview(checked, pd.DataFrame(), pd.DataFrame(), found)
     new_days = _days(new["snapshot_on"])
     first_on, last_on = _month_span(new_days)
     before = store.query("membership_snapshots_between", first_on=first_on, last_on=last_on)
@@ -347,16 +346,7 @@ def preview(checked: Checked, store: Store) -> Preview:
             "icma_members_after": replacing["icma_members"].to_numpy(),
         }
     )
-    return Preview(
-        rows_in_file=checked.rows_in_file,
-        rows_valid=len(new),
-        rows_rejected=len(checked.rejected_rows),
-        rows_added=len(new) - len(replaced),
-        rows_replaced=len(replaced),
-        replaced=replaced.sort_values(KEY).reset_index(drop=True),
-        totals=totals,
-        already_loaded_as=found,
-    )
+    return _preview(checked, replaced.sort_values(KEY).reset_index(drop=True), totals, found)
 
 
 def _keyed_preview(checked: Checked, store: Store, found: str | None) -> Preview:
@@ -367,14 +357,19 @@ def _keyed_preview(checked: Checked, store: Store, found: str | None) -> Preview
     before = store.table(checked.kind)[[key, *shown]]
     replaced = new[[key, *shown]].merge(before, on=key, how="inner", suffixes=("_after", "_before"))
     replaced = replaced[[key, *(f"{name}_{when}" for name in shown for when in ("before", "after"))]]
+    return _preview(checked, replaced.sort_values(key).reset_index(drop=True), pd.DataFrame(), found)
+
+
+def _preview(checked: Checked, replaced: pd.DataFrame, totals: pd.DataFrame, found: str | None) -> Preview:
+    """The preview of a checked file whose valid rows replace the `replaced` records."""
     return Preview(
         rows_in_file=checked.rows_in_file,
-        rows_valid=len(new),
+        rows_valid=len(checked.rows),
         rows_rejected=len(checked.rejected_rows),
-        rows_added=len(new) - len(replaced),
+        rows_added=len(checked.rows) - len(replaced),
         rows_replaced=len(replaced),
-        replaced=replaced.sort_values(key).reset_index(drop=True),
-        totals=pd.DataFrame(),
+        replaced=replaced,
+        totals=totals,
         already_loaded_as=found,
     )
 

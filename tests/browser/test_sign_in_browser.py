@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from analytics import ledger
-from bench.server import CHROMIUM, CHROMIUM_ARGS, start_server
+from bench.server import start_server
 from tests.browser.conftest import BrowserPage, _require_browser
 from tests.browser.oidc_provider import OidcProvider
 from tests.conftest import write_tiny_data
@@ -65,24 +65,13 @@ def signed_in_server(tmp_path_factory, provider):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def new_browser_page(chromium, signed_in_server, provider):
+def new_browser_page(browser, signed_in_server, provider):
     """A factory of fresh browser contexts (no cookies) that may reach only the app and the provider."""
     contexts = []
 
     def open_context() -> BrowserPage:
-        context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         page = context.new_page()
         recorded = BrowserPage(page, signed_in_server.url)
