@@ -1,6 +1,6 @@
 """The obvious way to do a page's data work: pandas reads every file the page needs and groups in memory.
 
-Each function mirrors the named queries one page runs (analytics/queries/*.sql) with the shared
+Each function mirrors the named queries one page runs (analytics/store/queries/*.sql) with the shared
 filters at their defaults (every region and type, as of today): it reads the tables with
 `pd.read_csv` / `pd.read_parquet` on every call, as an app without a query engine or cache would,
 and returns the frames the page would chart. Only the tables a page's queries touch are read, which
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.membership import MAX_CARRY_MONTHS
-from analytics.schema import TABLES
+from analytics.core.schema import TABLES
+from analytics.domain.membership import MAX_CARRY_MONTHS
 
 DATE_COLUMNS = {table.name: [c.name for c in table.columns if c.type == "DATE"] for table in TABLES}
 PROFILE_ID = "state-ca"

@@ -34,11 +34,11 @@ MEMBERSHIP_COLUMNS = ["affiliate_id", "snapshot_on", "members", "icma_members", 
 def is_available() -> tuple[bool, str]:
     """Whether the upload pipeline (analytics.uploads, `python -m analytics ingest`) exists in this checkout."""
     try:
-        from analytics import uploads
+        from analytics.uploads import pipeline as uploads
 
         for name in ("check_file", "commit"):
             if not hasattr(uploads, name):
-                return False, f"analytics.uploads has no {name}()"
+                return False, f"analytics.uploads.pipeline has no {name}()"
     except ImportError as error:
         return False, f"the upload pipeline is not available ({error})"
     return True, ""
@@ -110,9 +110,9 @@ def _peak_memory_megabytes() -> float:
 
 def time_upload(upload_file: Path, target: Path, repeat: int) -> dict:
     """Seconds to check and to commit the file into a fresh copy of `target`, and peak memory, `repeat` times."""
-    from analytics import uploads
-    from analytics.settings import Settings
-    from analytics.store import Store
+    from analytics.core.settings import Settings
+    from analytics.store.reader import Store
+    from analytics.uploads import pipeline as uploads
 
     settings = Settings.from_environment({"AFFILIATE_DATA_DIR": str(target)})
     first_open_runs, check_runs, commit_runs, totals, peaks = [], [], [], [], []

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import coverage, goals, membership
-from analytics.charts import membership_trend, status_by_group
-from analytics.errors import AnalyticsError
+from analytics.core.errors import AnalyticsError
+from analytics.domain import coverage, goals, membership
+from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
 from ui.data import load_table, run_query, settings
 from ui.filters import current_scope

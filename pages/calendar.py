@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import events as ev
-from analytics.calendar_charts import (
+from analytics.core.errors import AnalyticsError
+from analytics.domain import events as ev
+from analytics.figures.calendar_charts import (
     REGION_ORDER,
     event_listing,
     events_by_country,
@@ -20,9 +21,8 @@ from analytics.calendar_charts import (
     representation_by_year_figure,
     year_timeline_figure,
 )
-from analytics.calendar_export import event_to_ics, events_to_ics
-from analytics.errors import AnalyticsError
-from analytics.store import folder_fingerprint
+from analytics.figures.calendar_export import event_to_ics, events_to_ics
+from analytics.store.reader import folder_fingerprint
 from ui.components import chart, download_buttons, sample_data_notice, show_error
 from ui.data import load_table, run_query, scope_params, settings
 from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF, current_scope, describe_scope

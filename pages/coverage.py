@@ -10,10 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import coverage, maps
-from analytics.errors import AnalyticsError
-from analytics.schema import AGREEMENT_STATUSES, US_REGIONS
-from analytics.store import folder_fingerprint
+from analytics.core.errors import AnalyticsError
+from analytics.core.schema import AGREEMENT_STATUSES, US_REGIONS
+from analytics.domain import coverage
+from analytics.figures import maps
+from analytics.store.reader import folder_fingerprint
 from ui.components import chart, download_buttons, sample_data_notice, show_error
 from ui.data import load_table, run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope
@@ -31,7 +32,7 @@ ALL_REGIONS = "All regions"
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months: int) -> pd.DataFrame:
-    """One row per affiliate in scope: its agreement, liaison and activity score (analytics.coverage)."""
+    """One row per affiliate in scope: its agreement, liaison and activity score (analytics.domain.coverage)."""
     config = settings()
     return coverage.affiliate_coverage(
         run_query("coverage_affiliates", **params),
@@ -68,7 +69,7 @@ def world_map(fingerprint: tuple, params: dict[str, Any], window_months: int, st
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def states_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, measure: str):
-    """One row per US state (analytics.coverage.coverage_by_state) for the chosen measure."""
+    """One row per US state (analytics.domain.coverage.coverage_by_state) for the chosen measure."""
     frame = with_status(fingerprint, params, window_months, statuses)
     snapshots = run_query("coverage_membership_snapshots", **params)
     return coverage.coverage_by_state(frame, load_table("states"), snapshots, params["as_of"], measure=measure)
@@ -81,7 +82,7 @@ def us_map(fingerprint, params, window_months: int, statuses: tuple, measure: st
 
 
 def window_start_on(as_of, window_months: int):
-    """A date safely before the start of the activity window (analytics.coverage applies the exact one)."""
+    """A date safely before the start of the activity window (analytics.domain.coverage applies the exact one)."""
     return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
 
 

@@ -18,10 +18,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import briefing, goals
-from analytics.errors import AnalyticsError
-from analytics.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
-from analytics.store import folder_fingerprint
+from analytics.core.errors import AnalyticsError
+from analytics.domain import goals
+from analytics.figures import briefing
+from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
+from analytics.store.reader import folder_fingerprint
 from ui.components import SAMPLE_NOTICE, chart, download_buttons, format_percent, sample_data_notice, show_error
 from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope

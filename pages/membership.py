@@ -12,12 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import membership
-from analytics.charts import membership_trend
-from analytics.errors import AnalyticsError
-from analytics.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
-from analytics.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month
-from analytics.store import folder_fingerprint
+from analytics.core.errors import AnalyticsError
+from analytics.domain import membership
+from analytics.domain.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month
+from analytics.figures.charts import membership_trend
+from analytics.figures.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
+from analytics.store.reader import folder_fingerprint
 from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
 from ui.data import run_query, scope_params, settings
 from ui.filters import current_scope, describe_scope

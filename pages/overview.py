@@ -12,10 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import goals, membership, overview
-from analytics.charts import membership_trend, status_by_group
-from analytics.errors import AnalyticsError
-from analytics.store import folder_fingerprint
+from analytics.core.errors import AnalyticsError
+from analytics.domain import goals, membership, overview
+from analytics.figures.charts import membership_trend, status_by_group
+from analytics.store.reader import folder_fingerprint
 from ui.components import (
     chart,
     download_buttons,

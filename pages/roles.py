@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.errors import AnalyticsError
-from analytics.roles import ACTIONS, PERMISSIONS, Role, group_roles, role_holders
+from analytics.auth.roles import ACTIONS, PERMISSIONS, Role, group_roles, role_holders
+from analytics.core.errors import AnalyticsError
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings

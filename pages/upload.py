@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from analytics import uploads
-from analytics.errors import AnalyticsError
-from analytics.ingest import likely_kind, match_columns
-from analytics.ledger import COMMITTED, batches
-from analytics.roles import Identity
-from analytics.upload_columns import KIND_COLUMNS, column_guide, template
+from analytics.auth.roles import Identity
+from analytics.core.errors import AnalyticsError
+from analytics.store.ledger import COMMITTED, batches
+from analytics.uploads import pipeline as uploads
+from analytics.uploads.columns import KIND_COLUMNS, column_guide, template
+from analytics.uploads.ingest import likely_kind, match_columns
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings, store

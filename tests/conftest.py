@@ -98,7 +98,7 @@ def uploads_written(data_dir: Path) -> list[str]:
     The store folder itself may exist without any upload (the check record and the Parquet copies
     of CSV tables live there too), so tests that nothing was written look at these parts.
     """
-    from analytics.ledger import UPLOAD_KINDS, StoreLayout
+    from analytics.store.ledger import UPLOAD_KINDS, StoreLayout
 
     layout = StoreLayout(data_dir)
     parts = [layout.ledger, layout.archive, layout.rejected, *(layout.rows(kind) for kind in UPLOAD_KINDS)]

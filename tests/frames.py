@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.schema import table
+from analytics.core.schema import table
 
 
 def make_events(*rows: dict) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Sign-in is configured by an [auth] section in .streamlit/secrets.toml (README, "
 one, the app is a single local user with every role, and the sidebar says so on every page. With
 one, a person signs in with the identity provider; their name, e-mail and groups come from the
 provider's signed ID token (`st.user`, kept by Streamlit in a signed cookie), and their roles from
-the server's role file and group mapping (analytics.roles), never from the URL or a widget.
+the server's role file and group mapping (analytics.auth.roles), never from the URL or a widget.
 
 app.py calls `signed_in_identity()` once per run, before the navigation; each page that changes
 data or shows more than the dashboard calls `require_page(action)` itself as well, so that a page
@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import Literal, NoReturn
 
 import streamlit as st
+from analytics.auth.roles import Identity, RoleRules, identity_from_claims, local_identity, require
+from analytics.auth.sign_in import DEFAULT_PROVIDER, check_sign_in, providers
+from analytics.core.errors import AnalyticsError, PermissionDenied
 
-from analytics.errors import AnalyticsError, PermissionDenied
-from analytics.roles import Identity, RoleRules, identity_from_claims, local_identity, require
-from analytics.sign_in import DEFAULT_PROVIDER, check_sign_in, providers
 from ui.data import settings
 
 LOCAL_BANNER = "**Local mode:** sign-in is not configured; you have every role."

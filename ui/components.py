@@ -7,9 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-
-from analytics.errors import AnalyticsError, DataValidationError
-from analytics.exports import to_csv_bytes, to_excel_bytes
+from analytics.core.errors import AnalyticsError, DataValidationError
+from analytics.figures.exports import to_csv_bytes, to_excel_bytes
 
 # Where the app serves plotly's map outlines itself (static/topojson/, enableStaticServing).
 TOPOJSON_URL = "/app/static/topojson/"

@@ -18,10 +18,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-
-from analytics.membership import MAX_CARRY_MONTHS
-from analytics.settings import Settings
-from analytics.store import Store, folder_fingerprint, open_store
+from analytics.core.settings import Settings
+from analytics.domain.membership import MAX_CARRY_MONTHS
+from analytics.store.reader import Store, folder_fingerprint, open_store
 
 
 def settings() -> Settings:

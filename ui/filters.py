@@ -10,8 +10,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
-
-from analytics.schema import AFFILIATE_TYPES, ICMA_REGIONS
+from analytics.core.schema import AFFILIATE_TYPES, ICMA_REGIONS
 
 REGION_OPTIONS: tuple[str, ...] = (*ICMA_REGIONS, "National")
 TYPE_LABELS: dict[str, str] = {

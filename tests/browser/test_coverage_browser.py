@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.coverage import SMALL_COUNTRIES
+from analytics.domain.coverage import SMALL_COUNTRIES
 from tests.browser.conftest import ARTIFACTS, ROOT
 
 DRAWN_LOCATIONS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot =>

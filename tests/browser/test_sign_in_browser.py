@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import ledger
+from analytics.store import ledger
 from bench.server import start_server
 from tests.browser.conftest import BrowserPage, _require_browser
 from tests.browser.oidc_provider import OidcProvider

@@ -1,0 +1,1 @@
+"""Who may do what: roles from the role file and the identity provider's claims, and the sign-in settings."""

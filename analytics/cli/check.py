@@ -1,0 +1,42 @@
+"""`python -m analytics check [DIR]`: validate a data folder and print the rows per table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analytics.core.errors import AnalyticsError, DataValidationError
+from analytics.core.settings import Settings
+from analytics.store.reader import Store
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        help="the folder to check (default: AFFILIATE_DATA_DIR, else data/)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or Settings.from_environment().data_dir
+    try:
+        store = Store(data_dir)
+        problems = store.validate()
+        counts = store.count_rows()
+    except DataValidationError as error:
+        problems, counts = error.problems, {}
+    except AnalyticsError as error:
+        print(f"check failed: {error}", file=sys.stderr)
+        return 1
+    for name, count in counts.items():
+        print(f"{name:<16} {count:>12,} rows")
+    if problems:
+        print(f"\n{data_dir}: {len(problems)} problem(s):", file=sys.stderr)
+        for problem in problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    print(f"\n{data_dir}: OK")
+    return 0

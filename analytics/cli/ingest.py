@@ -1,0 +1,186 @@
+"""`python -m analytics ingest FILE [--kind KIND] [--dry-run] [--only-valid] [--sheet S] [--date-order ORDER]
+[--map HEADER=COLUMN]`: check and commit a file.
+
+Exit codes: 0 when committed, or when there was nothing to do (the same file is already loaded, or
+a dry run found no problem); 1 when the file is rejected (the row-level report on stdout, nothing
+changed) or a concurrent commit got in the way; 2 on a usage error (a --map naming a column the
+kind does not have, or a header the file does not have, is one). The data folder is
+AFFILIATE_DATA_DIR, else data/. `batches`, `undo` and `export` live in their own modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analytics.core.errors import AnalyticsError
+from analytics.core.settings import Settings
+from analytics.store.ledger import UPLOAD_KINDS
+from analytics.store.reader import Store
+from analytics.uploads import pipeline as uploads
+from analytics.uploads.columns import KIND_COLUMNS, normalise
+from analytics.uploads.ingest import Checked, IngestError, likely_kind, report_text
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# How a message names a file of each kind: "this looks like an events file".
+KIND_FILES = {
+    "membership": "a membership file",
+    "events": "an events file",
+    "goals": "a goals file",
+    "goal_checkins": "a goal check-ins file",
+    "activities": "an activities file",
+}
+
+
+class MappingError(ValueError):
+    """A --map that names a column the kind does not have, or a header the file does not have."""
+
+
+def column_named(kind: str, text: str) -> str:
+    """The column of `kind` that `text` names, by its name (start_on) or its label (start date), in any case."""
+    wanted = normalise(text)
+    for column in KIND_COLUMNS[kind]:
+        if wanted in (normalise(column.name), normalise(column.label)):
+            return column.name
+    names = ", ".join(f"{column.name} ({column.label})" for column in KIND_COLUMNS[kind])
+    raise MappingError(f"{kind} has no column {text!r}; its columns (name or label): {names}")
+
+
+def column_mapping(pairs: list[tuple[str, str]], kind: str) -> dict[str, str]:
+    """--map HEADER=COLUMN pairs as file header -> schema column name (MappingError for an unknown column)."""
+    mapping = {}
+    for header, column in pairs:
+        try:
+            mapping[header] = column_named(kind, column)
+        except MappingError as error:
+            raise MappingError(f"--map {header}={column}: {error}") from None
+    return mapping
+
+
+def headers_mapped(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
+    """The mapping keyed by the file's own header texts (a --map HEADER matches case, accents and punctuation
+    ignored); MappingError when a --map names a header the file does not have."""
+    written = {normalise(name): name for name in reversed(header) if name}
+    absent = [name for name in mapping if normalise(name) not in written]
+    if absent:
+        columns = ", ".join(repr(name) for name in header if name)
+        raise MappingError(
+            f"--map {absent[0]}={mapping[absent[0]]}: the file has no column {absent[0]!r}; its columns: {columns}"
+        )
+    return {written[normalise(name)]: column for name, column in mapping.items()}
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    header, separator, column = text.partition("=")
+    if not separator or not header or not column:
+        raise argparse.ArgumentTypeError(f"{text!r}: use HEADER=COLUMN, e.g. 'Nb adherents=members'")
+    return header, column
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="the CSV, Excel (.xlsx) or Parquet file to load")
+    parser.add_argument("--kind", choices=UPLOAD_KINDS, default="membership", help="what the file holds")
+    parser.add_argument("--dry-run", action="store_true", help="check and show what would change; commit nothing")
+    parser.add_argument(
+        "--only-valid", action="store_true", help="commit the valid rows and keep the rejected ones with the batch"
+    )
+    parser.add_argument("--sheet", help="the Excel sheet to read (default: the first)")
+    parser.add_argument(
+        "--date-order",
+        choices=("day-first", "month-first"),
+        help="how to read dates such as 03/04/2026 when the file does not settle it",
+    )
+    parser.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        default=[],
+        metavar="HEADER=COLUMN",
+        help="use the file's column HEADER as schema column COLUMN (repeatable)",
+    )
+    parser.add_argument(
+        "--by",
+        help="who commits, for the ledger (default: the login name); the command line acts as the operator "
+        "at the server, with every role",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"ingest: {args.file} is not a file", file=sys.stderr)
+        return EXIT_USAGE
+    settings = Settings.from_environment()
+    data = args.file.read_bytes()
+    order = {"day-first": "day_first", "month-first": "month_first", None: None}[args.date_order]
+    try:
+        mapping = column_mapping(args.map, args.kind)
+        store = Store(settings.data_dir)
+        checked = uploads.check_file(data, args.file.name, args.kind, store, settings, mapping, order, sheet=args.sheet)
+        if (as_written := headers_mapped(mapping, checked.source.header)) != mapping:
+            checked = uploads.check_file(
+                data, args.file.name, args.kind, store, settings, as_written, order, args.sheet
+            )
+    except IngestError as error:
+        print(f"rejected: {error}; nothing changed")
+        return EXIT_REJECTED
+    except (AnalyticsError, MappingError) as error:
+        print(f"ingest: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in checked.notes:
+        print(f"note: {note}")
+    if args.dry_run:
+        return _dry_run(checked, store, args.only_valid)
+    try:
+        result = uploads.commit(checked, data, store, committed_by=args.by, only_valid=args.only_valid)
+    except uploads.UploadRejected as error:
+        print(f"rejected: {error}")
+        _print_hints(checked)
+        return EXIT_REJECTED
+    except uploads.UploadConflictError as error:
+        print(f"not committed: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(result.message)
+    return EXIT_OK
+
+
+def _dry_run(checked, store: Store, only_valid: bool) -> int:
+    summary = uploads.preview(checked, store)
+    if summary.already_loaded_as:
+        print(f"this file is already loaded as batch {summary.already_loaded_as}; committing it would change nothing")
+        return EXIT_OK
+    if not checked.report.empty:
+        print(f"{len(checked.report):,} problem(s):")
+    if not checked.report.empty or checked.question is not None:
+        print(report_text(checked))
+    _print_hints(checked)
+    committable = checked.can_commit_all or (only_valid and checked.can_commit_valid)
+    # No row can be valid until every required column is matched and the question answered: counts would mislead.
+    if checked.rows_in_file == 0:
+        print("dry run: the file has no data rows")
+    elif checked.match.missing:
+        print(f"dry run: the file's {checked.rows_in_file:,} row(s) are checked once the required columns are matched")
+    elif checked.question is not None:
+        print(f"dry run: the file's {checked.rows_in_file:,} row(s) are checked once the day/month order is given")
+    else:
+        print(
+            f"dry run: {summary.rows_in_file:,} row(s) in the file, {summary.rows_valid:,} valid, "
+            f"{summary.rows_rejected:,} rejected; would add {summary.rows_added:,} and replace "
+            f"{summary.rows_replaced:,} row(s) with the same key"
+        )
+    if not summary.totals.empty:
+        print("members per month, before -> after:")
+        for month in summary.totals.itertuples(index=False):
+            print(f"  {month.month_end_on}: {month.members_before:,} -> {month.members_after:,} ({month.change:+,})")
+    print("nothing committed (dry run)" + ("" if committable else "; the file would be rejected"))
+    return EXIT_OK if committable else EXIT_REJECTED
+
+
+def _print_hints(checked: Checked) -> None:
+    """What to type next when the file cannot be checked yet: another --kind, a --map, a --date-order."""
+    if kind := likely_kind(checked):
+        print(f"this looks like {KIND_FILES[kind]}; choose that kind (--kind {kind})")
+    elif checked.match.missing and checked.match.unmatched:
+        print("match a column the file names differently with --map HEADER=COLUMN, e.g. --map 'Nb adherents=members'")
+    if checked.question is not None:
+        print("answer with --date-order day-first or --date-order month-first")

@@ -1,0 +1,64 @@
+"""The exceptions analytics raises. Pages catch `AnalyticsError` and show its message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AnalyticsError(Exception):
+    """Base class: a problem a user can understand from the message alone."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place: file, row (as the user counts them), column, value and reason."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        value = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{', '.join(where)}: {self.reason}{value}"
+
+
+class DataValidationError(AnalyticsError):
+    """The data failed its checks; `problems` says where and why, one entry per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"- {problem}" for problem in self.problems[:20])
+        more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{shown}{more}")
+
+
+class DataFolderError(AnalyticsError):
+    """The data folder is missing or unreadable as a whole."""
+
+
+class UnknownQueryError(AnalyticsError):
+    """A query name that has no file under analytics/store/queries/."""
+
+
+class PermissionDenied(AnalyticsError):
+    """The person's roles do not allow the action; nothing was done (the message says who may)."""
+
+    def __init__(self, who: str, action: str, message: str):
+        self.who = who
+        self.action = action
+        super().__init__(message)
+
+
+class SignInConfigError(AnalyticsError):
+    """Sign-in is required or half configured, and the app refuses to open rather than open up."""
+
+
+class RoleFileError(AnalyticsError):
+    """The role file (or the group-to-role setting) cannot be read; the message names the line."""

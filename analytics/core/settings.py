@@ -1,0 +1,82 @@
+"""One settings object, read from the environment, with a documented default for every field."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob the app has. Each field names the environment variable that sets it."""
+
+    # AFFILIATE_DATA_DIR: folder holding the tables (see data/README.md). Default: data/ in the repo.
+    data_dir: Path = DEFAULT_DATA_DIR
+    # ICMA's stated counts of signed agreements, the denominators of coverage figures.
+    stated_state_agreements: int = 43
+    stated_international_agreements: int = 39
+    # AFFILIATE_RENEWAL_WINDOW_MONTHS: an agreement is "due for renewal" this many months before its date.
+    renewal_window_months: int = 6
+    # AFFILIATE_STALE_AFTER_MONTHS: a relationship with no activity for this long needs attention.
+    inactive_after_months: int = 12
+    # AFFILIATE_MAX_UPLOAD_MEGABYTES: the largest file an analyst may upload (CSV, Excel or Parquet), in
+    # megabytes. 100 MB holds about two million membership rows as CSV; keep server.maxUploadSize in
+    # .streamlit/config.toml at least this high.
+    max_upload_megabytes: int = 100
+    # AFFILIATE_MAX_UPLOAD_ROWS: the most data rows one uploaded file may hold (checked before reading a
+    # Parquet file in full). Two million leaves room above the one-million-row benchmark (bench/).
+    max_upload_rows: int = 2_000_000
+    # Sign-in and roles (README, "Sign-in"; analytics/auth/roles.py).
+    # AFFILIATE_REQUIRE_SIGN_IN: "true" makes sign-in mandatory: without an [auth] section in
+    # .streamlit/secrets.toml every page refuses to open instead of running in local mode. Default false: a
+    # laptop run needs no set-up and is one local user with every role (a banner says so).
+    require_sign_in: bool = False
+    # AFFILIATE_ROLES_FILE: CSV with the columns email,role (one row per role held). Default:
+    # <data_dir>/store/roles.csv, beside the upload store and, like it, never committed.
+    roles_file: Path | None = None
+    # AFFILIATE_GROUPS_CLAIM: the ID-token claim that lists a person's groups. Default "groups" (Entra ID, Okta).
+    groups_claim: str = "groups"
+    # AFFILIATE_GROUP_ROLES: group=role pairs separated by ";" (e.g. "affiliate-analysts=analyst;
+    # <Entra group object id>=viewer"). Default: none, roles come from the role file alone.
+    group_roles: tuple[tuple[str, str], ...] = ()
+    # AFFILIATE_UNLISTED_ROLE: the role of a signed-in person who is neither in the role file nor in a mapped
+    # group: "none" (default: no access, because membership data is not public) or "viewer" (anyone the
+    # identity provider lets sign in may read; only for a provider limited to ICMA's own accounts).
+    unlisted_role: str = "none"
+
+    @property
+    def roles_path(self) -> Path:
+        return self.roles_file or self.data_dir / "store" / "roles.csv"
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+        environ = dict(os.environ if environ is None else environ)
+        data_dir = environ.get("AFFILIATE_DATA_DIR") or str(DEFAULT_DATA_DIR)
+        return cls(
+            data_dir=Path(data_dir).expanduser(),
+            renewal_window_months=int(environ.get("AFFILIATE_RENEWAL_WINDOW_MONTHS", cls.renewal_window_months)),
+            inactive_after_months=int(environ.get("AFFILIATE_STALE_AFTER_MONTHS", cls.inactive_after_months)),
+            max_upload_megabytes=int(environ.get("AFFILIATE_MAX_UPLOAD_MEGABYTES", cls.max_upload_megabytes)),
+            max_upload_rows=int(environ.get("AFFILIATE_MAX_UPLOAD_ROWS", cls.max_upload_rows)),
+            require_sign_in=_is_true(environ.get("AFFILIATE_REQUIRE_SIGN_IN", "")),
+            roles_file=Path(environ["AFFILIATE_ROLES_FILE"]).expanduser()
+            if environ.get("AFFILIATE_ROLES_FILE")
+            else None,
+            groups_claim=environ.get("AFFILIATE_GROUPS_CLAIM") or cls.groups_claim,
+            group_roles=_pairs(environ.get("AFFILIATE_GROUP_ROLES", "")),
+            unlisted_role=(environ.get("AFFILIATE_UNLISTED_ROLE") or cls.unlisted_role).strip().lower(),
+        )
+
+
+def _is_true(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """ "a=b; c=d" as (("a", "b"), ("c", "d")); a part without "=" is kept with an empty value, to be refused."""
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    return tuple((name.strip(), value.strip()) for name, _, value in (part.partition("=") for part in parts))

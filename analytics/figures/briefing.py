@@ -1,0 +1,269 @@
+"""The goals page's figures and the briefing pack for a leadership meeting, as of one date.
+
+`goals_view` computes everything once (each goal's status with its affiliate, liaison and latest
+narrative; the portfolio over the last 24 month ends); the Goals page shows it, and
+`briefing_html` / `briefing_workbook` turn the same view into files:
+
+- a single self-contained HTML page, plotly.js included inline, so it opens with no internet;
+- an Excel workbook with the sheets "Status by area", "At-risk list" and "Trends".
+
+Pure: no streamlit; the page passes in what the queries returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.domain.goals import (
+    STATUS_LABELS,
+    STATUSES,
+    GoalStatusRules,
+    at_risk_list,
+    goal_status,
+    latest_checkins,
+    portfolio_over_time,
+    status_matrix,
+)
+from analytics.figures.charts import status_by_group
+from analytics.figures.exports import to_excel_bytes
+from analytics.figures.goal_charts import portfolio_chart
+
+PORTFOLIO_MONTHS = 24
+WORKBOOK_SHEETS: tuple[str, ...] = ("Status by area", "At-risk list", "Trends")
+
+
+@dataclass(frozen=True)
+class GoalsView:
+    """Every goal's status on `as_of`, with context, and the portfolio over the months before it."""
+
+    as_of: dt.date
+    rules: GoalStatusRules
+    statuses: pd.DataFrame  # one row per goal: the goal, its affiliate and liaison, goal_status, latest narrative
+    portfolio: pd.DataFrame  # portfolio_over_time by area_of_emphasis at the last PORTFOLIO_MONTHS month ends
+
+
+def month_ends_until(as_of: dt.date, count: int = PORTFOLIO_MONTHS) -> list[pd.Timestamp]:
+    """The last `count` month ends on or before `as_of`, oldest first."""
+    last = pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)
+    if last > pd.Timestamp(as_of):
+        last -= pd.offsets.MonthEnd(1)
+    return list(pd.date_range(end=last, periods=count, freq="ME"))
+
+
+def goals_view(
+    goal_rows: pd.DataFrame,
+    checkins: pd.DataFrame,
+    as_of: dt.date,
+    rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+) -> GoalsView:
+    """The view of `goal_rows` (goals_in_scope) on `as_of`, from the check-ins reported by then."""
+    known = checkins[pd.to_datetime(checkins["reported_on"]) <= pd.Timestamp(as_of)]
+    status = goal_status(goal_rows, known, as_of, rules)
+    narratives = latest_checkins(known)[["goal_id", "narrative"]].rename(columns={"narrative": "latest_narrative"})
+    statuses = (
+        goal_rows.merge(status, on="goal_id", how="left", validate="one_to_one")
+        .merge(narratives, on="goal_id", how="left", validate="one_to_one")
+        .assign(status_label=lambda frame: frame["status"].astype(str).map(STATUS_LABELS))
+    )
+    portfolio = portfolio_over_time(goal_rows, known, month_ends_until(as_of), rules, by="area_of_emphasis")
+    return GoalsView(as_of=as_of, rules=rules, statuses=statuses, portfolio=portfolio)
+
+
+def status_counts(statuses: pd.DataFrame) -> dict[str, int]:
+    """Goals per status (every status, zeros included) and stale goals, under "stale"."""
+    counts = statuses["status"].astype(str).value_counts()
+    return {status: int(counts.get(status, 0)) for status in STATUSES} | {"stale": int(statuses["is_stale"].sum())}
+
+
+def status_by_area(statuses: pd.DataFrame) -> pd.DataFrame:
+    """One row per area of emphasis: goals per status, stale goals, and the share on track."""
+    long = status_matrix(statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
+    wide = long.pivot_table(
+        index="area_of_emphasis", columns="status", values="count_goals", aggfunc="sum", observed=False
+    )
+    wide = wide.reindex(columns=list(STATUSES), fill_value=0).astype(int)
+    stale = statuses.groupby("area_of_emphasis")["is_stale"].sum().astype(int)
+    started = wide.sum(axis=1) - wide["not_started"]
+    table = wide.rename(columns=STATUS_LABELS)
+    table.columns = [f"Goals {label}" for label in table.columns]
+    table["Stale goals"] = stale.reindex(table.index, fill_value=0)
+    table["Goals"] = wide.sum(axis=1)
+    table["Share on track"] = ((wide["achieved"] + wide["on_track"]) / started).where(started > 0).round(3)
+    return table.rename_axis("Area of emphasis").reset_index()
+
+
+def matrix_table(statuses: pd.DataFrame, columns: str) -> pd.DataFrame:
+    """Areas of emphasis x `columns` values; each cell the counts by status in words ("2 on track · 1 at risk")."""
+    long = status_matrix(statuses, rows="area_of_emphasis", columns=columns)
+    long = long[long["count_goals"] > 0].assign(
+        text=lambda frame: frame["count_goals"].astype(str) + " " + frame["status"].astype(str).map(STATUS_LABELS)
+    )
+    cells = long.groupby(["area_of_emphasis", columns], observed=True)["text"].agg(" · ".join)
+    table = cells.unstack(columns).reindex(
+        index=sorted(statuses["area_of_emphasis"].dropna().unique()),
+        columns=sorted(statuses[columns].dropna().unique()),
+    )
+    return table.fillna("–").rename_axis(index="Area of emphasis", columns=None).reset_index()
+
+
+def goal_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """The goals as people read them: affiliate, goal, status and why, narrative, liaison, area, progress."""
+    return pd.DataFrame(
+        {
+            "Affiliate": statuses["affiliate_name"],
+            "Goal": statuses["title"],
+            "Status": statuses["status_label"],
+            "Stale": statuses["is_stale"].map({True: "stale", False: ""}),
+            "Why": statuses["reason"],
+            "Latest narrative": statuses["latest_narrative"].fillna(""),
+            "Liaison": statuses["liaison_name"].fillna(""),
+            "Area of emphasis": statuses["area_of_emphasis"],
+            "Expected": statuses["expected_pct"],
+            "Reported": statuses["actual_pct"].where(statuses["latest_reported_on"].notna()),
+            "Goal id": statuses["goal_id"],
+        }
+    ).reset_index(drop=True)
+
+
+def at_risk_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Goals overdue, off track or at risk, worst first, with their latest narrative and liaison."""
+    return goal_table(at_risk_list(statuses))
+
+
+def trends_table(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """The portfolio over time in words: one row per month end and area."""
+    columns = {
+        "month_end": "Month end",
+        "area_of_emphasis": "Area of emphasis",
+        "count_goals_started": "Goals started",
+        "count_achieved": "Achieved",
+        "count_on_track": "On track",
+        "count_at_risk": "At risk",
+        "count_off_track": "Off track",
+        "count_overdue": "Overdue",
+        "count_stale": "Stale",
+        "share_on_track": "Share on track",
+    }
+    table = portfolio[list(columns)].rename(columns=columns)
+    table["Share on track"] = table["Share on track"].round(3)
+    return table.sort_values(["Month end", "Area of emphasis"]).reset_index(drop=True)
+
+
+def rules_text(rules: GoalStatusRules) -> str:
+    return (
+        f"at risk below {rules.at_risk_below:.0%} of the expected progress, "
+        f"off track below {rules.off_track_below:.0%}; a goal is stale when its latest check-in is older "
+        "than its reporting interval"
+    )
+
+
+# --- the briefing pack -----------------------------------------------------------------------------
+
+
+def briefing_figures(view: GoalsView) -> list[go.Figure]:
+    """The pack's charts: goals by status per area, and the share on track over time by area."""
+    counts = status_matrix(view.statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
+    return [status_by_group(counts, "area_of_emphasis", "area of emphasis"), portfolio_chart(view.portfolio)]
+
+
+def briefing_workbook(view: GoalsView) -> bytes:
+    """An .xlsx with the sheets of WORKBOOK_SHEETS, as of the view's date."""
+    tables = [status_by_area(view.statuses), at_risk_table(view.statuses), trends_table(view.portfolio)]
+    return to_excel_bytes(dict(zip(WORKBOOK_SHEETS, tables, strict=True)))
+
+
+_STYLE = """
+body { font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto;
+       max-width: 1200px; color: #222; padding: 0 1rem; }
+h1 { margin-bottom: 0.2rem; } .meta { color: #555; margin-top: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 0.8rem; margin: 1rem 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6rem 1rem; min-width: 8rem; }
+.card b { display: block; font-size: 1.6rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } .note { color: #666; font-size: 0.85rem; }
+"""
+
+
+def _table_html(frame: pd.DataFrame, percent_columns: tuple[str, ...] = ()) -> str:
+    shown = frame.copy()
+    for column in shown.columns:
+        if str(column).startswith(percent_columns):
+            shown[column] = shown[column].map(lambda share: "–" if pd.isna(share) else f"{share:.0%}")
+    return shown.to_html(index=False, escape=True, na_rep="–", border=0)
+
+
+def briefing_html(view: GoalsView, scope_text: str, note: str = "") -> bytes:
+    """One self-contained HTML page (UTF-8): summary, status by area, at-risk list and trends, with charts.
+
+    plotly.js is written into the page once, inline; nothing is fetched when the file is opened.
+    """
+    as_of_text = f"{view.as_of:%Y-%m-%d}"
+    counts = status_counts(view.statuses)
+    started = len(view.statuses) - counts["not_started"]
+    on_track = counts["achieved"] + counts["on_track"]
+    cards = [
+        ("Goals", len(view.statuses)),
+        ("On track or achieved", f"{on_track / started:.0%}" if started else "–"),
+        ("At risk", counts["at_risk"]),
+        ("Off track", counts["off_track"]),
+        ("Overdue", counts["overdue"]),
+        ("Stale", counts["stale"]),
+    ]
+    figures = briefing_figures(view)
+    charts = [
+        figure.to_html(full_html=False, include_plotlyjs=index == 0, config={"displaylogo": False})
+        for index, figure in enumerate(figures)
+    ]
+    at_risk = at_risk_table(view.statuses).drop(columns=["Goal id"])
+    percent = ("Expected", "Reported", "Share on track")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Goal progress briefing, as of {as_of_text}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>Goal progress briefing</h1>",
+        f'<p class="meta">As of {as_of_text} · {html.escape(scope_text)} · only check-ins reported by then</p>',
+        f'<p class="note">{html.escape(note)}</p>' if note else "",
+        '<div class="cards">'
+        + "".join(f'<div class="card">{html.escape(label)}<b>{value}</b></div>' for label, value in cards)
+        + "</div>",
+        f'<p class="note">Status rules: {html.escape(rules_text(view.rules))}.</p>',
+        "<h2>Status by area of emphasis</h2>",
+        charts[0],
+        _table_html(status_by_area(view.statuses), percent),
+        f"<h2>At-risk list ({len(at_risk)} goals, worst first)</h2>",
+        _table_html(at_risk, percent) if not at_risk.empty else "<p>No goal is at risk, off track or overdue.</p>",
+        f"<h2>Trends: share of goals on track, last {PORTFOLIO_MONTHS} month ends</h2>",
+        charts[1],
+        _table_html(_trend_summary(view.portfolio), percent),
+        "</body></html>",
+    ]
+    return "\n".join(parts).encode("utf-8")
+
+
+def _trend_summary(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Per area: share on track a year before the last month end, at it, and the change in points."""
+    table = trends_table(portfolio)
+    if table.empty:
+        return pd.DataFrame(columns=["Area of emphasis", "A year earlier", "Latest", "Change (points)"])
+    wide = table.pivot_table(index="Area of emphasis", columns="Month end", values="Share on track", dropna=False)
+    latest, earlier = wide.columns.max(), wide.columns.max() - pd.DateOffset(months=12) + pd.offsets.MonthEnd(0)
+    summary = pd.DataFrame(
+        {
+            "A year earlier": wide[earlier] if earlier in wide.columns else float("nan"),
+            "Latest": wide[latest],
+        }
+    )
+    summary["Change (points)"] = ((summary["Latest"] - summary["A year earlier"]) * 100).round(0)
+    return (
+        summary.rename(columns={"A year earlier": f"Share on track {earlier:%Y-%m}"})
+        .rename(columns={"Latest": f"Share on track {latest:%Y-%m}"})
+        .rename_axis("Area of emphasis")
+        .reset_index()
+    )

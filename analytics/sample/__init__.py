@@ -1,0 +1,1 @@
+"""The deterministic sample dataset, built on the real facts of data/reference/."""
