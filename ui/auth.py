@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import Literal, NoReturn
 
 import streamlit as st
+
 from analytics.auth.roles import Identity, RoleRules, identity_from_claims, local_identity, require
 from analytics.auth.sign_in import DEFAULT_PROVIDER, check_sign_in, providers
 from analytics.core.errors import AnalyticsError, PermissionDenied
-
 from ui.data import settings
 
 LOCAL_BANNER = "**Local mode:** sign-in is not configured; you have every role."

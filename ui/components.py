@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
 from analytics.core.errors import AnalyticsError, DataValidationError
 from analytics.figures.exports import to_csv_bytes, to_excel_bytes
 

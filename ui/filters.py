@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+
 from analytics.core.schema import AFFILIATE_TYPES, ICMA_REGIONS
 
 REGION_OPTIONS: tuple[str, ...] = (*ICMA_REGIONS, "National")

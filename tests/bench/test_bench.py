@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.pages import discover_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +23,7 @@ def test_every_page_of_the_app_is_discovered():
     assert all((ROOT / page.script).is_file() for page in pages)
 
 
+@pytest.mark.slow
 def test_quick_run_writes_a_results_table(tmp_path):
     out = tmp_path / "RESULTS.md"
     done = subprocess.run(
