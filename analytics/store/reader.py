@@ -9,6 +9,10 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 - derived views, one per `analytics/store/views/<name>.sql`, are built on the staging views for what
   several queries share (`membership_month_reports`: each affiliate's latest snapshot per month
   it reported); they take no parameters;
+- macros, one per `analytics/store/macros/<name>.sql` (a `CREATE OR REPLACE MACRO <name>` statement), are
+  what several queries share that takes parameters: the shared filters (`scoped_affiliates(regions, types)`),
+  the carried-forward membership reports; a query calls them with its bound parameters
+  (`FROM scoped_affiliates($regions, $types)`);
 - named queries live in `analytics/store/queries/<name>.sql`, one query per file, with bound parameters
   (`$as_of`, `$regions`), and run on a cursor of their own, because a DuckDB 2.x connection
   refuses concurrent use from Streamlit's script threads;
@@ -51,6 +55,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +68,7 @@ from analytics.store import ledger
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
+MACROS_DIR = Path(__file__).resolve().parent / "macros"
 # Problems reported per check (per column and rule) before the rest are only counted.
 PROBLEMS_PER_CHECK = 20
 # Parquet copies of CSV tables kept per folder: the current state and a few earlier ones, so that a
@@ -193,6 +199,17 @@ def query_parameters(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", query_text(name)))
 
 
+@cache
+def macro_files() -> tuple[Path, ...]:
+    """The files of analytics/store/macros/, each after the macros it calls (DuckDB needs them when creating it)."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(MACROS_DIR.glob("*.sql"))}
+    calls = {
+        name: {other for other in texts if other != name and re.search(rf"\b{other}\s*\(", text)}
+        for name, text in texts.items()
+    }
+    return tuple(MACROS_DIR / f"{name}.sql" for name in TopologicalSorter(calls).static_order())
+
+
 class Store:
     """Read access to one data folder through DuckDB. Safe to share between threads."""
 
@@ -305,10 +322,13 @@ class Store:
             )
 
     def _create_derived_views(self) -> None:
-        """The views of analytics/store/views/ over the staging views (in name order; none reads another)."""
+        """The views of analytics/store/views/ over the staging views (in name order; none reads another), then
+        the macros of analytics/store/macros/ over both (`macro_files()`: each after the macros it calls)."""
         with self.cursor() as cursor:
             for path in sorted(VIEWS_DIR.glob("*.sql")):
                 cursor.execute(f"CREATE OR REPLACE VIEW {_quote(path.stem)} AS\n{path.read_text(encoding='utf-8')}")
+            for path in macro_files():
+                cursor.execute(path.read_text(encoding="utf-8"))
 
     def _create_upload_view(self, table: Table) -> bool:
         """A view `uploaded_<table>` of the committed uploads of this kind; False when there are none."""

@@ -1,10 +1,4 @@
 -- One row per event of an affiliate in scope that had started by the as-of date and was not cancelled.
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-)
 SELECT
     events.event_id,
     events.affiliate_id,
@@ -15,7 +9,7 @@ SELECT
     events.date_precision,
     events.is_sample
 FROM events
-SEMI JOIN scoped USING (affiliate_id)
+SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
 WHERE events.start_on <= $as_of
   AND NOT events.is_cancelled
 ORDER BY events.start_on, events.name

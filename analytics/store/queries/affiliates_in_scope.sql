@@ -13,7 +13,5 @@ SELECT
     relationship_since,
     status,
     confidence
-FROM affiliates
-WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-  AND (len($types) = 0 OR list_contains($types, affiliate_type))
+FROM scoped_affiliates($regions, $types)
 ORDER BY affiliate_type, name

@@ -3,13 +3,7 @@
 -- (the page passes the start of the score's window, with a margin: analytics.domain.coverage applies the exact
 -- window), and each affiliate's latest such activity, however old. Titles only where the page shows them:
 -- on each affiliate's latest one.
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-counted AS (
+WITH counted AS (
     SELECT
         activities.activity_id,
         activities.affiliate_id,
@@ -22,7 +16,7 @@ counted AS (
             PARTITION BY activities.affiliate_id ORDER BY activities.occurred_on DESC, activities.activity_id DESC
         ) AS recency
     FROM activities
-    SEMI JOIN scoped USING (affiliate_id)
+    SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
     WHERE activities.occurred_on <= $as_of
       AND (activities.status = 'done'
            OR (activities.status = 'confirmed' AND activities.activity_type = 'conference_attendance'))

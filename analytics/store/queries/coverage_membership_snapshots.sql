@@ -1,16 +1,10 @@
 -- One row per membership snapshot the coverage measures need, for affiliates inside the shared
 -- filters: each affiliate's latest snapshot on or before the as-of date, and its snapshots in the
 -- same calendar month a year before that one (for growth over a year).
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-known AS (
+WITH known AS (
     SELECT m.affiliate_id, m.snapshot_on, m.members, m.icma_members
     FROM membership AS m
-    SEMI JOIN scoped USING (affiliate_id)
+    SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
     WHERE m.snapshot_on <= $as_of
 ),
 latest AS (

@@ -1,12 +1,6 @@
 -- One row per affiliate in scope with an agreement signed by the as-of date: its latest agreement,
 -- with the status derived from the dates (lapsed, due for renewal within the window, or active).
-WITH scoped AS (
-    SELECT affiliate_id, name, acronym, affiliate_type, icma_region, country_name, state_code
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-latest AS (
+WITH latest AS (
     SELECT *
     FROM agreements
     WHERE signed_on <= $as_of
@@ -32,6 +26,6 @@ SELECT
     END AS status,
     datediff('day', $as_of, latest.renewal_due_on) AS days_to_renewal
 FROM latest
-JOIN scoped USING (affiliate_id)
+JOIN scoped_affiliates($regions, $types) AS scoped USING (affiliate_id)
 LEFT JOIN liaisons USING (liaison_id)
 ORDER BY latest.renewal_due_on

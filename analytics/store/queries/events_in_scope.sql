@@ -1,13 +1,7 @@
 -- One row per event, ICMA's own and those of affiliates in scope (shared region and type filters; empty
 -- lists mean all); events that name no affiliate are kept. Every column of the events table, soonest first.
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-)
 SELECT events.*
 FROM events
-LEFT JOIN scoped USING (affiliate_id)
+LEFT JOIN scoped_affiliates($regions, $types) AS scoped USING (affiliate_id)
 WHERE events.affiliate_id IS NULL OR scoped.affiliate_id IS NOT NULL
 ORDER BY events.start_on, events.event_id

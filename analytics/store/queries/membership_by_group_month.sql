@@ -5,34 +5,17 @@
 -- month. Three groupings: icma_region, affiliate_type, and affiliate_name for only the $limit affiliates with
 -- most members counted at the last month end.
 WITH scoped AS (
-    SELECT
-        affiliate_id,
-        coalesce(icma_region, 'National') AS icma_region,
-        affiliate_type,
-        name AS affiliate_name
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-bounds AS (
-    SELECT last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS last_month_end_on
+    SELECT affiliate_id, scope_region(icma_region) AS icma_region, affiliate_type, name AS affiliate_name
+    FROM scoped_affiliates($regions, $types)
 ),
 reports AS MATERIALIZED (
-    -- Each report counts from its month until the affiliate's next report or until the carry runs out.
-    SELECT
-        r.affiliate_id,
-        r.month_end_on,
-        r.members,
-        r.icma_members,
-        least(r.next_month_end_on, last_day(r.month_end_on + to_months($max_carry_months + 1))) AS stops_on
-    FROM membership_month_reports AS r
-    SEMI JOIN scoped USING (affiliate_id)
-    WHERE r.month_end_on <= (SELECT last_month_end_on FROM bounds)
+    SELECT affiliate_id, month_end_on, members, icma_members, stops_on
+    FROM carried_membership_reports($regions, $types, $as_of, $max_carry_months)
 ),
 top_affiliates AS (
     SELECT affiliate_id
     FROM reports
-    WHERE stops_on > (SELECT last_month_end_on FROM bounds)
+    WHERE stops_on > last_month_end_on_or_before($as_of)
     ORDER BY members DESC, affiliate_id
     LIMIT $limit
 ),
@@ -53,11 +36,11 @@ changes AS (
     UNION ALL
     SELECT affiliate_id, stops_on, -members, -icma_members, 0, 0
     FROM reports
-    WHERE stops_on <= (SELECT last_month_end_on FROM bounds)
+    WHERE stops_on <= last_month_end_on_or_before($as_of)
     UNION ALL
     SELECT affiliate_id, last_day(snapshot_on), 0, 0, new_members, lapsed_members
     FROM membership
-    WHERE snapshot_on <= (SELECT last_month_end_on FROM bounds)
+    WHERE snapshot_on <= last_month_end_on_or_before($as_of)
 ),
 changes_by_cell AS (
     -- Few cells (month x region x type x top affiliate), so the three groupings roll up from them cheaply.
@@ -92,11 +75,8 @@ groups AS (
     GROUP BY ALL
 ),
 months AS (
-    SELECT last_day(unnest(generate_series(
-        date_trunc('month', (SELECT min(month_end_on) FROM reports)),
-        (SELECT last_month_end_on FROM bounds),
-        INTERVAL 1 MONTH
-    ))) AS month_end_on
+    SELECT month_end_on
+    FROM month_ends((SELECT min(month_end_on) FROM reports), last_month_end_on_or_before($as_of))
 ),
 grid AS (
     SELECT g.grouping, g.group_name, months.month_end_on

@@ -4,25 +4,9 @@
 -- so a quarterly reporter or a late one does not vanish from the total. Flows (new_members, lapsed_members)
 -- are not carried: they sum what was reported in the month. count_affiliates_reporting reported in the month,
 -- count_affiliates_counted were counted in it (carried or not).
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-bounds AS (
-    SELECT last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS last_month_end_on
-),
-reports AS MATERIALIZED (
-    -- Each report counts from its month until the affiliate's next report or until the carry runs out.
-    SELECT
-        r.month_end_on,
-        r.members,
-        r.icma_members,
-        least(r.next_month_end_on, last_day(r.month_end_on + to_months($max_carry_months + 1))) AS stops_on
-    FROM membership_month_reports AS r
-    SEMI JOIN scoped USING (affiliate_id)
-    WHERE r.month_end_on <= (SELECT last_month_end_on FROM bounds)
+WITH reports AS MATERIALIZED (
+    SELECT month_end_on, members, icma_members, stops_on
+    FROM carried_membership_reports($regions, $types, $as_of, $max_carry_months)
 ),
 stock_changes AS (
     SELECT month_end_on, members, icma_members, 1 AS affiliates, 1 AS reporting
@@ -30,7 +14,7 @@ stock_changes AS (
     UNION ALL
     SELECT stops_on, -members, -icma_members, -1, 0
     FROM reports
-    WHERE stops_on <= (SELECT last_month_end_on FROM bounds)
+    WHERE stops_on <= last_month_end_on_or_before($as_of)
 ),
 stock_changes_by_month AS (
     SELECT
@@ -48,16 +32,13 @@ flows_by_month AS (
         sum(m.new_members) AS new_members,
         sum(m.lapsed_members) AS lapsed_members
     FROM membership AS m
-    SEMI JOIN scoped USING (affiliate_id)
-    WHERE m.snapshot_on <= (SELECT last_month_end_on FROM bounds)
+    SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
+    WHERE m.snapshot_on <= last_month_end_on_or_before($as_of)
     GROUP BY ALL
 ),
 months AS (
-    SELECT last_day(unnest(generate_series(
-        date_trunc('month', (SELECT min(month_end_on) FROM reports)),
-        (SELECT last_month_end_on FROM bounds),
-        INTERVAL 1 MONTH
-    ))) AS month_end_on
+    SELECT month_end_on
+    FROM month_ends((SELECT min(month_end_on) FROM reports), last_month_end_on_or_before($as_of))
 )
 SELECT
     month_end_on,

@@ -4,29 +4,12 @@
 -- counted then), the change, the share also in ICMA, and joiners and leavers over the twelve months up to its
 -- latest snapshot.
 WITH scoped AS (
-    SELECT
-        affiliate_id,
-        name AS affiliate_name,
-        affiliate_type,
-        coalesce(icma_region, 'National') AS icma_region
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-bounds AS (
-    SELECT last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS last_month_end_on
+    SELECT affiliate_id, name AS affiliate_name, affiliate_type, scope_region(icma_region) AS icma_region
+    FROM scoped_affiliates($regions, $types)
 ),
 reports AS MATERIALIZED (
-    SELECT
-        r.affiliate_id,
-        r.month_end_on,
-        r.members,
-        r.icma_members,
-        r.next_month_end_on,
-        least(r.next_month_end_on, last_day(r.month_end_on + to_months($max_carry_months + 1))) AS stops_on
-    FROM membership_month_reports AS r
-    SEMI JOIN scoped USING (affiliate_id)
-    WHERE r.month_end_on <= (SELECT last_month_end_on FROM bounds)
+    SELECT affiliate_id, month_end_on, members, icma_members, next_month_end_on, stops_on
+    FROM carried_membership_reports($regions, $types, $as_of, $max_carry_months)
 ),
 latest AS (
     SELECT
@@ -36,7 +19,7 @@ latest AS (
         members,
         icma_members
     FROM reports
-    WHERE next_month_end_on IS NULL OR next_month_end_on > (SELECT last_month_end_on FROM bounds)
+    WHERE next_month_end_on IS NULL OR next_month_end_on > last_month_end_on_or_before($as_of)
 ),
 year_before AS (
     SELECT l.affiliate_id, r.members AS members_year_before

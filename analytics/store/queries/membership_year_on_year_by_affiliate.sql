@@ -3,13 +3,7 @@
 -- in membership_by_month, an affiliate counts at a month end with its latest snapshot on or before it, for at
 -- most $max_carry_months months after that snapshot. For a like-for-like change over the affiliates counted
 -- at both month ends.
-WITH scoped AS (
-    SELECT affiliate_id
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-),
-month_ends AS (
+WITH month_ends AS (
     -- A snapshot counts at a month end when it lies in that month or in the $max_carry_months months before.
     SELECT
         month_end_on,
@@ -18,7 +12,7 @@ month_ends AS (
         last_day(year_before_on - to_months($max_carry_months + 1)) AS counts_year_before_after_on
     FROM (
         SELECT
-            last_day($as_of + INTERVAL 1 DAY - INTERVAL 1 MONTH) AS month_end_on,
+            last_month_end_on_or_before($as_of) AS month_end_on,
             last_day($as_of + INTERVAL 1 DAY - INTERVAL 13 MONTH) AS year_before_on
     )
 ),
@@ -34,7 +28,7 @@ counted AS (
             WHERE m.snapshot_on > w.counts_year_before_after_on AND m.snapshot_on <= w.year_before_on
         ) AS icma_members_year_before
     FROM membership AS m
-    SEMI JOIN scoped USING (affiliate_id)
+    SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
     CROSS JOIN month_ends AS w
     WHERE m.snapshot_on > w.counts_year_before_after_on
       AND m.snapshot_on <= w.month_end_on

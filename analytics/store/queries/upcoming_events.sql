@@ -1,11 +1,5 @@
 -- One row per event not yet over on the as-of date (ICMA's own events and those of affiliates in
 -- scope), soonest first, at most $limit rows.
-WITH scoped AS (
-    SELECT affiliate_id, affiliate_type, icma_region
-    FROM affiliates
-    WHERE (len($regions) = 0 OR list_contains($regions, coalesce(icma_region, 'National')))
-      AND (len($types) = 0 OR list_contains($types, affiliate_type))
-)
 SELECT
     events.event_id,
     events.name,
@@ -20,7 +14,7 @@ SELECT
     events.is_sample,
     events.confidence
 FROM events
-LEFT JOIN scoped USING (affiliate_id)
+LEFT JOIN scoped_affiliates($regions, $types) AS scoped USING (affiliate_id)
 WHERE coalesce(events.end_on, events.start_on) >= $as_of
   AND NOT events.is_cancelled
   AND (events.affiliate_id IS NULL OR scoped.affiliate_id IS NOT NULL)
