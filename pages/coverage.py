@@ -35,9 +35,9 @@ def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months
     """One row per affiliate in scope: its agreement, liaison and activity score (analytics.domain.coverage)."""
     config = settings()
     return coverage.affiliate_coverage(
-        run_query("coverage_affiliates", **params),
-        run_query("coverage_agreements", **params),
-        run_query("coverage_activities_in_window", **params, first_on=window_start_on(params["as_of"], window_months)),
+        run_query("affiliate_details_in_scope", **params),
+        run_query("agreements_in_scope", **params),
+        run_query("counted_activities_in_window", **params, first_on=window_start_on(params["as_of"], window_months)),
         load_table("liaisons"),
         params["as_of"],
         window_months=window_months,
@@ -71,7 +71,7 @@ def world_map(fingerprint: tuple, params: dict[str, Any], window_months: int, st
 def states_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, measure: str):
     """One row per US state (analytics.domain.coverage.coverage_by_state) for the chosen measure."""
     frame = with_status(fingerprint, params, window_months, statuses)
-    snapshots = run_query("coverage_membership_snapshots", **params)
+    snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
     return coverage.coverage_by_state(frame, load_table("states"), snapshots, params["as_of"], measure=measure)
 
 
@@ -232,7 +232,7 @@ statuses = filters[2].multiselect(
 try:
     params = scope_params(scope)
     config = settings()
-    snapshots = run_query("coverage_membership_snapshots", **params)
+    snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
     coverage_key = (folder_fingerprint(config.data_dir), params, window_months or 12, tuple(statuses))
     coverage_frame = with_status(*coverage_key)
 except AnalyticsError as error:
