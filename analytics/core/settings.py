@@ -16,12 +16,16 @@ class Settings:
 
     # AFFILIATE_DATA_DIR: folder holding the tables (see data/README.md). Default: data/ in the repo.
     data_dir: Path = DEFAULT_DATA_DIR
-    # ICMA's stated counts of signed agreements, the denominators of coverage figures.
+    # ICMA's stated count of signed state association agreements, the denominator of the coverage figures
+    # (Overview, Coverage). Not read from the environment: it changes when ICMA's own figure does.
     stated_state_agreements: int = 43
+    # ICMA's stated count of international and multinational affiliate agreements, likewise.
     stated_international_agreements: int = 39
-    # AFFILIATE_RENEWAL_WINDOW_MONTHS: an agreement is "due for renewal" this many months before its date.
+    # AFFILIATE_RENEWAL_WINDOW_MONTHS: an agreement is "due for renewal" this many months before its date
+    # (the queries' $renewal_window_months, analytics.domain.coverage.agreement_status_as_of).
     renewal_window_months: int = 6
-    # AFFILIATE_STALE_AFTER_MONTHS: a relationship with no activity for this long needs attention.
+    # AFFILIATE_STALE_AFTER_MONTHS: a relationship with no counted activity for this long needs attention
+    # (analytics.domain.coverage.affiliate_coverage, score_explanation).
     inactive_after_months: int = 12
     # AFFILIATE_MAX_UPLOAD_MEGABYTES: the largest file an analyst may upload (CSV, Excel or Parquet), in
     # megabytes. 100 MB holds about two million membership rows as CSV; keep server.maxUploadSize in

@@ -15,7 +15,8 @@ An activity *counts* when it has happened, on or before the `as_of` date:
 Planned, in-progress and cancelled activities never count, and nothing dated after `as_of` counts.
 
 The score of an affiliate is the weighted number of counted activities in the window of
-`window_months` months ending on `as_of`, both ends included: an activity dated exactly
+`window_months` months (`ACTIVITY_WINDOW_MONTHS` = 12 unless a page picks another) ending on `as_of`, both ends
+included: an activity dated exactly
 `window_months` months before `as_of` is inside the window. Weights (`ACTIVITY_WEIGHTS`):
 conference attendance 3 and member exchange 3 (an ICMA leader or a member crosses over in
 person), publication contribution 2 and a done work-plan item 2. The level comes from fixed cut
@@ -26,14 +27,18 @@ same cut points.
 
 `last_activity_on` is the date of the latest counted activity on or before `as_of`, however old.
 A relationship *needs attention* when it has no counted activity in the `inactive_after_months`
-(12) months before `as_of`: the last activity is older than that, or there is none.
+months before `as_of` (`Settings.inactive_after_months`, AFFILIATE_STALE_AFTER_MONTHS): the last activity
+is older than that, or there is none.
 
 Agreements
 ----------
 The current agreement of an affiliate is the one with the latest `signed_on` on or before `as_of`.
 Its status is derived from its dates, not from the recorded status: `lapsed` when
 `renewal_due_on` is before `as_of`, `due_for_renewal` when `renewal_due_on` falls between
-`as_of` and `renewal_window_months` months after it (both included), otherwise `active`.
+`as_of` and `renewal_window_months` months after it (both included; `Settings.renewal_window_months`,
+AFFILIATE_RENEWAL_WINDOW_MONTHS), otherwise `active`.
+
+The windows that are settings (`analytics.core.settings.Settings`) have no default here: callers pass them.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ import pandas as pd
 
 from analytics.core.errors import DataValidationError, Problem
 from analytics.core.schema import ACTIVITY_TYPES, AFFILIATE_TYPES, AGREEMENT_STATUSES
+from analytics.core.settings import Settings
 
 ACTIVITY_WEIGHTS: dict[str, int] = {
     "conference_attendance": 3,
@@ -54,28 +60,38 @@ ACTIVITY_WEIGHTS: dict[str, int] = {
     "publication_contribution": 2,
     "work_plan_item": 2,
 }
-ACTIVITY_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
 # The smallest score of each level above "none" (scores are whole numbers).
 ACTIVITY_LEVEL_MINIMUMS: dict[str, int] = {"low": 1, "medium": 6, "high": 12}
+# The months up to the as-of date whose activities the score adds up, unless a page picks another window.
+ACTIVITY_WINDOW_MONTHS = 12
 # Agreement statuses from best to worst.
 AGREEMENT_STATUS_ORDER: tuple[str, ...] = AGREEMENT_STATUSES
 # What `coverage_by_state(..., measure=...)` may put in its `value` column.
 STATE_MEASURES: tuple[str, ...] = ("members", "icma_members", "share_icma", "growth_1y", "activity_score")
 
-SCORE_EXPLANATION = (
-    "**How the activity score works.** An activity counts once it has happened: it is marked done, or it is "
-    "a conference attendance that was confirmed and whose date has passed. Planned, in-progress and "
-    "cancelled activities do not count. Each counted activity in the chosen window (the months up to and "
-    "including the as-of date; an activity exactly at the start of the window counts) adds points: "
-    f"conference attendance {ACTIVITY_WEIGHTS['conference_attendance']}, "
-    f"member exchange {ACTIVITY_WEIGHTS['member_exchange']}, "
-    f"publication contribution {ACTIVITY_WEIGHTS['publication_contribution']}, "
-    f"work-plan item {ACTIVITY_WEIGHTS['work_plan_item']}. "
-    f"Level: none at 0 points, low from {ACTIVITY_LEVEL_MINIMUMS['low']}, "
-    f"medium from {ACTIVITY_LEVEL_MINIMUMS['medium']}, high from {ACTIVITY_LEVEL_MINIMUMS['high']}. "
-    "A country with several affiliates, or a state, adds up its affiliates' points. "
-    "A relationship needs attention when nothing has counted in the 12 months before the as-of date."
-)
+
+def score_explanation(inactive_after_months: int) -> str:
+    """How the activity score and "needs attention" are made, in words, for a page's expander."""
+    return (
+        "**How the activity score works.** An activity counts once it has happened: it is marked done, or it is "
+        "a conference attendance that was confirmed and whose date has passed. Planned, in-progress and "
+        "cancelled activities do not count. Each counted activity in the chosen window (the months up to and "
+        "including the as-of date; an activity exactly at the start of the window counts) adds points: "
+        f"conference attendance {ACTIVITY_WEIGHTS['conference_attendance']}, "
+        f"member exchange {ACTIVITY_WEIGHTS['member_exchange']}, "
+        f"publication contribution {ACTIVITY_WEIGHTS['publication_contribution']}, "
+        f"work-plan item {ACTIVITY_WEIGHTS['work_plan_item']}. "
+        f"Level: none at 0 points, low from {ACTIVITY_LEVEL_MINIMUMS['low']}, "
+        f"medium from {ACTIVITY_LEVEL_MINIMUMS['medium']}, high from {ACTIVITY_LEVEL_MINIMUMS['high']}. "
+        "A country with several affiliates, or a state, adds up its affiliates' points. "
+        f"A relationship needs attention when nothing has counted in the {inactive_after_months} months before the "
+        "as-of date."
+    )
+
+
+# The explanation with the default setting (Settings.inactive_after_months); pages should call
+# score_explanation(settings.inactive_after_months), which follows AFFILIATE_STALE_AFTER_MONTHS.
+SCORE_EXPLANATION = score_explanation(Settings.inactive_after_months)
 
 # Countries (and territories) of under about 1,000 km² that are a few pixels or less even on the
 # 50m world map; the country map draws them as markers at `MARKER_COORDINATES`.
@@ -393,7 +409,7 @@ def counted_activities(activities: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return counted.assign(weight=counted["activity_type"].map(ACTIVITY_WEIGHTS).astype("int64"))
 
 
-def activity_score(activities: pd.DataFrame, as_of: date, window_months: int = 12) -> pd.DataFrame:
+def activity_score(activities: pd.DataFrame, as_of: date, window_months: int = ACTIVITY_WINDOW_MONTHS) -> pd.DataFrame:
     """How alive each relationship is over the `window_months` months ending on `as_of`.
 
     One row per affiliate that has at least one activity (of any status), sorted by affiliate_id:
@@ -434,7 +450,7 @@ def activity_score(activities: pd.DataFrame, as_of: date, window_months: int = 1
 # --- agreements ------------------------------------------------------------------------------------
 
 
-def agreement_status_as_of(agreements: pd.DataFrame, as_of: date, renewal_window_months: int = 6) -> pd.DataFrame:
+def agreement_status_as_of(agreements: pd.DataFrame, as_of: date, renewal_window_months: int) -> pd.DataFrame:
     """The current agreement of each affiliate on `as_of`, with its status derived from its dates.
 
     One row per affiliate that signed an agreement on or before `as_of`, sorted by affiliate_id:
@@ -477,9 +493,10 @@ def affiliate_coverage(
     activities: pd.DataFrame,
     liaisons: pd.DataFrame,
     as_of: date,
-    window_months: int = 12,
-    renewal_window_months: int = 6,
-    inactive_after_months: int = 12,
+    window_months: int = ACTIVITY_WINDOW_MONTHS,
+    *,
+    renewal_window_months: int,
+    inactive_after_months: int,
 ) -> pd.DataFrame:
     """One row per affiliate (every row of `affiliates`, in its order) with its relationship on `as_of`.
 
@@ -682,9 +699,13 @@ def coverage_by_state(
 
 
 def coverage_summary(
-    affiliate_coverage_frame: pd.DataFrame, stated_state: int = 43, stated_international: int = 39
+    affiliate_coverage_frame: pd.DataFrame, stated_state: int, stated_international: int
 ) -> CoverageSummary:
-    """Headline counts of a coverage frame, each affiliate type against the figure ICMA states."""
+    """Headline counts of a coverage frame, each affiliate type against the figure ICMA states.
+
+    `stated_state` and `stated_international` are `Settings.stated_state_agreements` and
+    `Settings.stated_international_agreements`.
+    """
     frame = affiliate_coverage_frame
     types = frame["affiliate_type"]
     stated: dict[str, int | None] = {"state": stated_state, "national": None, "international": stated_international}

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analytics.core.settings import Settings
 from analytics.domain import coverage
 from analytics.domain.coverage import (
     ACTIVITY_WEIGHTS,
@@ -96,6 +97,8 @@ def coverage_frame(affiliates: list[dict], agreements: list[dict], activities: l
         pd.DataFrame(activities, columns=list(activity("x", "x", AS_OF))),
         LIAISONS,
         AS_OF,
+        renewal_window_months=6,
+        inactive_after_months=12,
     )
 
 
@@ -159,6 +162,24 @@ def test_explanation_names_every_weight():
         assert str(weight) in SCORE_EXPLANATION
 
 
+def test_explanation_says_the_attention_window_it_is_given():
+    assert "nothing has counted in the 18 months before" in coverage.score_explanation(18)
+    assert coverage.score_explanation(Settings().inactive_after_months) == SCORE_EXPLANATION
+
+
+def test_needs_attention_follows_the_window_it_is_given():
+    affiliates = pd.DataFrame([affiliate("a", "state", state="AL")])
+    agreements = pd.DataFrame([], columns=list(agreement("x", AS_OF, AS_OF)))
+    activities = pd.DataFrame([activity("A1", "a", date(2024, 3, 1))])  # 16 months before as_of
+    flags = [
+        affiliate_coverage(
+            affiliates, agreements, activities, LIAISONS, AS_OF, renewal_window_months=6, inactive_after_months=months
+        )["needs_attention"].item()
+        for months in (12, 18)
+    ]
+    assert flags == [True, False]
+
+
 # --- agreements ------------------------------------------------------------------------------------
 
 
@@ -170,7 +191,7 @@ def test_current_agreement_is_the_latest_signed_on_or_before_as_of():
             agreement("a", date(2026, 1, 1), date(2031, 1, 1)),  # signed after as_of
         ]
     )
-    current = agreement_status_as_of(agreements, AS_OF)
+    current = agreement_status_as_of(agreements, AS_OF, renewal_window_months=6)
     assert current["agreement_id"].tolist() == ["AG-a-2024"]
     assert current["liaison_id"].tolist() == ["L2"]
     assert current["agreement_status"].tolist() == ["active"]

@@ -72,7 +72,9 @@ MEMBERSHIP = pd.DataFrame(
 
 @pytest.fixture
 def affiliate_frame() -> pd.DataFrame:
-    return coverage.affiliate_coverage(AFFILIATES, AGREEMENTS, ACTIVITIES, LIAISONS, AS_OF)
+    return coverage.affiliate_coverage(
+        AFFILIATES, AGREEMENTS, ACTIVITIES, LIAISONS, AS_OF, renewal_window_months=6, inactive_after_months=12
+    )
 
 
 @pytest.fixture
