@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -37,6 +38,22 @@ class DataValidationError(AnalyticsError):
         shown = "\n".join(f"- {problem}" for problem in self.problems[:20])
         more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{shown}{more}")
+
+
+def require_columns(present: Iterable[str], required: Iterable[str], table_name: str) -> None:
+    """Raise DataValidationError naming each `required` column not `present` (a frame's columns) in `table_name`.
+
+    >>> require_columns(["goal_id", "value"], ["goal_id"], "goal_checkins")
+    >>> require_columns(["goal_id"], ["goal_id", "reported_on"], "goal_checkins")
+    Traceback (most recent call last):
+    ...
+    analytics.core.errors.DataValidationError: 1 problem(s) in the data:
+    - goal_checkins, column 'reported_on': column is missing
+    """
+    have = set(present)
+    missing = [column for column in required if column not in have]
+    if missing:
+        raise DataValidationError([Problem(table_name, None, column, "column is missing") for column in missing])
 
 
 class DataFolderError(AnalyticsError):

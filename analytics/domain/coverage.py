@@ -50,7 +50,7 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
-from analytics.core.errors import DataValidationError, Problem
+from analytics.core.errors import require_columns
 from analytics.core.schema import ACTIVITY_TYPES, AFFILIATE_TYPES, AGREEMENT_STATUSES
 from analytics.core.settings import Settings
 
@@ -327,14 +327,6 @@ class CoverageSummary(TypedDict):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], table_name: str) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [Problem(file=table_name, row=None, column=column, reason="column is missing") for column in missing]
-        )
-
-
 def _require_positive(value: int, name: str) -> None:
     if value < 1:
         raise ValueError(f"{name} must be at least 1 month, not {value}")
@@ -396,8 +388,8 @@ def counted_activities(activities: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
     One row per counted activity, every input column kept, `occurred_on` as a datetime.
     """
-    _require_columns(
-        activities, ("activity_id", "affiliate_id", "activity_type", "occurred_on", "status"), "activities"
+    require_columns(
+        activities.columns, ("activity_id", "affiliate_id", "activity_type", "occurred_on", "status"), "activities"
     )
     as_of_on = _timestamp(as_of)
     frame = activities.assign(occurred_on=_dates(activities["occurred_on"]))
@@ -418,7 +410,7 @@ def activity_score(activities: pd.DataFrame, as_of: date, window_months: int = A
     before `as_of`, regardless of the window; empty when none).
     """
     _require_positive(window_months, "window_months")
-    _require_columns(activities, ("title",), "activities")
+    require_columns(activities.columns, ("title",), "activities")
     as_of_on = _timestamp(as_of)
     window_start = _months_before(as_of_on, window_months)
     affiliate_ids = pd.Index(sorted(activities["affiliate_id"].dropna().unique()), name="affiliate_id")
@@ -459,8 +451,8 @@ def agreement_status_as_of(agreements: pd.DataFrame, as_of: date, renewal_window
     minus as_of in days; negative once lapsed).
     """
     _require_positive(renewal_window_months, "renewal_window_months")
-    _require_columns(
-        agreements, ("agreement_id", "affiliate_id", "liaison_id", "signed_on", "renewal_due_on"), "agreements"
+    require_columns(
+        agreements.columns, ("agreement_id", "affiliate_id", "liaison_id", "signed_on", "renewal_due_on"), "agreements"
     )
     as_of_on = _timestamp(as_of)
     frame = agreements.assign(
@@ -507,8 +499,8 @@ def affiliate_coverage(
     `inactive_after_months` months before `as_of`, or there is none.
     """
     _require_positive(inactive_after_months, "inactive_after_months")
-    _require_columns(
-        affiliates,
+    require_columns(
+        affiliates.columns,
         (
             "affiliate_id",
             "name",
@@ -522,7 +514,7 @@ def affiliate_coverage(
         ),
         "affiliates",
     )
-    _require_columns(liaisons, ("liaison_id", "name"), "liaisons")
+    require_columns(liaisons.columns, ("liaison_id", "name"), "liaisons")
     as_of_on = _timestamp(as_of)
 
     base = affiliates.assign(
@@ -606,7 +598,7 @@ def coverage_by_country(affiliate_coverage_frame: pd.DataFrame) -> pd.DataFrame:
 
 def _membership_now_and_year_earlier(membership: pd.DataFrame, as_of_on: pd.Timestamp) -> pd.DataFrame:
     """Per affiliate: its latest snapshot on or before as_of, and members in the same month a year earlier."""
-    _require_columns(membership, ("affiliate_id", "snapshot_on", "members", "icma_members"), "membership")
+    require_columns(membership.columns, ("affiliate_id", "snapshot_on", "members", "icma_members"), "membership")
     frame = membership.assign(snapshot_on=_dates(membership["snapshot_on"]))
     frame = frame[frame["snapshot_on"].le(as_of_on)].sort_values(["affiliate_id", "snapshot_on"])
     frame = frame.assign(month=frame["snapshot_on"].dt.to_period("M"))
@@ -638,7 +630,7 @@ def coverage_by_state(
     """
     if measure not in STATE_MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(STATE_MEASURES)}")
-    _require_columns(states, ("state_code", "state_name", "icma_region"), "states")
+    require_columns(states.columns, ("state_code", "state_name", "icma_region"), "states")
     as_of_on = _timestamp(as_of)
 
     associations = affiliate_coverage_frame[

@@ -36,15 +36,6 @@ REPRESENTATION_COLUMNS: tuple[str, ...] = (
     "has_icma_representation",
 )
 
-DAY_COLUMNS: tuple[str, ...] = (
-    "week_index",
-    "weekday",
-    "day_on",
-    "is_in_month",
-    "event_ids",
-    "event_names",
-    "count_events",
-)
 BAR_COLUMNS: tuple[str, ...] = (
     "week_index",
     "first_weekday",
@@ -167,30 +158,6 @@ def month_bars(events: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     bars = pd.DataFrame(rows)
     bars = bars.assign(lane=_lanes(bars))
     return bars.sort_values(["week_index", "lane"], kind="stable").reset_index(drop=True).loc[:, list(BAR_COLUMNS)]
-
-
-def month_grid(events: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
-    """A month's calendar grid, one row per day cell, with the events on each day.
-
-    Columns: `week_index`, `weekday` (0 Monday .. 6 Sunday), `day_on`, `is_in_month`,
-    `event_ids` and `event_names` (lists, in bar lane order) and `count_events`.
-    The multi-day bars to draw across the cells come from `month_bars` with the same arguments.
-    """
-    days = month_grid_days(year, month)
-    bars = month_bars(events, year, month)
-    per_day = [
-        {"day_on": day_on, "lane": bar.lane, "event_id": bar.event_id, "name": bar.name}
-        for bar in bars.itertuples(index=False)
-        for day_on in pd.date_range(bar.first_on, bar.last_on, freq="D")
-    ]
-    on_day = pd.DataFrame(per_day, columns=["day_on", "lane", "event_id", "name"]).sort_values(["day_on", "lane"])
-    listed = on_day.groupby("day_on").agg(event_ids=("event_id", list), event_names=("name", list))
-    result = days.merge(listed, left_on="day_on", right_index=True, how="left")
-    result = result.assign(
-        event_ids=[ids if isinstance(ids, list) else [] for ids in result["event_ids"]],
-        event_names=[names if isinstance(names, list) else [] for names in result["event_names"]],
-    )
-    return result.assign(count_events=result["event_ids"].map(len)).loc[:, list(DAY_COLUMNS)].reset_index(drop=True)
 
 
 def icma_representation(events: pd.DataFrame, activities: pd.DataFrame, liaisons: pd.DataFrame) -> pd.DataFrame:

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analytics.core.errors import AnalyticsError
+from analytics.core.errors import AnalyticsError, require_columns
 
 # Best to worst: the order used to sort goals and to say that one status is worse than another.
 STATUSES: tuple[str, ...] = ("achieved", "on_track", "at_risk", "off_track", "overdue", "not_started")
@@ -91,28 +91,6 @@ class GoalStatusRules:
                 "goal status rules need 0 <= off_track_below <= at_risk_below, "
                 f"got off_track_below={self.off_track_below} and at_risk_below={self.at_risk_below}"
             )
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, Any]) -> GoalStatusRules:
-        """Rules from `{"at_risk_below": "0.85", ...}`; values may be text, missing ones keep their default."""
-        known = {field.name for field in fields(cls)}
-        unknown = sorted(set(mapping) - known)
-        if unknown:
-            raise AnalyticsError(
-                f"unknown goal status rule(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-        values: dict[str, float] = {}
-        for name, value in mapping.items():
-            try:
-                values[name] = float(value)
-            except (TypeError, ValueError):
-                raise AnalyticsError(f"goal status rule {name!r} must be a number, got {value!r}") from None
-        return cls(**values)
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[Mapping[str, Any]]) -> GoalStatusRules:
-        """Rules from rows with `rule` and `value` keys, as `csv.DictReader` reads a two-column file."""
-        return cls.from_mapping({row["rule"]: row["value"] for row in rows})
 
 
 # --- dates as whole days -------------------------------------------------------------------------
@@ -190,15 +168,9 @@ class _Terms:
         return self.sign * (self.target - self.baseline)
 
 
-def _require_columns(frame: pd.DataFrame, frame_name: str, columns: Sequence[str]) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise AnalyticsError(f"{frame_name} is missing column(s): {', '.join(missing)}")
-
-
 def _prepare(goals: pd.DataFrame, checkins: pd.DataFrame) -> _Terms:
-    _require_columns(goals, "goals", GOAL_COLUMNS)
-    _require_columns(checkins, "goal_checkins", CHECKIN_COLUMNS)
+    require_columns(goals.columns, GOAL_COLUMNS, "goals")
+    require_columns(checkins.columns, CHECKIN_COLUMNS, "goal_checkins")
     goal_index = pd.Index(goals["goal_id"])
     if not goal_index.is_unique:
         duplicated = goal_index[goal_index.duplicated()].unique()[:5]
@@ -475,7 +447,7 @@ def portfolio_over_time(
     """
     terms = _prepare(goals, checkins)
     if by is not None:
-        _require_columns(goals, "goals", [by])
+        require_columns(goals.columns, [by], "goals")
         group_codes, group_values = pd.factorize(goals[by], use_na_sentinel=False)
     else:
         group_codes, group_values = np.zeros(len(goals), dtype=np.int64), pd.Index([None])
@@ -519,7 +491,7 @@ def status_matrix(
     goal_status_with_context: pd.DataFrame, rows: str = "area_of_emphasis", columns: str = "affiliate_type"
 ) -> pd.DataFrame:
     """Long form: one row per `rows` value x `columns` value x status, with count_goals (zeros included)."""
-    _require_columns(goal_status_with_context, "goal status", [rows, columns, "status"])
+    require_columns(goal_status_with_context.columns, [rows, columns, "status"], "goal status")
     frame = goal_status_with_context[[rows, columns]].assign(
         status=goal_status_with_context["status"].astype(STATUS_DTYPE)
     )
@@ -579,7 +551,7 @@ def latest_checkins(checkins: pd.DataFrame) -> pd.DataFrame:
     Pass the check-ins reported by the as-of date. Of two check-ins on the same day the one listed
     last wins, as in `goal_status`.
     """
-    _require_columns(checkins, "goal_checkins", CHECKIN_COLUMNS)
+    require_columns(checkins.columns, CHECKIN_COLUMNS, "goal_checkins")
     ordered = checkins.sort_values(["goal_id", "reported_on"], kind="stable")
     return ordered.drop_duplicates("goal_id", keep="last").reset_index(drop=True)
 

@@ -20,8 +20,9 @@ STATUS_COLORS: dict[str, str] = {
     "not_started": "#BBBBBB",
 }
 SERIES_COLORS: tuple[str, ...] = ("#0B5394", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
+# Line dashes, so that lines differ by more than their colour.
+DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
-SAMPLE_NOTE = "Sample data"
 # Legends sit under the plot, at the bottom of the figure, so they never cover the title.
 LEGEND_BELOW: dict = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "title": None}
 
@@ -44,6 +45,17 @@ pio.templates["icma"] = go.layout.Template(pio.templates["plotly"]).update(
     }
 )
 pio.templates.default = "icma"
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis marking the cut (for titles and legend names).
+
+    >>> shortened("Cal-ICMA", 12)
+    'Cal-ICMA'
+    >>> shortened("League of Women in Government", 12)
+    'League of W…'
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:

@@ -12,17 +12,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.figures.charts import SERIES_COLORS, STATUS_COLORS, empty_figure, themed
+from analytics.figures.charts import DASHES, SERIES_COLORS, STATUS_COLORS, empty_figure, shortened, themed
 
-DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MARKERS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "x", "star")
 EVENT_COLOR = "#666666"
 # Narratives shown in one hover label before the rest are only counted.
 NARRATIVES_PER_POINT = 3
-
-
-def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _add_event_markers(figure: go.Figure, events: pd.DataFrame, y: float) -> None:
@@ -89,7 +84,7 @@ def goal_progress_chart(
     `events` the affiliate's events (start_on, name).
     """
     unit = str(goal.get("unit") or "")
-    title = f"{_short(str(goal['title']), 60)}: reported vs expected"
+    title = f"{shortened(str(goal['title']), 60)}: reported vs expected"
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -140,7 +135,7 @@ def _narratives_by_month(checkins: pd.DataFrame) -> pd.Series:
     month_end = reported["reported_on"].dt.to_period("M").dt.to_timestamp(how="end").dt.normalize()
 
     def summary(narratives: pd.Series) -> str:
-        shown = [_short(str(text), 90) for text in narratives.head(NARRATIVES_PER_POINT)]
+        shown = [shortened(str(text), 90) for text in narratives.head(NARRATIVES_PER_POINT)]
         more = len(narratives) - len(shown)
         return "<br>".join(["• " + text for text in shown] + ([f"…and {more} more"] if more > 0 else []))
 
@@ -155,7 +150,7 @@ def group_progress_chart(
     `progress` is `goals.progress_by_month`; `checkins` the group's check-ins (reported_on, narrative),
     whose narratives of each month show on hover; `events` are drawn as markers when given.
     """
-    title = f"{_short(subject, 60)}: average progress towards targets"
+    title = f"{shortened(subject, 60)}: average progress towards targets"
     shown = progress.dropna(subset=["mean_actual_pct"])
     if shown.empty:
         return empty_figure(title, "No goal had started in these months.")

@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.domain.membership_trends import MEASURES
-from analytics.figures.charts import SERIES_COLORS, empty_figure, themed
+from analytics.figures.charts import DASHES, SERIES_COLORS, empty_figure, shortened, themed
 
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+# The longest group name a legend shows whole.
+LEGEND_NAME_CHARACTERS = 38
 
 
 def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) -> go.Figure:
@@ -23,7 +24,7 @@ def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) ->
             go.Scatter(
                 x=rows["month_end_on"],
                 y=rows[measure],
-                name=_short(str(name)),
+                name=shortened(str(name), LEGEND_NAME_CHARACTERS),
                 mode="lines",
                 line={"color": SERIES_COLORS[index % len(SERIES_COLORS)], "dash": DASHES[index % len(DASHES)]},
                 hovertemplate=f"{name}: %{{y:{'.1%' if is_share else ','}}}<br>%{{x|%b %Y}}<extra></extra>",
@@ -34,10 +35,6 @@ def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) ->
     # Many groups: the legend goes to the right, one name a line, so it never covers the title.
     figure.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
     return figure
-
-
-def _short(name: str, limit: int = 38) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def share_in_icma_chart(months: pd.DataFrame) -> go.Figure:

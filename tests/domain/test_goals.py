@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.cli import goals as goals_cli
-from analytics.core.errors import AnalyticsError
+from analytics.core.errors import AnalyticsError, DataValidationError
 from analytics.domain.goals import (
     STATUSES,
     GoalStatusRules,
@@ -84,19 +84,19 @@ def test_exactly_on_a_threshold_gets_the_better_status():
 def test_thresholds_are_data():
     goals = make_goals({})
     checkins = make_checkins(("G1", "2026-01-05", 45.0))
-    strict = GoalStatusRules.from_mapping({"at_risk_below": "0.95", "off_track_below": "0.92"})
+    strict = GoalStatusRules(at_risk_below=0.95, off_track_below=0.92)
     assert status_of(goals, checkins, D(2026, 1, 6), rules=strict) == ["off_track"]
-    assert GoalStatusRules.from_rows([{"rule": "at_risk_below", "value": "0.8"}]) == GoalStatusRules(0.8, 0.7)
+    assert GoalStatusRules(at_risk_below=0.8) == GoalStatusRules(0.8, 0.7)
     assert GoalStatusRules() == GoalStatusRules(at_risk_below=0.90, off_track_below=0.70)
 
 
 @pytest.mark.parametrize(
-    "mapping",
-    [{"at_risk_below": "lots"}, {"risk": 0.5}, {"at_risk_below": 0.6, "off_track_below": 0.7}],
+    "thresholds",
+    [{"at_risk_below": 0.6, "off_track_below": 0.7}, {"off_track_below": -0.1}],
 )
-def test_rules_that_make_no_sense_are_refused(mapping):
+def test_rules_that_make_no_sense_are_refused(thresholds):
     with pytest.raises(AnalyticsError):
-        GoalStatusRules.from_mapping(mapping)
+        GoalStatusRules(**thresholds)
 
 
 # --- the rules before, during and after the term ----------------------------------------------------
@@ -521,3 +521,10 @@ def test_status_without_reasons_matches_and_reasons_for_writes_only_the_rows_sho
     shown = reasons_for(quick[quick["goal_id"] == "G2"], goals, checkins, D(2026, 1, 6))
     assert shown["goal_id"].tolist() == ["G2"]
     assert shown["reason"].tolist() == full.loc[full["goal_id"] == "G2", "reason"].tolist()
+
+
+def test_a_goals_frame_without_a_column_is_refused_naming_the_column():
+    goals = make_goals({}).drop(columns="due_on")
+    with pytest.raises(DataValidationError) as raised:
+        goal_status(goals, make_checkins(), D(2026, 1, 6))
+    assert [(problem.file, problem.column) for problem in raised.value.problems] == [("goals", "due_on")]
