@@ -81,6 +81,12 @@ def _is_true(text: str) -> bool:
 
 
 def _pairs(text: str) -> tuple[tuple[str, str], ...]:
-    """ "a=b; c=d" as (("a", "b"), ("c", "d")); a part without "=" is kept with an empty value, to be refused."""
+    """Pairs from "a=b; c=d"; a part without "=" is kept with an empty value, to be refused.
+
+    >>> _pairs("a=b; c=d")
+    (('a', 'b'), ('c', 'd'))
+    >>> _pairs("a=b; lone")
+    (('a', 'b'), ('lone', ''))
+    """
     parts = [part.strip() for part in text.split(";") if part.strip()]
     return tuple((name.strip(), value.strip()) for name, _, value in (part.partition("=") for part in parts))

@@ -112,7 +112,11 @@ def _as_timestamps(days: np.ndarray) -> np.ndarray:
 
 
 def _add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Each date plus its number of calendar months, the day clamped to the month's end (Nov 30 + 3 = Feb 28)."""
+    """Each date plus its number of calendar months, the day clamped to the month's end.
+
+    >>> _add_months(np.array(["2025-11-30", "2025-01-15"], dtype="datetime64[D]"), np.array([3, 1])).tolist()
+    [datetime.date(2026, 2, 28), datetime.date(2025, 2, 15)]
+    """
     dates = days.astype("datetime64[D]")
     first_of_month = dates.astype("datetime64[M]")
     day_of_month = (dates - first_of_month.astype("datetime64[D]")).astype(np.int64)
@@ -316,18 +320,30 @@ def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluat
 
 
 def _date_text(days: np.ndarray | int) -> np.ndarray:
-    """Days as ISO dates ('2026-01-31'), as an object array of str that `+` joins element by element."""
+    """Days as ISO dates, as an object array of str that `+` joins element by element.
+
+    >>> _date_text(np.array(["2026-01-31"], dtype="datetime64[D]")).tolist()
+    ['2026-01-31']
+    """
     return np.datetime_as_string(np.atleast_1d(days).astype("datetime64[D]")).astype(object)
 
 
 def _percent_text(shares: np.ndarray) -> np.ndarray:
-    """0.456 -> '46%'; NaN -> ''."""
+    """Shares as whole percents; NaN as nothing.
+
+    >>> _percent_text(np.array([0.456, np.nan])).tolist()
+    ['46%', '']
+    """
     percents = np.round(np.nan_to_num(shares * 100, nan=0.0, posinf=0.0, neginf=0.0)).astype(np.int64)
     return np.where(np.isfinite(shares), percents.astype(str).astype(object) + "%", "")
 
 
 def _number_text(values: np.ndarray) -> np.ndarray:
-    """500.0 -> '500', 1234.5 -> '1,234.5', 0.125 -> '0.12'."""
+    """Numbers with thousands separators and at most two decimals, trailing zeros dropped.
+
+    >>> _number_text(np.array([500.0, 1234.5, 0.125])).tolist()
+    ['500', '1,234.5', '0.12']
+    """
     text = pd.Series(values, dtype=float).map("{:,.2f}".format).astype(str).str.replace(r"\.?0+$", "", regex=True)
     return text.to_numpy(dtype=object)
 

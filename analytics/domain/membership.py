@@ -71,12 +71,24 @@ def _month_end(on: pd.Timestamp) -> pd.Timestamp:
 
 
 def last_month_end_counted(snapshot_on: pd.Timestamp) -> pd.Timestamp:
-    """The last month end at which a snapshot still counts in the totals when no later one comes."""
+    """The last month end at which a snapshot still counts in the totals when no later one comes.
+
+    >>> last_month_end_counted(pd.Timestamp("2025-02-10"))  # MAX_CARRY_MONTHS = 12 months after its month
+    Timestamp('2026-02-28 00:00:00')
+    """
     return _month_end(pd.Timestamp(snapshot_on)) + pd.offsets.MonthEnd(MAX_CARRY_MONTHS)
 
 
 def last_month_end_on_or_before(on: pd.Timestamp) -> pd.Timestamp:
-    """The latest month end on or before a date: the last month the totals show at that as-of date."""
+    """The latest month end on or before a date: the last month the totals show at that as-of date.
+
+    The same as the SQL macro `last_month_end_on_or_before` (analytics/store/macros/).
+
+    >>> last_month_end_on_or_before(pd.Timestamp("2026-06-29"))
+    Timestamp('2026-05-31 00:00:00')
+    >>> last_month_end_on_or_before(pd.Timestamp("2026-06-30"))
+    Timestamp('2026-06-30 00:00:00')
+    """
     return pd.Timestamp(on).normalize() + pd.Timedelta(days=1) - pd.offsets.MonthEnd(1)
 
 

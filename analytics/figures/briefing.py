@@ -98,7 +98,18 @@ def status_by_area(statuses: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix_table(statuses: pd.DataFrame, columns: str) -> pd.DataFrame:
-    """Areas of emphasis x `columns` values; each cell the counts by status in words ("2 on track · 1 at risk")."""
+    """Areas of emphasis x `columns` values; each cell the counts by status in words.
+
+    >>> statuses = pd.DataFrame(
+    ...     {
+    ...         "area_of_emphasis": ["Ethics", "Ethics", "Ethics"],
+    ...         "affiliate_type": ["state", "state", "state"],
+    ...         "status": ["on_track", "on_track", "at_risk"],
+    ...     }
+    ... )
+    >>> matrix_table(statuses, "affiliate_type").to_dict("records")
+    [{'Area of emphasis': 'Ethics', 'state': '2 on track · 1 at risk'}]
+    """
     long = status_matrix(statuses, rows="area_of_emphasis", columns=columns)
     long = long[long["count_goals"] > 0].assign(
         text=lambda frame: frame["count_goals"].astype(str) + " " + frame["status"].astype(str).map(STATUS_LABELS)

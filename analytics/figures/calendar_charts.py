@@ -39,9 +39,18 @@ GRID_CHARACTERS_PER_DAY = 18
 
 
 def event_dates_text(events: pd.DataFrame) -> pd.Series:
-    """Each event's dates in words: "11–13 Oct 2023", "30 Oct – 2 Nov 2023", "June 2018 (exact dates not known)".
+    """Each event's dates in words; a day-precision event with no end date says so.
 
-    A day-precision event with no end date reads "18 Oct 2023 (end date not known)".
+    >>> events = pd.DataFrame(
+    ...     {
+    ...         "start_on": pd.to_datetime(["2023-10-11", "2023-10-30", "2018-06-01", "2023-10-18"]),
+    ...         "end_on": pd.to_datetime(["2023-10-13", "2023-11-02", None, None]),
+    ...         "date_precision": ["day", "day", "month", "day"],
+    ...     }
+    ... )
+    >>> event_dates_text(events).tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['11–13 Oct 2023', '30 Oct – 2 Nov 2023', 'June 2018 (exact dates not known)',
+     '18 Oct 2023 (end date not known)']
     """
     if events.empty:
         return pd.Series(dtype=object, index=events.index, name="dates")
@@ -475,7 +484,11 @@ def _hover_text(events: pd.DataFrame) -> pd.Series:
 
 
 def _unique_labels(names: pd.Series) -> pd.Series:
-    """Event names made unique for a category axis ("Name", "Name (2)"...)."""
+    """Event names made unique for a category axis.
+
+    >>> _unique_labels(pd.Series(["Summit", "Summit", "Forum", "Summit"])).tolist()
+    ['Summit', 'Summit (2)', 'Forum', 'Summit (3)']
+    """
     seen: dict[str, int] = {}
     labels = []
     for name in names:
