@@ -158,3 +158,13 @@ def test_month_ends_run_from_the_first_month_to_the_last_day(tiny_store):
         empty = cursor.execute("SELECT count(*) FROM month_ends(NULL::DATE, DATE '2024-04-30')").fetchone()
     assert [row[0] for row in rows] == [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30)]
     assert empty == (0,)
+
+
+def test_every_query_is_run_by_name_somewhere():
+    callers = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("analytics", "ui", "pages")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    for path in QUERIES_DIR.glob("*.sql"):
+        assert f'"{path.stem}"' in callers, f"no caller runs the query {path.stem}"
