@@ -10,6 +10,11 @@ class AnalyticsError(Exception):
     """Base class: a problem a user can understand from the message alone."""
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (its type's name when it has none), to quote in a message of ours."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one place: file, row (as the user counts them), column, value and reason."""

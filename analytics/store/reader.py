@@ -50,9 +50,8 @@ import re
 import shutil
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from graphlib import TopologicalSorter
@@ -63,6 +62,8 @@ import duckdb
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, Problem, UnknownQueryError
+from analytics.core.errors import first_line as _first_line
+from analytics.core.files import write_atomically, write_bytes_atomically
 from analytics.core.schema import TABLES, Table
 from analytics.store import ledger
 
@@ -280,12 +281,9 @@ class Store:
         """
         if not target.is_file():
             relation = self._read_csv(csv_path)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
             try:
-                relation.write_parquet(str(temporary), compression="zstd")
-                os.replace(temporary, target)
+                write_atomically(target, lambda temporary: relation.write_parquet(str(temporary), compression="zstd"))
             except (OSError, duckdb.IOException):
-                _remove(temporary)
                 return relation
         return self._connection.read_parquet(str(target))
 
@@ -546,16 +544,6 @@ def _type_word(duckdb_type: str) -> str:
     }.get(duckdb_type, duckdb_type.lower())
 
 
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _remove(path: Path) -> None:
-    """Delete a temporary file if it is there; never fails."""
-    with suppress(OSError):
-        path.unlink(missing_ok=True)
-
-
 def _prune(folder: Path, keep: int, current: Path) -> None:
     """Delete all but the `keep` most recently used entries of `folder` (never `current`)."""
     try:
@@ -601,13 +589,10 @@ def _remember_problems(store: Store, problems: list[Problem]) -> None:
         "problems": [vars(problem) for problem in problems],
     }
     path = _check_record(store)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(record, indent=1), encoding="utf-8")
-        os.replace(temporary, path)
+        write_bytes_atomically(path, json.dumps(record, indent=1).encode("utf-8"))
     except OSError:
-        _remove(temporary)
         return
     _prune(path.parent, keep=CHECK_RECORDS_KEPT, current=path)
 
