@@ -1,7 +1,7 @@
 """Upload: an analyst loads a file of membership, events, goals, goal check-ins or activities, sees what is
 wrong or what would change, commits, undoes."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -10,8 +10,8 @@ from analytics.auth.roles import Identity
 from analytics.core.errors import AnalyticsError
 from analytics.store.ledger import COMMITTED, batches
 from analytics.uploads import pipeline as uploads
-from analytics.uploads.columns import KIND_COLUMNS, column_guide, template
-from analytics.uploads.ingest import likely_kind, match_columns
+from analytics.uploads.delta import rejected_cells
+from analytics.uploads.kinds import KINDS_BY_NAME, likely_kind
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import settings, store
@@ -21,69 +21,17 @@ ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
 
 
-@dataclass(frozen=True)
-class KindText:
-    """How the page speaks of one kind of upload."""
-
-    label: str
-    title: str
-    columns_help: str
-    noun: str  # what one row is called in the preview
-    same_key: str  # what makes a row replace a stored one
-
-
-KINDS = {
-    "membership": KindText(
-        "Membership",
-        "Upload membership data",
-        "Columns are matched by name (Affiliate, State, Date, As of, Members, Dual members…); affiliates by id, "
-        "name, acronym or state.",
-        "snapshots",
-        "affiliate and date",
-    ),
-    "events": KindText(
-        "Events",
-        "Upload events",
-        "Columns are matched by name (Event or Title, Start or From, End or To, Organiser, City, Country, Website, "
-        "Affiliate…); an event with an affiliate is that affiliate's, one without is ICMA's.",
-        "events",
-        "event id (made from the name and start date when the file has none)",
-    ),
-    "goals": KindText(
-        "Goals",
-        "Upload agreement goals",
-        "Columns are matched by name (Affiliate or Agreement, Area, Goal, Metric, Unit, Baseline, Target, Start, "
-        "Due, Frequency…); a goal naming only its affiliate joins the agreement in force on its start date.",
-        "goals",
-        "goal id (or the same agreement and title)",
-    ),
-    "goal_checkins": KindText(
-        "Goal check-ins",
-        "Upload goal check-ins",
-        "Columns are matched by name (Goal, Date, Value or Progress, Narrative or Update, Reported by…); goals by "
-        "id or title. A check-in without a reporter is recorded as reported by you.",
-        "check-ins",
-        "goal and date",
-    ),
-    "activities": KindText(
-        "Activities",
-        "Upload relationship activities",
-        "Columns are matched by name (Affiliate, Type, Date, Title, Status, Liaison, Event…); types such as "
-        "conference, article, exchange or work plan. Without a liaison, the affiliate's agreement liaison is used.",
-        "activities",
-        "activity id (or the same affiliate, type, date and title)",
-    ),
-}
 heading = st.empty()
 kind = st.radio(
     "What the file holds",
-    list(KINDS),
-    format_func=lambda name: KINDS[name].label,
+    list(KINDS_BY_NAME),
+    format_func=lambda name: KINDS_BY_NAME[name].label,
     horizontal=True,
     key="upload_kind",
     bind="query-params",
 )
-heading.title(KINDS[kind].title)
+chosen_kind = KINDS_BY_NAME[kind]  # the registry's declaration of the kind: analytics/uploads/kinds.py
+heading.title(chosen_kind.title)
 st.caption(
     "CSV (comma, semicolon or tab separated), Excel (.xlsx) or Parquet, as exported by ICMA's systems or an "
     "affiliate. Every row is checked before anything counts; a commit shows on every page at once, and any "
@@ -93,14 +41,8 @@ st.caption(
 NOT_USED = "(not used)"
 # Valid rows shown before committing; the download of the report and the commit cover them all.
 ROWS_SHOWN = 1000
-COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in KIND_COLUMNS[kind]}
+COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in chosen_kind.columns}
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
-
-
-def a_file_of(kind: str) -> str:
-    """How text names a file of a kind: `events` -> `an events file`."""
-    label = KINDS[kind].label.lower()
-    return f"{'an' if label[0] in 'aeiou' else 'a'} {label} file"
 
 
 def readable(column: str) -> str:
@@ -170,20 +112,20 @@ except AnalyticsError as error:
     st.stop()
 
 uploaded = st.file_uploader(
-    f"{KINDS[kind].label} file",
+    f"{chosen_kind.label} file",
     type=["csv", "tsv", "txt", "xlsx", "parquet"],
     max_upload_size=config.max_upload_megabytes,
     key="upload_file",
-    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {KINDS[kind].columns_help}",
+    help=f"Up to {config.max_upload_megabytes} MB and {config.max_upload_rows:,} rows. {chosen_kind.columns_help}",
 )
 
-with st.expander(f"Columns {a_file_of(kind)} may have, and a blank template"):
+with st.expander(f"Columns {chosen_kind.a_file} may have, and a blank template"):
     st.dataframe(
-        column_guide(kind),
+        chosen_kind.column_guide(),
         hide_index=True,
         width="stretch",
     )
-    download_buttons(template(kind), f"{kind}_template", key="upload_template")
+    download_buttons(chosen_kind.template(), f"{kind}_template", key="upload_template")
 
 forget_answers_unless_for((kind, None if uploaded is None else uploaded.file_id))
 
@@ -212,15 +154,15 @@ else:
     if other_kind := likely_kind(checked):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.warning(
-            f"This looks like {a_file_of(other_kind)}, not {KINDS[kind].label.lower()}; choose that kind under "
+            f"This looks like {other_kind.a_file}, not {chosen_kind.label.lower()}; choose that kind under "
             "“What the file holds” above.",
             icon="💡",
         )
         right.button(
-            f"Read it as {KINDS[other_kind].label.lower()}",
+            f"Read it as {other_kind.label.lower()}",
             key="upload_switch_kind",
             on_click=choose_kind,
-            args=(other_kind,),
+            args=(other_kind.name,),
         )
     options = st.columns(3)
     if len(checked.source.sheet_names) > 1:
@@ -240,7 +182,7 @@ else:
             key="upload_date_order",
             help="Asked because no date in the file has a day above 12; it is never guessed.",
         )
-    unmatched = match_columns(checked.source.header, checked.kind).unmatched
+    unmatched = chosen_kind.match(checked.source.header).unmatched
     if unmatched:
         with st.expander(
             f"Match columns by hand ({len(unmatched)} not recognised)", expanded=bool(checked.match.missing)
@@ -308,12 +250,12 @@ else:
         cards[0].metric("Rows in the file", f"{preview.rows_in_file:,}", border=True)
         cards[1].metric("Valid rows", f"{preview.rows_valid:,}", border=True)
         cards[2].metric("Rejected rows", f"{preview.rows_rejected:,}", border=True)
-        noun = KINDS[kind].noun
+        noun = chosen_kind.noun
         cards[3].metric(f"New {noun}", f"{preview.rows_added:,}", border=True)
         cards[4].metric(
             f"{noun.capitalize()} replaced",
             f"{preview.rows_replaced:,}",
-            help=f"Same {KINDS[kind].same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
+            help=f"Same {chosen_kind.same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
             border=True,
         )
         if not preview.totals.empty:
@@ -411,7 +353,7 @@ else:
             refused_batch = st.selectbox(
                 "Batch", list(refused_labels), format_func=refused_labels.__getitem__, key="upload_refused_batch"
             )
-            refused = uploads.rejected_cells(config.data_dir, refused_batch).rename(
+            refused = rejected_cells(config.data_dir, refused_batch).rename(
                 columns={"row": "Row", "problem": "Problem"}
             )
             st.dataframe(refused, hide_index=True, width="stretch")

@@ -72,9 +72,13 @@ A000003,state-ca,L001,publication_contribution,2024-03-01,Article in PM magazine
 
 
 def write_tiny_data(folder: Path) -> Path:
+    """The tiny tables as CSV files; a schema table they lack is written with its header only (no rows)."""
+    from analytics.core.schema import TABLES
+
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in TINY_TABLES.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    for table in TABLES:
+        text = TINY_TABLES.get(table.name, ",".join(table.column_names) + "\n")
+        (folder / f"{table.name}.csv").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -98,8 +102,9 @@ def uploads_written(data_dir: Path) -> list[str]:
     The store folder itself may exist without any upload (the check record and the Parquet copies
     of CSV tables live there too), so tests that nothing was written look at these parts.
     """
-    from analytics.store.ledger import UPLOAD_KINDS, StoreLayout
+    from analytics.core.schema import UPLOADABLE_TABLES
+    from analytics.store.ledger import StoreLayout
 
     layout = StoreLayout(data_dir)
-    parts = [layout.ledger, layout.archive, layout.rejected, *(layout.rows(kind) for kind in UPLOAD_KINDS)]
+    parts = [layout.ledger, layout.archive, layout.rejected, *(layout.rows(kind) for kind in UPLOADABLE_TABLES)]
     return [part.name for part in parts if part.exists()]

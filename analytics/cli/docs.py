@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.schema import TABLES, Table
 from analytics.core.settings import PROJECT_ROOT
 
@@ -43,6 +44,9 @@ def _table_section(table: Table) -> list[str]:
     ]
     if table.is_sample:
         lines.append("- In the bundled data: **generated sample data**, not real figures.")
+    if table.is_uploadable:
+        command = f"python -m analytics ingest FILE --kind {table.name}"
+        lines.append(f"- Analysts may upload rows of it: the Upload page, or `{command}`.")
     for column, (parent, parent_column) in table.references.items():
         lines.append(f"- `{column}` refers to `{parent}.{parent_column}`.")
     lines += ["", "| column | type | required | meaning |", "|---|---|---|---|"]
@@ -68,8 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--readme", type=Path, default=README, help="the README to update (default: data/README.md)")
 
 
+@reporting_errors("docs")
 def run(args: argparse.Namespace) -> int:
     text = args.readme.read_text(encoding="utf-8") if args.readme.exists() else "# Data\n"
     args.readme.write_text(readme_with_reference(text), encoding="utf-8")
     print(f"wrote the table reference to {args.readme}")
-    return 0
+    return EXIT_OK

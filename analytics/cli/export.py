@@ -11,7 +11,7 @@ import io
 import sys
 from pathlib import Path
 
-from analytics.core.errors import AnalyticsError
+from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.schema import TABLES
 from analytics.core.settings import Settings
 from analytics.figures.exports import neutralise_formulas
@@ -35,16 +35,13 @@ def export_bytes(kind: str, file_format: str, data_dir: Path) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 
+@reporting_errors("export")
 def run(args: argparse.Namespace) -> int:
-    try:
-        data = export_bytes(args.kind, args.format, Settings.from_environment().data_dir)
-    except AnalyticsError as error:
-        print(f"export: {error}", file=sys.stderr)
-        return 1
+    data = export_bytes(args.kind, args.format, Settings.from_environment().data_dir)
     if args.output:
         args.output.write_bytes(data)
         print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    return 0
+    return EXIT_OK

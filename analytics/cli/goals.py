@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from analytics.core.errors import AnalyticsError
+from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.settings import Settings
 from analytics.domain.goals import STATUS_LABELS, goal_status, goals_with_context
 from analytics.store.reader import Store
@@ -113,23 +113,20 @@ def format_csv(goals_with_status: pd.DataFrame) -> str:
     return frame[columns].to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
 
 
+@reporting_errors("goals failed")
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     settings = Settings.from_environment()
-    try:
-        store = Store(settings.data_dir)
-        goals = goals_with_context(store.table("goals"), store.table("agreements"), store.table("affiliates"))
-        status = goal_status(goals, store.table("goal_checkins"), as_of)
-    except AnalyticsError as error:
-        print(f"goals failed: {error}", file=sys.stderr)
-        return 1
+    store = Store(settings.data_dir)
+    goals = goals_with_context(store.table("goals"), store.table("agreements"), store.table("affiliates"))
+    status = goal_status(goals, store.table("goal_checkins"), as_of)
     goals_with_status = goals.merge(status, on="goal_id", how="left", validate="one_to_one")
     if args.format == "csv":
         sys.stdout.write(format_csv(goals_with_status))
-        return 0
+        return EXIT_OK
     if goals_with_status.empty:
         print(f"{settings.data_dir}: no goals as of {as_of.isoformat()}")
-        return 0
+        return EXIT_OK
     print(f"Goals as of {as_of.isoformat()} ({len(goals_with_status)} goals, data: {settings.data_dir})\n")
     print(format_table(goal_report(goals_with_status)))
-    return 0
+    return EXIT_OK

@@ -1,59 +1,37 @@
 """`python -m analytics ingest FILE [--kind KIND] [--dry-run] [--only-valid] [--sheet S] [--date-order ORDER]
 [--map HEADER=COLUMN]`: check and commit a file.
 
-Exit codes: 0 when committed, or when there was nothing to do (the same file is already loaded, or
-a dry run found no problem); 1 when the file is rejected (the row-level report on stdout, nothing
-changed) or a concurrent commit got in the way; 2 on a usage error (a --map naming a column the
-kind does not have, or a header the file does not have, is one). The data folder is
-AFFILIATE_DATA_DIR, else data/. `batches`, `undo` and `export` live in their own modules.
+Exit codes (analytics/cli/exit_codes.py): 0 when committed, or when there was nothing to do (the same file is
+already loaded, or a dry run found no problem); 1 when the file is rejected (the row-level report on stdout,
+nothing changed), a concurrent commit got in the way or the data folder cannot be read; 2 on a usage error (a
+file that is not there, a --map naming a column the kind does not have or a header the file does not have). The
+kinds are those of the registry (analytics/uploads/kinds.py). The data folder is AFFILIATE_DATA_DIR, else data/.
+`batches`, `undo` and `export` live in their own modules.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from analytics.core.errors import AnalyticsError
+from analytics.cli.exit_codes import EXIT_OK, EXIT_REFUSED, UsageError, reporting_errors
 from analytics.core.settings import Settings
-from analytics.store.ledger import UPLOAD_KINDS
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
-from analytics.uploads.columns import KIND_COLUMNS, normalise
-from analytics.uploads.ingest import Checked, IngestError, likely_kind, report_text
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-# How a message names a file of each kind: "this looks like an events file".
-KIND_FILES = {
-    "membership": "a membership file",
-    "events": "an events file",
-    "goals": "a goals file",
-    "goal_checkins": "a goal check-ins file",
-    "activities": "an activities file",
-}
-
-
-class MappingError(ValueError):
-    """A --map that names a column the kind does not have, or a header the file does not have."""
-
-
-def column_named(kind: str, text: str) -> str:
-    """The column of `kind` that `text` names, by its name (start_on) or its label (start date), in any case."""
-    wanted = normalise(text)
-    for column in KIND_COLUMNS[kind]:
-        if wanted in (normalise(column.name), normalise(column.label)):
-            return column.name
-    names = ", ".join(f"{column.name} ({column.label})" for column in KIND_COLUMNS[kind])
-    raise MappingError(f"{kind} has no column {text!r}; its columns (name or label): {names}")
+from analytics.uploads.checked import Checked, report_text
+from analytics.uploads.errors import MappingError, UploadRejected
+from analytics.uploads.kinds import KINDS, likely_kind, upload_kind
+from analytics.uploads.names import normalise
 
 
 def column_mapping(pairs: list[tuple[str, str]], kind: str) -> dict[str, str]:
     """--map HEADER=COLUMN pairs as file header -> schema column name (MappingError for an unknown column)."""
+    upload = upload_kind(kind)
     mapping = {}
     for header, column in pairs:
         try:
-            mapping[header] = column_named(kind, column)
-        except MappingError as error:
+            mapping[header] = upload.column_named(column)
+        except MappingError as error:  # said again with the --map it answers
             raise MappingError(f"--map {header}={column}: {error}") from None
     return mapping
 
@@ -80,7 +58,9 @@ def _mapping(text: str) -> tuple[str, str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="the CSV, Excel (.xlsx) or Parquet file to load")
-    parser.add_argument("--kind", choices=UPLOAD_KINDS, default="membership", help="what the file holds")
+    parser.add_argument(
+        "--kind", choices=[kind.name for kind in KINDS], default="membership", help="what the file holds"
+    )
     parser.add_argument("--dry-run", action="store_true", help="check and show what would change; commit nothing")
     parser.add_argument(
         "--only-valid", action="store_true", help="commit the valid rows and keep the rejected ones with the batch"
@@ -106,45 +86,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@reporting_errors("ingest")
 def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
-        print(f"ingest: {args.file} is not a file", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{args.file} is not a file")
     settings = Settings.from_environment()
     data = args.file.read_bytes()
     order = {"day-first": "day_first", "month-first": "month_first", None: None}[args.date_order]
-    try:
-        mapping = column_mapping(args.map, args.kind)
-        store = Store(settings.data_dir)
-        checked = uploads.check_file(data, args.file.name, args.kind, store, settings, mapping, order, sheet=args.sheet)
-        if (as_written := headers_mapped(mapping, checked.source.header)) != mapping:
-            checked = uploads.check_file(
-                data, args.file.name, args.kind, store, settings, as_written, order, args.sheet
-            )
-    except IngestError as error:
-        print(f"rejected: {error}; nothing changed")
-        return EXIT_REJECTED
-    except (AnalyticsError, MappingError) as error:
-        print(f"ingest: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    mapping = column_mapping(args.map, args.kind)
+    store = Store(settings.data_dir)
+    checked = uploads.check_file(data, args.file.name, args.kind, store, settings, mapping, order, sheet=args.sheet)
+    if (as_written := headers_mapped(mapping, checked.source.header)) != mapping:
+        checked = uploads.check_file(data, args.file.name, args.kind, store, settings, as_written, order, args.sheet)
     for note in checked.notes:
         print(f"note: {note}")
     if args.dry_run:
         return _dry_run(checked, store, args.only_valid)
     try:
         result = uploads.commit(checked, data, store, committed_by=args.by, only_valid=args.only_valid)
-    except uploads.UploadRejected as error:
-        print(f"rejected: {error}")
-        _print_hints(checked)
-        return EXIT_REJECTED
-    except uploads.UploadConflictError as error:
-        print(f"not committed: {error}", file=sys.stderr)
-        return EXIT_REJECTED
+    except UploadRejected as rejected:
+        for hint in hints(checked):  # printed after the report by reporting_errors
+            rejected.add_note(hint)
+        raise
     print(result.message)
     return EXIT_OK
 
 
-def _dry_run(checked, store: Store, only_valid: bool) -> int:
+def _dry_run(checked: Checked, store: Store, only_valid: bool) -> int:
     summary = uploads.preview(checked, store)
     if summary.already_loaded_as:
         print(f"this file is already loaded as batch {summary.already_loaded_as}; committing it would change nothing")
@@ -153,8 +121,9 @@ def _dry_run(checked, store: Store, only_valid: bool) -> int:
         print(f"{len(checked.report):,} problem(s):")
     if not checked.report.empty or checked.question is not None:
         print(report_text(checked))
-    _print_hints(checked)
-    committable = checked.can_commit_all or (only_valid and checked.can_commit_valid)
+    for hint in hints(checked):
+        print(hint)
+    committable = checked.may_commit(only_valid)
     # No row can be valid until every required column is matched and the question answered: counts would mislead.
     if checked.rows_in_file == 0:
         print("dry run: the file has no data rows")
@@ -173,14 +142,18 @@ def _dry_run(checked, store: Store, only_valid: bool) -> int:
         for month in summary.totals.itertuples(index=False):
             print(f"  {month.month_end_on}: {month.members_before:,} -> {month.members_after:,} ({month.change:+,})")
     print("nothing committed (dry run)" + ("" if committable else "; the file would be rejected"))
-    return EXIT_OK if committable else EXIT_REJECTED
+    return EXIT_OK if committable else EXIT_REFUSED
 
 
-def _print_hints(checked: Checked) -> None:
+def hints(checked: Checked) -> list[str]:
     """What to type next when the file cannot be checked yet: another --kind, a --map, a --date-order."""
+    lines = []
     if kind := likely_kind(checked):
-        print(f"this looks like {KIND_FILES[kind]}; choose that kind (--kind {kind})")
+        lines.append(f"this looks like {kind.a_file}; choose that kind (--kind {kind.name})")
     elif checked.match.missing and checked.match.unmatched:
-        print("match a column the file names differently with --map HEADER=COLUMN, e.g. --map 'Nb adherents=members'")
+        lines.append(
+            "match a column the file names differently with --map HEADER=COLUMN, e.g. --map 'Nb adherents=members'"
+        )
     if checked.question is not None:
-        print("answer with --date-order day-first or --date-order month-first")
+        lines.append("answer with --date-order day-first or --date-order month-first")
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.settings import DEFAULT_DATA_DIR
 from analytics.sample.generator import write_sample
 
@@ -29,10 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@reporting_errors("sample")
 def run(args: argparse.Namespace) -> int:
     rows = write_sample(args.out, args.scale)
     width = max(len(name) for name in rows)
     for name, count in rows.items():
         print(f"{name:<{width}}  {count:>12,} rows")
     print(f"wrote {sum(rows.values()):,} rows into {args.out}")
-    return 0
+    return EXIT_OK

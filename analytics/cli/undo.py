@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from analytics.core.errors import AnalyticsError
+from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.settings import Settings
 from analytics.uploads.pipeline import undo
 
@@ -15,11 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", help="who undoes it, for the ledger (default: the login name)")
 
 
+@reporting_errors("undo")
 def run(args: argparse.Namespace) -> int:
-    try:
-        undo(Settings.from_environment().data_dir, args.batch_id, args.by)
-    except AnalyticsError as error:
-        print(f"undo: {error}", file=sys.stderr)
-        return 1
+    undo(Settings.from_environment().data_dir, args.batch_id, args.by)
     print(f"batch {args.batch_id} undone; its rows no longer count (the ledger keeps the record)")
-    return 0
+    return EXIT_OK

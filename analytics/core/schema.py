@@ -66,6 +66,9 @@ class Table:
     columns: tuple[Column, ...]
     references: dict[str, tuple[str, str]] = field(default_factory=dict)
     is_sample: bool = False
+    # Analysts may upload rows of it (analytics/uploads/kinds.py declares how): they are kept in store/<name>/
+    # and its staging view shows them over the folder's rows with the same key.
+    is_uploadable: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -204,6 +207,7 @@ TABLES: tuple[Table, ...] = (
             IS_SAMPLE,
         ),
         references={"agreement_id": ("agreements", "agreement_id")},
+        is_uploadable=True,
         is_sample=True,
     ),
     Table(
@@ -221,6 +225,7 @@ TABLES: tuple[Table, ...] = (
             IS_SAMPLE,
         ),
         references={"goal_id": ("goals", "goal_id")},
+        is_uploadable=True,
         is_sample=True,
     ),
     Table(
@@ -242,6 +247,7 @@ TABLES: tuple[Table, ...] = (
             Column("lapsed_members", "INTEGER", "Members who left since the previous snapshot (people).", minimum=0),
         ),
         references={"affiliate_id": ("affiliates", "affiliate_id")},
+        is_uploadable=True,
         is_sample=True,
     ),
     Table(
@@ -286,6 +292,7 @@ TABLES: tuple[Table, ...] = (
             IS_SAMPLE,
         ),
         references={"affiliate_id": ("affiliates", "affiliate_id")},
+        is_uploadable=True,
     ),
     Table(
         name="activities",
@@ -313,11 +320,14 @@ TABLES: tuple[Table, ...] = (
             "liaison_id": ("liaisons", "liaison_id"),
             "event_id": ("events", "event_id"),
         },
+        is_uploadable=True,
         is_sample=True,
     ),
 )
 
 TABLES_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
+# The tables analysts may upload rows of (the upload kinds of analytics/uploads/kinds.py, one for each).
+UPLOADABLE_TABLES: tuple[str, ...] = tuple(table.name for table in TABLES if table.is_uploadable)
 
 
 def table(name: str) -> Table:

@@ -27,9 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import DeltaTable
 
-# Kinds of data an analyst may upload, each stored in store/<kind>/ and shown in the staging view
-# of the schema table of the same name.
-UPLOAD_KINDS: tuple[str, ...] = ("membership", "events", "goals", "goal_checkins", "activities")
+from analytics.core.schema import UPLOADABLE_TABLES
 
 COMMITTED = "committed"
 UNDONE = "undone"
@@ -79,8 +77,9 @@ class StoreLayout:
         return self.root / "archive"
 
     def rows(self, kind: str) -> Path:
-        if kind not in UPLOAD_KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
+        """store/<kind>/: the uploaded rows of an uploadable table (schema `is_uploadable`)."""
+        if kind not in UPLOADABLE_TABLES:
+            raise ValueError(f"{kind!r} is not an uploadable table; these are: {', '.join(UPLOADABLE_TABLES)}")
         return self.root / kind
 
 

@@ -330,7 +330,7 @@ class Store:
 
     def _create_upload_view(self, table: Table) -> bool:
         """A view `uploaded_<table>` of the committed uploads of this kind; False when there are none."""
-        if table.name not in ledger.UPLOAD_KINDS:
+        if not table.is_uploadable:
             return False
         try:
             rows = ledger.visible_rows(self.data_dir, table.name, self.without_batches)

@@ -10,8 +10,7 @@ import pandas as pd
 
 from analytics.store import ledger
 from analytics.store.reader import Store
-from analytics.uploads.columns import KIND_COLUMNS, template
-from analytics.uploads.ingest import match_columns
+from analytics.uploads.kinds import KINDS
 from tests.apptest import metric_values, run_page
 from tests.conftest import uploads_written
 
@@ -178,10 +177,10 @@ def test_the_page_lists_each_kinds_columns_and_its_template_is_read_back_as_thos
     app = app.run()
     guide = table_with(app, "Also recognised as")
     assert guide.loc[guide["Required"], "Column"].tolist() == ["Affiliate", "Activity type", "Date", "Title"]
-    for kind in KIND_COLUMNS:
-        headers = list(template(kind).columns)
-        assert match_columns(headers, kind).unmatched == [], kind
-        assert set(match_columns(headers, kind).sources) == {column.name for column in KIND_COLUMNS[kind]}
+    for kind in KINDS:
+        headers = list(kind.template().columns)
+        assert kind.match(headers).unmatched == [], kind.name
+        assert set(kind.match(headers).sources) == {column.name for column in kind.columns}
 
 
 def test_the_rows_a_batch_refused_are_listed_with_their_problems(monkeypatch, tiny_data_dir):

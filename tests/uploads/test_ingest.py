@@ -16,18 +16,11 @@ import pytest
 from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
-from analytics.uploads.ingest import (
-    AffiliateResolver,
-    IngestError,
-    Limits,
-    detect_file_type,
-    match_columns,
-    parse_counts,
-    parse_dates,
-    parse_numbers,
-    read_source,
-    synonym_lookup,
-)
+from analytics.uploads.errors import IngestError
+from analytics.uploads.kinds import upload_kind
+from analytics.uploads.names import AffiliateResolver
+from analytics.uploads.reading import Limits, detect_file_type, read_source
+from analytics.uploads.values import parse_counts, parse_dates, parse_numbers
 
 BAD_FILES = Path(__file__).resolve().parents[1] / "bad_files"
 EXPECTED = {
@@ -35,7 +28,8 @@ EXPECTED = {
 }
 TODAY = date(2026, 11, 27)
 LIMITS = Limits(max_bytes=10_000_000, max_rows=1000)
-SYNONYMS = synonym_lookup("membership")
+MEMBERSHIP = upload_kind("membership")
+SYNONYMS = MEMBERSHIP.synonyms
 
 
 def check(data: bytes, name: str, data_dir: Path, **options):
@@ -159,11 +153,11 @@ def test_a_csv_over_the_row_limit_is_refused():
 
 
 def test_columns_match_by_synonym_and_manual_mapping():
-    match = match_columns(["ST", "As of", "Members", "Nb ICMA", "Comment"], "membership")
+    match = MEMBERSHIP.match(["ST", "As of", "Members", "Nb ICMA", "Comment"])
     assert match.sources == {"affiliate_id": 0, "snapshot_on": 1, "members": 2}
     assert match.missing == ["icma_members"]
     assert match.unmatched == ["Nb ICMA", "Comment"]
-    mapped = match_columns(["ST", "As of", "Members", "Nb ICMA"], "membership", {"Nb ICMA": "icma_members"})
+    mapped = MEMBERSHIP.match(["ST", "As of", "Members", "Nb ICMA"], {"Nb ICMA": "icma_members"})
     assert mapped.missing == []
 
 
@@ -348,7 +342,7 @@ def test_excel_percentage_cells_read_as_shown_and_hidden_sheets_are_passed_over(
         sheet.cell(row=row, column=3).number_format = "0.0%"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    source = read_source(buffer.getvalue(), "checkins.xlsx", LIMITS, synonym_lookup("goal_checkins"))
+    source = read_source(buffer.getvalue(), "checkins.xlsx", LIMITS, upload_kind("goal_checkins").synonyms)
     assert source.cells[2].tolist() == ["33%", "7.5%", "5"]
     assert source.notes[:2] == (
         "read from sheet 'Check-ins'",

@@ -8,18 +8,19 @@ from pathlib import Path
 from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
+from analytics.uploads.checked import Checked
 
 TODAY = date(2026, 11, 27)
 HEADER = "Affiliate,Type,Date,Title,Status,Liaison,Event\n"
 
 
-def check(data_dir: Path, text: str) -> uploads.Checked:
+def check(data_dir: Path, text: str) -> Checked:
     store = Store(data_dir)
     data = text.encode("utf-8")
     return uploads.check_file(data, "activities.csv", "activities", store, Settings(data_dir=data_dir), today=TODAY)
 
 
-def problems(checked: uploads.Checked) -> list[tuple]:
+def problems(checked: Checked) -> list[tuple]:
     return [tuple(row) for row in checked.report[["row", "column", "problem"]].itertuples(index=False)]
 
 

@@ -11,19 +11,20 @@ from analytics.core.schema import AREAS_OF_EMPHASIS
 from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
-from analytics.uploads.goals import AREAS_BY_KEY, area_key
+from analytics.uploads.checked import Checked
+from analytics.uploads.checks.goals import AREAS_BY_KEY, area_key
 
 TODAY = date(2026, 11, 27)
 GOAL_HEADER = "Affiliate,Area,Goal,Metric,Unit,Baseline,Target,Start,Due,Frequency\n"
 
 
-def check(data_dir: Path, kind: str, text: str, **options) -> uploads.Checked:
+def check(data_dir: Path, kind: str, text: str, **options) -> Checked:
     store = Store(data_dir)
     data = text.encode("utf-8")
     return uploads.check_file(data, f"{kind}.csv", kind, store, Settings(data_dir=data_dir), today=TODAY, **options)
 
 
-def problems(checked: uploads.Checked) -> list[tuple]:
+def problems(checked: Checked) -> list[tuple]:
     return [tuple(row) for row in checked.report[["row", "column", "problem"]].itertuples(index=False)]
 
 

@@ -21,7 +21,9 @@ from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store import ledger
 from analytics.store.reader import Store, folder_fingerprint
+from analytics.uploads import delta
 from analytics.uploads import pipeline as uploads
+from analytics.uploads.errors import UndoRefused, UploadRejected
 from tests.conftest import uploads_written
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +107,7 @@ def test_the_store_is_unchanged_after_every_rejection(tiny_data_dir, name):
     data = (BAD_FILES / name).read_bytes()
     try:
         commit(tiny_data_dir, data, name)
-    except uploads.AnalyticsError:
+    except AnalyticsError:
         pass
     else:
         pytest.fail(f"{name} was committed")
@@ -133,7 +135,7 @@ def test_undo_restores_exactly_what_was_there_before(tiny_data_dir):
     pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
     statuses = ledger.batches(tiny_data_dir).set_index("batch_id")["status"]
     assert statuses.to_dict() == {first.batch_id: "undone", second.batch_id: "undone"}
-    with pytest.raises(uploads.AnalyticsError, match="already undone"):
+    with pytest.raises(UndoRefused, match="already undone"):
         uploads.undo(tiny_data_dir, first.batch_id)
 
 
@@ -146,11 +148,11 @@ def test_an_undone_file_can_be_loaded_again(tiny_data_dir):
 
 def test_only_valid_commits_the_valid_rows_and_keeps_the_rejected_ones(tiny_data_dir):
     data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
-    with pytest.raises(uploads.UploadRejected, match="commit only the valid rows"):
+    with pytest.raises(UploadRejected, match="commit only the valid rows"):
         commit(tiny_data_dir, data)
     result = commit(tiny_data_dir, data, only_valid=True)
     assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (2, 1, 1)
-    rejected = uploads.rejected_rows(tiny_data_dir, result.batch_id)
+    rejected = delta.rejected_rows(tiny_data_dir, result.batch_id)
     assert rejected["row_number"].tolist() == [2]
     assert json.loads(rejected.iloc[0]["cells_json"])["affiliate"] == "Solase"
 
@@ -167,9 +169,7 @@ def test_orphan_rows_without_a_ledger_entry_are_invisible(tiny_data_dir):
     original = membership(tiny_data_dir)
     store = Store(tiny_data_dir)
     checked = uploads.check_file(GOOD, "u.csv", "membership", store, Settings(data_dir=tiny_data_dir), today=TODAY)
-    uploads._append(
-        ledger.StoreLayout(tiny_data_dir).rows("membership"), uploads._rows_table(checked, "orphan", "tester")
-    )
+    delta.append(ledger.StoreLayout(tiny_data_dir).rows("membership"), delta.rows_table(checked, "orphan", "tester"))
     pd.testing.assert_frame_equal(membership(tiny_data_dir), original)
 
 
@@ -314,7 +314,7 @@ def test_a_bad_events_file_names_the_row_and_column_and_stores_nothing(tiny_data
     assert (first["row"], first["column"]) == (row, column)
     assert first["problem"].startswith(problem)
     before = events(tiny_data_dir)
-    with pytest.raises(uploads.UploadRejected):
+    with pytest.raises(UploadRejected):
         uploads.commit(checked, data, store, committed_by="test")
     assert uploads_written(tiny_data_dir) == []
     pd.testing.assert_frame_equal(events(tiny_data_dir), before)

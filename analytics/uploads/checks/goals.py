@@ -1,46 +1,33 @@
-"""Checking goals files and goal check-in files, row by row, as analytics.uploads.ingest checks membership.
+"""Checking goals files: the mutually beneficial goals of an agreement, row by row.
 
 A goal names its agreement, or only its affiliate: then the agreement in force on the goal's start
 date is used. Areas of emphasis, directions and reporting intervals are read in the words people
 write ("DEI", "lower is better", "quarterly"). A goal's direction, when the file gives none, follows
 from its baseline and target; a target that contradicts a given direction is an error.
 
-A check-in names its goal by id or title, a date that is neither in the future nor before the goal
-started, and a value in the goal's unit ("45%" and "1,234" are read as numbers).
-
-A row without an id takes the id of the stored record it describes (a goal: same agreement and
-title; a check-in: same goal and date), so uploading it again replaces that record instead of
-adding a second one; a new record gets an id made of its parts.
+A row without an id takes the id of the stored goal it describes (same agreement and title), so
+uploading it again replaces that goal instead of adding a second one; a new goal gets an id made
+of its agreement and title.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analytics.core.schema import AREAS_OF_EMPHASIS
-from analytics.core.schema import table as schema_table
-from analytics.uploads.ingest import (
-    AffiliateResolver,
-    Checked,
-    DateOrder,
-    FileCells,
-    NameResolver,
-    SourceTable,
-    normalise,
-    parse_counts,
-    parse_numbers,
-    record_id,
-    resolve_names,
-    same_key_reasons,
-    with_reason,
-)
+from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
+from analytics.uploads.matching import AFFILIATE_SYNONYMS, TargetColumn
+from analytics.uploads.names import AffiliateResolver, NameResolver, normalise, resolve_names
+from analytics.uploads.values import DateOrder, parse_counts, parse_numbers
+
+if TYPE_CHECKING:
+    from analytics.store.reader import Store
 
 DEFAULT_REPORTING_INTERVAL_MONTHS = 3
-# Units of goals measured in percent (a check-in of 0.33 for such a goal is a fraction written for 33%).
-PERCENT_UNITS = frozenset({"percent", "per cent", "percentage", "pct"})
 
 _ETHICS, _LEADERSHIP, _ADVOCACY, _MEMBERSHIP, _GOVERNANCE, _INCLUSIVENESS = AREAS_OF_EMPHASIS
 # The words people use for each area of emphasis, besides its full name (read through `area_key`).
@@ -95,8 +82,51 @@ INTERVAL_WORDS: dict[str, int] = {
     **dict.fromkeys(["annual", "annually", "yearly", "every year", "year"], 12),
 }
 
-GOAL_ROW_COLUMNS = ["row_number", *schema_table("goals").column_names]
-CHECKIN_ROW_COLUMNS = ["row_number", *schema_table("goal_checkins").column_names]
+COLUMNS: tuple[TargetColumn, ...] = (
+    TargetColumn("goal_id", "goal id", False, ("goal id", "id", "goal code", "code", "goal number")),
+    TargetColumn("agreement_id", "agreement", False, ("agreement", "agreement id", "agreement code")),
+    TargetColumn("affiliate_id", "affiliate", False, (*AFFILIATE_SYNONYMS, "partner")),
+    TargetColumn(
+        "area_of_emphasis",
+        "area of emphasis",
+        True,
+        ("area", "area of emphasis", "areas of emphasis", "emphasis", "focus area", "theme", "category"),
+    ),
+    TargetColumn("title", "goal", True, ("goal", "title", "goal title", "goal name", "goal description", "objective")),
+    TargetColumn("metric", "metric", True, ("metric", "measure", "indicator", "kpi", "what is measured")),
+    TargetColumn("unit", "unit", True, ("unit", "units", "unit of measure", "uom")),
+    TargetColumn("direction", "direction", False, ("direction", "better when", "aim")),
+    TargetColumn(
+        "baseline_value",
+        "baseline",
+        True,
+        ("baseline", "baseline value", "start value", "starting value", "value at start"),
+    ),
+    TargetColumn("target_value", "target", True, ("target", "target value", "goal value", "value at due date")),
+    TargetColumn(
+        "start_on", "start date", True, ("start", "start date", "starts", "starts on", "begins", "term start", "from")
+    ),
+    TargetColumn(
+        "due_on",
+        "due date",
+        True,
+        ("due", "due date", "due on", "deadline", "end", "end date", "target date", "term end", "by", "to"),
+    ),
+    TargetColumn(
+        "reporting_interval_months",
+        "reporting interval",
+        False,
+        (
+            "reporting interval",
+            "reporting interval months",
+            "reporting frequency",
+            "frequency",
+            "interval",
+            "check in every",
+            "months between reports",
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +164,10 @@ class GoalReference:
             stored,
         )
 
+    @classmethod
+    def from_store(cls, store: Store) -> GoalReference:
+        return cls.from_tables(*(store.table(name) for name in ("affiliates", "states", "agreements", "goals")))
+
 
 def agreement_in_force(affiliate_ids: pd.Series, on: pd.Series, terms: pd.DataFrame) -> pd.Series:
     """The agreement of each affiliate in force on each date: the latest it signed on or before that date."""
@@ -151,13 +185,9 @@ def agreement_in_force(affiliate_ids: pd.Series, on: pd.Series, terms: pd.DataFr
 
 
 def check_goals(
-    source: SourceTable,
-    reference: GoalReference,
-    mapping: dict[str, str] | None = None,
-    date_order: DateOrder | None = None,
+    cells: FileCells, reference: GoalReference, today: date, date_order: DateOrder | None = None
 ) -> Checked:
     """Every row of a goals file checked; valid rows typed for the store."""
-    cells = FileCells(source, "goals", mapping)
     rows = cells.rows()
     file_problems = ()
     if not cells.has("agreement_id") and not cells.has("affiliate_id"):
@@ -205,7 +235,7 @@ def check_goals(
     key_column = "goal_id" if cells.has("goal_id") else "title"
     reasons[key_column] = same_key_reasons(rows, ["goal_id"], reasons.get(key_column), "goal")
     rows["is_sample"] = False
-    return cells.checked(rows[GOAL_ROW_COLUMNS], reasons, question, file_problems)
+    return cells.checked(rows, reasons, question, file_problems)
 
 
 def _agreements(
@@ -303,98 +333,3 @@ def _intervals(cells: FileCells) -> tuple[pd.Series, pd.Series]:
         reason.eq("not a number").fillna(False), "not a number of months (or monthly, quarterly, annual)"
     )
     return months.astype("Int64"), reason
-
-
-def _fraction_reasons(rows: pd.DataFrame, reasons: pd.Series, reference: CheckinReference) -> pd.Series:
-    """A value between 0 and 1 for a goal measured in percent whose baseline or target is above 1 is a fraction
-    (0.33 written for 33%), the way a spreadsheet stores a percentage cell: refused with the value to write."""
-    scale = reference.percent_goals.reindex(rows["goal_id"].astype(object))
-    largest = scale.abs().max(axis=1).to_numpy()
-    value = rows["value"].to_numpy(dtype="float64", na_value=float("nan"))
-    fraction = (abs(value) > 0) & (abs(value) <= 1) & (largest > 1)
-    written = pd.Series(value * 100, index=rows.index).map("{:g}".format)
-    message = "looks like a fraction; this goal is measured in percent, so write " + written + " for " + written + "%"
-    return reasons.mask(pd.Series(fraction, index=rows.index) & reasons.isna(), message)
-
-
-@dataclass(frozen=True)
-class CheckinReference:
-    """What checking a check-ins file needs from the store: the goals and the check-ins already there."""
-
-    goals: NameResolver
-    goal_starts: pd.Series  # start_on by goal_id
-    checkins: pd.DataFrame  # checkin_id, goal_id, reported_on: one row per stored check-in
-    percent_goals: pd.DataFrame = field(default_factory=pd.DataFrame)  # by goal_id: baseline_value, target_value
-
-    @classmethod
-    def from_tables(cls, goals: pd.DataFrame, checkins: pd.DataFrame) -> CheckinReference:
-        records = [
-            (goal_id, f"{title} ({goal_id})", [goal_id, title])
-            for goal_id, title in zip(goals["goal_id"], goals["title"], strict=True)
-        ]
-        return cls(
-            NameResolver.from_names(records, "goal", "use its id or its title as on the Goals page"),
-            pd.to_datetime(goals.set_index("goal_id")["start_on"]).astype("datetime64[ns]"),
-            checkins[["checkin_id", "goal_id"]].assign(
-                reported_on=pd.to_datetime(checkins["reported_on"]).astype("datetime64[ns]")
-            ),
-            goals[goals["unit"].map(normalise).isin(PERCENT_UNITS) | goals["unit"].str.strip().eq("%")].set_index(
-                "goal_id"
-            )[["baseline_value", "target_value"]],
-        )
-
-
-def check_goal_checkins(
-    source: SourceTable,
-    reference: CheckinReference,
-    today: date,
-    mapping: dict[str, str] | None = None,
-    date_order: DateOrder | None = None,
-) -> Checked:
-    """Every row of a check-ins file checked; valid rows typed for the store.
-
-    `reported_by`, when the file gives none, is left empty here and filled with whoever commits.
-    """
-    cells = FileCells(source, "goal_checkins", mapping)
-    rows = cells.rows()
-    rows["goal_id"], goal_reason = resolve_names(cells.text("goal_id"), reference.goals)
-    reasons = {"goal_id": cells.required("goal_id").fillna(goal_reason)}
-
-    dates, date_reasons, question = cells.dates(("reported_on",), date_order)
-    reported_on = dates["reported_on"].astype("datetime64[ns]")
-    starts = rows["goal_id"].map(reference.goal_starts).astype("datetime64[ns]")
-    reason = cells.required("reported_on").fillna(date_reasons["reported_on"])
-    reason = with_reason(reason, reported_on > pd.Timestamp(today), "the date is in the future")
-    before = reported_on < starts
-    reason = reason.mask(
-        before & reason.isna(),
-        "before the goal started (" + starts.dt.strftime("%Y-%m-%d").fillna("") + ")",
-    )
-    reasons["reported_on"] = reason
-    rows["reported_on"] = reported_on
-
-    rows["value"], value_reason, blank = parse_numbers(cells.text("value"))
-    reasons["value"] = _fraction_reasons(rows, value_reason.mask(blank, "a value is required"), reference)
-    rows["narrative"] = cells.value("narrative")
-    rows["reported_by"] = cells.value("reported_by")
-
-    asked = pd.DataFrame({"goal_id": rows["goal_id"].astype(object), "reported_on": reported_on})
-    stored = reference.checkins.drop_duplicates(["goal_id", "reported_on"])
-    stored = stored.assign(goal_id=stored["goal_id"].astype(object))
-    found = asked.merge(stored, on=["goal_id", "reported_on"], how="left")["checkin_id"]
-    made = pd.Series(
-        [
-            record_id("C-", goal, when.date().isoformat()) if isinstance(goal, str) and pd.notna(when) else None
-            for goal, when in zip(asked["goal_id"], asked["reported_on"], strict=True)
-        ],
-        index=cells.index,
-        dtype="string",
-    )
-    rows["checkin_id"] = (
-        cells.value("checkin_id").fillna(pd.Series(found.to_numpy(), index=cells.index, dtype="string")).fillna(made)
-    )
-    reasons["reported_on"] = same_key_reasons(rows, ["goal_id", "reported_on"], reasons["reported_on"], "goal and date")
-    if cells.has("checkin_id"):
-        reasons["checkin_id"] = same_key_reasons(rows, ["checkin_id"], None, "check-in id")
-    rows["is_sample"] = False
-    return cells.checked(rows[CHECKIN_ROW_COLUMNS], reasons, question)

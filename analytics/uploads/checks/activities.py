@@ -14,24 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analytics.core.schema import table as schema_table
-from analytics.uploads.goals import agreement_in_force
-from analytics.uploads.ingest import (
-    AffiliateResolver,
-    Checked,
-    DateOrder,
-    FileCells,
-    NameResolver,
-    SourceTable,
-    normalise,
-    record_id,
-    resolve_names,
-    same_key_reasons,
-    with_reason,
-)
+from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
+from analytics.uploads.checks.goals import agreement_in_force
+from analytics.uploads.matching import AFFILIATE_SYNONYMS, TargetColumn
+from analytics.uploads.names import AffiliateResolver, NameResolver, normalise, resolve_names
+from analytics.uploads.values import DateOrder
+
+if TYPE_CHECKING:
+    from analytics.store.reader import Store
 
 ACTIVITY_TYPE_WORDS: dict[str, str] = {
     **dict.fromkeys(
@@ -53,7 +47,35 @@ STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(["cancelled", "canceled", "dropped", "withdrawn"], "cancelled"),
 }
 
-ACTIVITY_ROW_COLUMNS = ["row_number", *schema_table("activities").column_names]
+COLUMNS: tuple[TargetColumn, ...] = (
+    TargetColumn("activity_id", "activity id", False, ("activity id", "id", "code")),
+    TargetColumn("affiliate_id", "affiliate", True, (*AFFILIATE_SYNONYMS, "state", "st", "state code", "acronym")),
+    TargetColumn(
+        "liaison_id",
+        "ICMA liaison",
+        False,
+        (
+            "liaison",
+            "liaison id",
+            "liaison name",
+            "icma liaison",
+            "icma contact",
+            "contact",
+            "representative",
+            "icma representative",
+        ),
+    ),
+    TargetColumn("activity_type", "activity type", True, ("type", "activity type", "kind", "activity kind")),
+    TargetColumn(
+        "occurred_on",
+        "date",
+        True,
+        ("date", "occurred on", "occurred", "on", "when", "activity date", "planned for", "held on"),
+    ),
+    TargetColumn("title", "title", True, ("title", "activity", "activity title", "description", "what", "name")),
+    TargetColumn("status", "status", False, ("status", "activity status", "stage")),
+    TargetColumn("event_id", "event", False, ("event", "event id", "event name", "conference")),
+)
 
 
 @dataclass(frozen=True)
@@ -102,16 +124,16 @@ class ActivityReference:
             stored,
         )
 
+    @classmethod
+    def from_store(cls, store: Store) -> ActivityReference:
+        tables = ("affiliates", "states", "liaisons", "agreements", "events", "activities")
+        return cls.from_tables(*(store.table(name) for name in tables))
+
 
 def check_activities(
-    source: SourceTable,
-    reference: ActivityReference,
-    today: date,
-    mapping: dict[str, str] | None = None,
-    date_order: DateOrder | None = None,
+    cells: FileCells, reference: ActivityReference, today: date, date_order: DateOrder | None = None
 ) -> Checked:
     """Every row of an activities file checked; valid rows typed for the store."""
-    cells = FileCells(source, "activities", mapping)
     rows = cells.rows()
     rows["affiliate_id"], affiliate_reason = resolve_names(cells.text("affiliate_id"), reference.affiliates)
     reasons = {"affiliate_id": cells.required("affiliate_id").fillna(affiliate_reason)}
@@ -174,7 +196,7 @@ def check_activities(
     key_column = "activity_id" if cells.has("activity_id") else "title"
     reasons[key_column] = same_key_reasons(rows, ["activity_id"], reasons.get(key_column), "activity")
     rows["is_sample"] = False
-    return cells.checked(rows[ACTIVITY_ROW_COLUMNS], reasons, question)
+    return cells.checked(rows, reasons, question)
 
 
 def _liaisons(
