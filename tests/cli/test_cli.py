@@ -10,8 +10,11 @@ from pathlib import Path
 import openpyxl
 
 from analytics.cli.docs import MARKER, README, readme_with_reference, table_reference
-from analytics.cli.main import main
+from analytics.cli.exit_codes import UsageError, exit_code
+from analytics.cli.main import COMMANDS, main
+from analytics.core.errors import DataFolderError, PermissionDenied
 from analytics.core.schema import TABLES
+from analytics.uploads.errors import IngestError, MappingError, UndoRefused, UnknownKindError, UploadConflictError
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_FILES = ROOT / "tests" / "bad_files"
@@ -183,3 +186,32 @@ def test_a_file_that_fits_the_chosen_kind_but_another_better_gets_the_hint(
     events.write_text("Event,Start,End,Affiliate\nSolace Leaders Forum 2027,2027-03-04,2027-03-05,Solace\n")
     main(["ingest", str(events), "--kind", "events", "--dry-run"])
     assert "looks like" not in capsys.readouterr().out
+
+
+def test_every_command_ends_through_the_one_exit_code_rule():
+    for name, (module, _) in COMMANDS.items():
+        assert getattr(module.run, "reports_errors", False), f"{name}: run is not wrapped in reporting_errors"
+
+
+def test_the_exit_code_rule_refused_is_1_and_a_usage_error_is_2():
+    for refused in (IngestError("x"), UploadConflictError("x"), UndoRefused("x"), DataFolderError("x")):
+        assert exit_code(refused) == 1, refused
+    assert exit_code(PermissionDenied("someone", "upload", "may not upload")) == 1
+    for usage in (UsageError("x"), MappingError("x"), UnknownKindError("x")):
+        assert exit_code(usage) == 2, usage
+
+
+def test_ingest_of_a_data_folder_that_cannot_be_read_is_refused_with_1(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "members.csv"
+    path.write_text("affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\n")
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tmp_path / "nowhere"))
+    assert main(["ingest", str(path)]) == 1
+    assert "ingest: data folder" in capsys.readouterr().err
+
+
+def test_a_refused_commit_prints_its_report_then_what_to_type_next(tiny_data_dir, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "events.csv"
+    path.write_text("Event,Start,End\nSolace Leaders Forum 2027,2027-03-04,2027-03-05\n")
+    assert ingest(tiny_data_dir, monkeypatch, path) == 1
+    output = capsys.readouterr().out
+    assert output.index("rejected: nothing committed") < output.index("this looks like an events file")

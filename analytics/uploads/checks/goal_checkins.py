@@ -149,6 +149,6 @@ def _fraction_reasons(rows: pd.DataFrame, reasons: pd.Series, reference: Checkin
     largest = scale.abs().max(axis=1).to_numpy()
     value = rows["value"].to_numpy(dtype="float64", na_value=float("nan"))
     fraction = (abs(value) > 0) & (abs(value) <= 1) & (largest > 1)
-    written = pd.Series(value * 100, index=rows.index).map("{:g}".format)
+    written = pd.Series(value * 100, index=rows.index).map("{:g}".format).astype("string")  # text, even when empty
     message = "looks like a fraction; this goal is measured in percent, so write " + written + " for " + written + "%"
     return reasons.mask(pd.Series(fraction, index=rows.index) & reasons.isna(), message)
