@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from analytics.store import ledger
 from analytics.store.reader import Store
@@ -333,4 +334,20 @@ def test_a_file_of_the_chosen_kind_that_lacks_a_column_gets_no_kind_hint(monkeyp
     app = upload(
         run_page(monkeypatch, tiny_data_dir, "upload"), "short.csv", (BAD_FILES / "missing_column.csv").read_bytes()
     )
+    assert not any("looks like" in warning.value for warning in app.warning)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_kind_the_page_recognises_can_be_chosen_from_its_hint(kind, monkeypatch, tiny_data_dir):
+    other = next(other for other in KINDS if other is not kind)
+    app = run_page(monkeypatch, tiny_data_dir, "upload")
+    app.radio(key="upload_kind").set_value(other.name)
+    app = upload(app.run(), f"{kind.name}.csv", kind.template().to_csv(index=False).encode())
+    assert not app.exception
+    assert f"This looks like {kind.a_file}, not {other.label.lower()}" in app.warning[0].value
+    assert app.button(key="upload_switch_kind").label == f"Read it as {kind.label.lower()}"
+    app.button(key="upload_switch_kind").click()
+    app = app.run()
+    assert not app.exception
+    assert app.title[0].value == kind.title
     assert not any("looks like" in warning.value for warning in app.warning)

@@ -194,3 +194,11 @@ def test_the_kinds_of_the_ledger_are_those_of_the_registry(tiny_data_dir):
     )
     assert uploads.commit(checked, data, store, committed_by="test").status == "committed"
     assert upload_kind(uploads.ledger.batches(tiny_data_dir).iloc[0]["kind"]) is KINDS_BY_NAME["membership"]
+
+
+def test_docs_storage_names_every_module_of_uploads_and_every_kind():
+    root = Path(__file__).resolve().parents[2]
+    storage = (root / "docs" / "storage.md").read_text(encoding="utf-8")
+    modules = sorted(path.name for path in (root / "analytics" / "uploads").glob("*.py") if path.name != "__init__.py")
+    assert [name for name in modules if f"`{name}`" not in storage] == []
+    assert [kind.name for kind in KINDS if f"--kind {kind.name}" not in storage] == []
