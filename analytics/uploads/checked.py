@@ -9,6 +9,7 @@ how a check says what is wrong with a cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -190,6 +191,17 @@ def same_key_reasons(
                 others = ", ".join(str(other) for other in numbers if other != number)
                 reasons[position] = f"the same {what} also {verb} in row {others}"
     return reasons
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def web_addresses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Web addresses (http or https; "www.…" gets https://), and the reason any other text is refused."""
+    addresses = values.mask(values.str.lower().str.startswith("www.").fillna(False), "https://" + values)
+    good = addresses.isna() | addresses.fillna("").str.match(_WEB_ADDRESS.pattern, case=False)
+    reasons = no_reasons(values.index).mask(~good, "not a web address (use https://…)")
+    return addresses.where(good), reasons
 
 
 def record_id(prefix: str, *parts: object, slug_of: str = "") -> str:

@@ -9,14 +9,13 @@ event's dates replaces it; a new event gets an id made of its start date and nam
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analytics.uploads.checked import Checked, FileCells, no_reasons, record_id, same_key_reasons, with_reason
+from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, web_addresses, with_reason
 from analytics.uploads.matching import TargetColumn
 from analytics.uploads.names import AffiliateResolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder
@@ -164,7 +163,7 @@ def check_events(
     )
     for name in ("city", "venue", "notes"):
         rows[name] = cells.value(name)
-    rows["website"], reasons["website"] = _web_addresses(cells.value("website"))
+    rows["website"], reasons["website"] = web_addresses(cells.value("website"))
 
     made_ids = pd.Series(
         [
@@ -183,14 +182,3 @@ def check_events(
     rows["confidence"] = "high"
     rows["is_sample"] = False
     return cells.checked(rows, reasons, question)
-
-
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-
-
-def _web_addresses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Web addresses (http or https; "www.…" gets https://), and the reason any other text is refused."""
-    addresses = values.mask(values.str.lower().str.startswith("www.").fillna(False), "https://" + values)
-    good = addresses.isna() | addresses.fillna("").str.match(_WEB_ADDRESS.pattern, case=False)
-    reasons = no_reasons(values.index).mask(~good, "not a web address (use https://…)")
-    return addresses.where(good), reasons
