@@ -114,7 +114,7 @@ BROKEN = {
     "a check that is not callable": {"check": "check_events"},
     "no reference": {"reference": None},
     "a committer column not in the table": {"filled_by_committer": ("reported_by",)},
-    "a name that is no table": {"name": "publications"},
+    "a name that is no table": {"name": "no_such_table"},
     "a table that is not uploadable": {"name": "liaisons"},
 }
 
@@ -126,7 +126,7 @@ def test_a_kind_that_lacks_a_part_or_gets_one_wrong_is_caught(change):
 
 def test_an_unknown_kind_is_a_typed_error_naming_the_known_ones(tiny_data_dir):
     with pytest.raises(UnknownKindError, match="supported: membership, events"):
-        upload_kind("publications")
+        upload_kind("no_such_kind")
     with pytest.raises(UnknownKindError):
         uploads.check_file(b"a,b\n1,2\n", "x.csv", "liaisons", Store(tiny_data_dir), Settings(data_dir=tiny_data_dir))
 
