@@ -24,7 +24,13 @@ US_REGIONS: tuple[str, ...] = ("Northeast", "Southeast", "Midwest", "Mountain Pl
 ICMA_REGIONS: tuple[str, ...] = (*US_REGIONS, "International")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 AGREEMENT_STATUSES: tuple[str, ...] = ("active", "due_for_renewal", "lapsed")
-AFFILIATE_STATUSES: tuple[str, ...] = ("current", "former", "unknown")
+# Statuses of an affiliates row that is a relationship with ICMA (current, ended, or not confirmed either way).
+RELATIONSHIP_STATUSES: tuple[str, ...] = ("current", "former", "unknown")
+# A candidate is a possible affiliate that public sources suggest but ICMA's list does not name: it is not
+# in a relationship, so it has no agreement, goals, membership or activities and is never counted against
+# ICMA's stated agreements.
+CANDIDATE_STATUS = "candidate"
+AFFILIATE_STATUSES: tuple[str, ...] = (*RELATIONSHIP_STATUSES, CANDIDATE_STATUS)
 ACTIVITY_TYPES: tuple[str, ...] = (
     "conference_attendance",
     "publication_contribution",
@@ -98,7 +104,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         name="states",
         grain="one row per US state or DC",
-        description="ICMA's US regions: every state mapped to one region (real, from public sources).",
+        description=(
+            "ICMA's US regions: every state mapped to one region (real, from public sources), as of 2019-2025; "
+            "ICMA approved a realignment in July 2025, effective with the 2026-27 nominations cycle, whose "
+            "new mapping was not found."
+        ),
         key=("state_code",),
         columns=(
             Column("state_code", "VARCHAR", "Two-letter USPS state code."),
@@ -112,8 +122,8 @@ TABLES: tuple[Table, ...] = (
         name="affiliates",
         grain="one row per affiliated organization",
         description=(
-            "Every state association, national/equity affiliate and international affiliate "
-            "(real names and places, from public sources)."
+            "Every state association, national/equity affiliate and international affiliate, and the "
+            "international candidates (status `candidate`), with real names and places from public sources."
         ),
         key=("affiliate_id",),
         columns=(
@@ -138,7 +148,14 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "relationship_since", "INTEGER", "Year the relationship with ICMA began, where known.", nullable=True
             ),
-            Column("status", "VARCHAR", "Relationship status per public sources.", allowed=AFFILIATE_STATUSES),
+            Column(
+                "status",
+                "VARCHAR",
+                "Relationship status per public sources: current, former, unknown (not confirmed), or candidate "
+                "(a possible affiliate not on ICMA's list: no relationship, so no agreement, goals, membership or "
+                "activities, and never counted against ICMA's stated agreements).",
+                allowed=AFFILIATE_STATUSES,
+            ),
             Column("notes", "VARCHAR", "What the sources say, in a sentence or two.", nullable=True),
             SOURCE,
             CONFIDENCE,

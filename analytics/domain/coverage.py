@@ -53,6 +53,7 @@ import pandas as pd
 from analytics.core.errors import require_columns
 from analytics.core.schema import ACTIVITY_TYPES, AFFILIATE_TYPES, AGREEMENT_STATUSES
 from analytics.core.settings import Settings
+from analytics.domain.relationships import is_relationship
 
 ACTIVITY_WEIGHTS: dict[str, int] = {
     "conference_attendance": 3,
@@ -165,6 +166,9 @@ MARKER_COORDINATES: dict[str, tuple[float, float]] = {
     "SWE": (59.33, 18.07),  # Stockholm
     "SWZ": (-26.32, 31.14),  # Mbabane
     "ZAF": (-25.75, 28.19),  # Pretoria
+    # countries of international candidates only (not drawn while they are candidates)
+    "FRA": (48.86, 2.35),  # Paris
+    "MEX": (19.43, -99.13),  # Mexico City
     # small countries
     "AND": (42.51, 1.52),  # Andorra la Vella
     "ATG": (17.12, -61.85),  # St. John's
@@ -490,9 +494,11 @@ def affiliate_coverage(
     renewal_window_months: int,
     inactive_after_months: int,
 ) -> pd.DataFrame:
-    """One row per affiliate (every row of `affiliates`, in its order) with its relationship on `as_of`.
+    """One row per relationship (every row of `affiliates` but the candidates, in its order) on `as_of`.
 
-    Columns: `AFFILIATE_COVERAGE_COLUMNS`. The affiliate's own `status` is renamed
+    Candidates (`relationships.is_relationship`) are left out: they have no relationship to cover, so
+    they are never an affiliate without an agreement, one that needs attention, or a country or state
+    covered. Columns: `AFFILIATE_COVERAGE_COLUMNS`. The affiliate's own `status` is renamed
     `affiliate_status`; liaison_id and liaison_name are those of the current agreement (empty
     without one, as are the agreement columns); affiliates without counted activities score 0 at
     level "none"; `needs_attention` is True when the last activity is older than
@@ -517,9 +523,11 @@ def affiliate_coverage(
     require_columns(liaisons.columns, ("liaison_id", "name"), "liaisons")
     as_of_on = _timestamp(as_of)
 
-    base = affiliates.assign(
-        **{column: pd.NA for column in _OPTIONAL_AFFILIATE_COLUMNS if column not in affiliates.columns}
-    ).rename(columns={"status": "affiliate_status"})
+    base = (
+        affiliates[is_relationship(affiliates)]
+        .assign(**{column: pd.NA for column in _OPTIONAL_AFFILIATE_COLUMNS if column not in affiliates.columns})
+        .rename(columns={"status": "affiliate_status"})
+    )
     base = base.assign(relationship_since=pd.to_numeric(base["relationship_since"]).astype("Int64"))
     current = agreement_status_as_of(agreements, as_of_on, renewal_window_months)
     liaison_names = liaisons[["liaison_id", "name"]].rename(columns={"name": "liaison_name"})

@@ -431,6 +431,31 @@ def test_summary_counts_against_the_stated_figures():
     assert summary["count_without_agreement"] == 2
 
 
+def test_candidates_are_left_out_of_coverage_and_every_count_against_the_stated_figures():
+    frame = coverage_frame(
+        [
+            affiliate("gb", "international", "GBR"),
+            affiliate("in1", "international", "IND"),
+            affiliate("in-candidate", "international", "IND", status="candidate"),
+            affiliate("fr-candidate", "international", "FRA", status="candidate"),
+            affiliate("old", "international", "AUS", status="former"),
+        ],
+        [agreement("gb", date(2021, 1, 1), date(2026, 9, 1))],
+        [activity("A1", "gb", date(2025, 5, 1))],
+    )
+    assert list(frame["affiliate_id"]) == ["gb", "in1", "old"]
+    assert list(frame["affiliate_status"]) == ["current", "current", "former"]
+    summary = coverage_summary(frame, stated_state=43, stated_international=39)
+    assert summary["count_affiliates"] == 3
+    assert summary["by_type"]["international"] == {"count": 3, "stated": 39}
+    assert summary["countries_covered"] == 3  # GBR, IND, AUS; not FRA, where only a candidate is
+    assert summary["count_needs_attention"] == 2  # in1 and old; candidates are no relationship to attend to
+    assert summary["count_without_agreement"] == 2
+    countries = coverage_by_country(frame).set_index("country_iso3")
+    assert list(countries.index) == ["AUS", "GBR", "IND"]
+    assert countries.loc["IND", "count_affiliates"] == 1
+
+
 # --- properties ------------------------------------------------------------------------------------
 
 COUNTRIES = ("IND", "GBR", "MLT", "KEN")
