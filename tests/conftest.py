@@ -71,6 +71,18 @@ A000003,state-ca,L001,publication_contribution,2024-03-01,Article in PM magazine
 }
 
 
+# A possible affiliate that is not on ICMA's list: in no relationship, counted against nothing.
+TINY_CANDIDATE_ROW = """intl-fra-udite,Federation of European Union Local Authority Chief Executive Officers,UDiTE,,international,FRA,France,,International,Europe,,https://udite.eu,,candidate,Candidate: not on the available part of ICMA's list.,https://udite.eu/en/udite-4/,low
+"""
+
+
+def add_tiny_candidate(folder: Path) -> Path:
+    """Add `TINY_CANDIDATE_ROW` to the affiliates of a tiny data folder; returns the folder."""
+    with (folder / "affiliates.csv").open("a", encoding="utf-8") as file:
+        file.write(TINY_CANDIDATE_ROW)
+    return folder
+
+
 def write_tiny_data(folder: Path) -> Path:
     """The tiny tables as CSV files; a schema table they lack is written with its header only (no rows)."""
     from analytics.core.schema import TABLES

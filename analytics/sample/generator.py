@@ -58,8 +58,6 @@ SAMPLE_EVENT_NOTE = "Sample event: dates invented for illustration."
 REFERENCE_FIXES: dict[str, tuple[str, bool]] = {
     # "Planned for Toronto in Sept 2020 ... in-person event did not take place as planned (COVID-19)."
     "ICMA 106th Annual Conference (planned in-person)": ("2020-09", True),
-    # "September 2022; exact dates not in available excerpts."
-    "ICMA 108th Annual Conference": ("2022-09", False),
 }
 
 
@@ -135,13 +133,34 @@ def join_sentences(*parts: str) -> str:
 
 
 def relationship_status(text: str) -> str:
-    """A reference `status` ("current (renewed 2019)", "historical (...)", "unknown") as a schema status."""
+    """A reference `status` ("current (renewed 2019)", "historical (...)", "candidate", "unknown") as a
+    schema status."""
     first_word = text.strip().lower().split(" ", 1)[0] if text.strip() else ""
     if first_word == "current":
         return "current"
     if first_word in {"historical", "former", "ended", "lapsed"}:
         return "former"
+    if first_word == schema.CANDIDATE_STATUS:
+        return schema.CANDIDATE_STATUS
     return "unknown"
+
+
+def relationships(affiliates: pd.DataFrame) -> pd.DataFrame:
+    """The affiliates that are in a relationship with ICMA: every row but the candidates, which get no
+    agreement, goals, membership or activities."""
+    return affiliates[affiliates["status"] != schema.CANDIDATE_STATUS]
+
+
+def candidate_notes(basis: str, notes: str) -> str:
+    """A candidate's notes, saying once that it is one: the basis ("candidate: not on the available part of
+    ICMA's list"), then the notes without their own "candidate: ...;" opening, each as a sentence.
+
+    >>> candidate_notes("candidate: not on the list", "candidate: not listed; evidence: a case study.")
+    'Candidate: not on the list. Evidence: a case study.'
+    """
+    if notes.lower().startswith("candidate:") and ";" in notes:
+        notes = notes.split(";", 1)[1]
+    return join_sentences(*(part.strip()[:1].upper() + part.strip()[1:] for part in (basis, notes)))
 
 
 def relationship_since(text: str) -> int | None:
@@ -235,7 +254,8 @@ def affiliates_table(
     for row in international_rows:
         name_part = slug(row["acronym"] or without_parenthetical(row["name"]))
         since_note = "" if relationship_since(row["since"]) or not row["since"] else f"Since: {row['since']}"
-        status_note = "" if row["status"].strip().lower() == "current" else f"Status per sources: {row['status']}"
+        status = relationship_status(row["status"])
+        status_note = "" if row["status"].strip().lower() == status else f"Status per sources: {row['status']}"
         records.append(
             {
                 "affiliate_id": unique_id(f"intl-{row['iso3'].lower()}-{name_part}", taken),
@@ -251,8 +271,13 @@ def affiliates_table(
                 "focus": None,
                 "website": row["website"] or None,
                 "relationship_since": relationship_since(row["since"]),
-                "status": relationship_status(row["status"]),
-                "notes": join_sentences(row["relationship_basis"], row["notes"], since_note, status_note) or None,
+                "status": status,
+                "notes": (
+                    candidate_notes(row["relationship_basis"], row["notes"])
+                    if status == schema.CANDIDATE_STATUS
+                    else join_sentences(row["relationship_basis"], row["notes"], since_note, status_note)
+                )
+                or None,
                 "source": row["source"] or None,
                 "confidence": row["confidence"],
             }
@@ -269,10 +294,19 @@ def organizer_keys(organizer: str) -> set[str]:
     return {key for key in keys if key}
 
 
-def organizing_affiliate(organizer: str, country_iso3: str, affiliates: pd.DataFrame) -> str | None:
+def host_state(city: str) -> str | None:
+    """The US state code a "City, ST" place ends with: "Seaside, OR" -> "OR"; None without one."""
+    match = re.search(r",\s*([A-Z]{2})$", city.strip())
+    return match.group(1) if match else None
+
+
+def organizing_affiliate(organizer: str, country_iso3: str, city: str, affiliates: pd.DataFrame) -> str | None:
     """The affiliate that organizes an event, when the organizer names exactly one affiliate of its country.
 
-    Organizers such as "ICMA with ..." or "Unconfirmed (possibly ...)" are not affiliates and stay empty.
+    A joint event whose organizer names several affiliates ("OCCMA and WCMA") goes to the state
+    association of the state it is held in (`host_state` of a US city); when that does not settle it,
+    it has none. Organizers such as "ICMA with ..." or "Unconfirmed (possibly ...)" are not affiliates
+    and stay empty.
     """
     if organizer.lower().startswith(("icma", "unconfirmed")) or not country_iso3:
         return None
@@ -283,8 +317,11 @@ def organizing_affiliate(organizer: str, country_iso3: str, affiliates: pd.DataF
             continue
         names = {affiliate.name, without_parenthetical(affiliate.name), affiliate.acronym, affiliate.local_name}
         if keys & {name.casefold() for name in names if isinstance(name, str) and name}:
-            matches.append(affiliate.affiliate_id)
-    return matches[0] if len(matches) == 1 else None
+            matches.append((affiliate.affiliate_id, affiliate.state_code))
+    if len(matches) > 1 and country_iso3 == "USA":
+        state = host_state(city)
+        matches = [match for match in matches if state is not None and match[1] == state]
+    return matches[0][0] if len(matches) == 1 else None
 
 
 def events_table(rows: list[dict[str, str]], affiliates: pd.DataFrame) -> pd.DataFrame:
@@ -311,7 +348,7 @@ def events_table(rows: list[dict[str, str]], affiliates: pd.DataFrame) -> pd.Dat
                 "name": row["event"],
                 "organizer": row["organizer"],
                 "affiliate_id": (
-                    organizing_affiliate(row["organizer"], row["iso3"], affiliates)
+                    organizing_affiliate(row["organizer"], row["iso3"], row["city"], affiliates)
                     if row["event_type"] == "affiliate"
                     else None
                 ),
@@ -448,9 +485,9 @@ def agreement_dates(rng: np.random.Generator, affiliate_id: str, status: str) ->
 
     The latest agreement decides the mix as of SAMPLE_THROUGH: mostly active, some due for renewal
     within the window, a few lapsed. Former affiliates end with a lapsed agreement; affiliates whose
-    status is unknown have none.
+    status is unknown, and candidates, have none.
     """
-    if status == "unknown":
+    if status in {"unknown", schema.CANDIDATE_STATUS}:
         return []
     if status == "former":
         signed = random_day(rng, date(2017, 1, 1), date(2018, 6, 30))
@@ -489,9 +526,10 @@ def recorded_status(renewal_due_on: date) -> str:
 
 
 def agreements_table(rng: np.random.Generator, affiliates: pd.DataFrame, liaisons: pd.DataFrame) -> pd.DataFrame:
-    """One or more agreements per current or former affiliate; earlier ones are superseded (lapsed)."""
+    """One or more agreements per current or former affiliate; earlier ones are superseded (lapsed).
+    Candidates, which are in no relationship, have none."""
     records = []
-    for _, affiliate in affiliates.iterrows():
+    for _, affiliate in relationships(affiliates).iterrows():
         liaison_id = liaison_for(rng, affiliate, liaisons)
         for signed_on, renewal_due_on in agreement_dates(rng, affiliate["affiliate_id"], affiliate["status"]):
             records.append(
@@ -819,7 +857,9 @@ class MembershipProfile:
 
 
 def membership_profile(rng: np.random.Generator, affiliates: pd.DataFrame, months: np.ndarray) -> MembershipProfile:
-    """Sizes and ICMA shares per affiliate (drawn once, shared by every copy)."""
+    """Sizes and ICMA shares per affiliate in a relationship (drawn once, shared by every copy); candidates
+    have no membership."""
+    affiliates = relationships(affiliates)
     sizes, shares, firsts, lasts = [], [], [], []
     for affiliate in affiliates.itertuples(index=False):
         kind = affiliate.affiliate_type
@@ -932,21 +972,49 @@ def membership_batches(profile: MembershipProfile, months: np.ndarray, scale: in
         )
 
 
+@dataclass(frozen=True)
+class MembershipStatement:
+    """One of ICMA's own statements of its membership (data/reference/README.md), read at one month end."""
+
+    read_on: date  # the month end it is read at: 30 June for a fiscal year (ICMA's ends in June) or a period
+    members: int
+    is_exact: bool  # an exact count, or a floor ("over", "more than", "broke the mark", "12,000+")
+    said: str
+
+
+# Statements of different kinds, not a consistent series: the two exact counts are met exactly, every
+# floor is passed (drawn FLOOR_MARGIN above it); the months in between are interpolated.
+ICMA_MEMBERSHIP_STATEMENTS: tuple[MembershipStatement, ...] = (
+    MembershipStatement(date(2015, 6, 30), 9568, True, "9,568 members (30 Jun 2015)"),
+    MembershipStatement(date(2016, 6, 30), 10549, True, "10,549 members (30 Jun 2016)"),
+    MembershipStatement(date(2020, 6, 30), 13000, False, 'FY2020: "broke the 13,000 mark"'),
+    MembershipStatement(date(2021, 6, 30), 12000, False, 'FY2021: "12,000+"'),
+    MembershipStatement(date(2022, 6, 30), 12000, False, "c. 2022: over 12,000"),
+    MembershipStatement(date(2024, 6, 30), 13000, False, "c. 2023-24: more than 13,000"),
+    MembershipStatement(date(2025, 6, 30), 14000, False, '2024-25: "over 14,000" members'),
+)
+FLOOR_MARGIN = 0.01
+# Invented ends of the series: the month before the first snapshot, and SAMPLE_THROUGH.
+ICMA_MEMBERSHIP_ENDS: dict[str, int] = {"2014-12-31": 9450, "2026-11-30": 14300}
+
+
+def icma_membership_anchors() -> dict[str, int]:
+    """Month end -> ICMA members the series passes through: the statements (exact counts as they are,
+    floors FLOOR_MARGIN above) and the invented ends, in date order."""
+    anchors = dict(ICMA_MEMBERSHIP_ENDS)
+    for statement in ICMA_MEMBERSHIP_STATEMENTS:
+        margin = 1.0 if statement.is_exact else 1.0 + FLOOR_MARGIN
+        anchors[statement.read_on.isoformat()] = round(statement.members * margin)
+    return dict(sorted(anchors.items()))
+
+
 def icma_membership_table(rng: np.random.Generator) -> pd.DataFrame:
-    """ICMA's own monthly total, through ICMA's published figures: 9,568 in June 2015, about 12,000
-    in 2022, a little over 13,000 from 2023 on (a COVID plateau in between is invented)."""
+    """ICMA's own monthly total, through ICMA's statements of it (`ICMA_MEMBERSHIP_STATEMENTS`): a
+    seasonal pattern and a little noise, both zero at the June anchors, so every statement holds
+    (the COVID decline from FY2020 to FY2021 is the statements' own)."""
     months = month_ends(MEMBERSHIP_FROM, SAMPLE_THROUGH)
     grid = np.concatenate([months[:1] - 31, months])
-    anchors = {
-        "2014-12-31": 9450,
-        "2015-06-30": 9568,
-        "2019-12-31": 11150,
-        "2020-12-31": 11050,
-        "2022-06-30": 12000,
-        "2023-06-30": 13050,
-        "2024-06-30": 13180,
-        "2026-11-30": 13320,
-    }
+    anchors = icma_membership_anchors()
     anchor_days = np.array(list(anchors), dtype="datetime64[D]").astype(float)
     level = np.interp(grid.astype(float), anchor_days, np.array(list(anchors.values()), dtype=float))
     calendar_month = grid.astype("datetime64[M]").astype(int) % 12
@@ -954,7 +1022,9 @@ def icma_membership_table(rng: np.random.Generator) -> pd.DataFrame:
     noise = np.cumsum(rng.normal(0, 0.0015, size=len(grid)))
     noise -= np.interp(grid.astype(float), anchor_days, np.interp(anchor_days, grid.astype(float), noise))
     members = np.rint(level * (1 + season[calendar_month] - season[5]) * (1 + noise)).astype(np.int64)
-    members[grid == np.datetime64("2015-06-30")] = 9568  # the published figure, exactly
+    for statement in ICMA_MEMBERSHIP_STATEMENTS:
+        if statement.is_exact:
+            members[grid == np.datetime64(statement.read_on)] = statement.members  # the published count, exactly
     change = np.diff(members)
     churn = rng.binomial(members[:-1], np.where(calendar_month[1:] == 0, 0.03, 0.008))
     return pd.DataFrame(
@@ -972,6 +1042,7 @@ def icma_membership_table(rng: np.random.Generator) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------
 
 STATE_CAPITALS: dict[str, str] = {
+    "AK": "Juneau", "NH": "Concord", "SD": "Pierre",
     "AL": "Montgomery", "AZ": "Phoenix", "CA": "Sacramento", "CO": "Denver", "CT": "Hartford",
     "FL": "Tallahassee", "GA": "Atlanta", "IL": "Springfield", "IA": "Des Moines", "KS": "Topeka",
     "KY": "Frankfort", "ME": "Augusta", "MD": "Annapolis", "MA": "Boston", "MI": "Lansing", "MN": "Saint Paul",
@@ -1073,14 +1144,15 @@ def activities_table(
     events: pd.DataFrame,
 ) -> pd.DataFrame:
     """The relationship at work, 2019..2027: work plan items, publications, exchanges, and attendance at
-    the affiliates' own conferences and at ICMA's (some upcoming conferences have no ICMA attendance)."""
+    the affiliates' own conferences and at ICMA's (some upcoming conferences have no ICMA attendance).
+    Candidates, which are in no relationship, have none."""
     liaison_of = dict(zip(agreements["affiliate_id"], agreements["liaison_id"], strict=False))
     staff = liaisons.loc[liaisons["role"] == "Staff", "liaison_id"].tolist()
     icma_events = events[events["event_type"].isin(["icma", "icma_annual", "icma_regional"])]
     icma_events = icma_events[icma_events["start_on"] >= ACTIVITIES_FROM]
     records = []
     levels = list(ACTIVITY_RATES)
-    for affiliate in affiliates.itertuples(index=False):
+    for affiliate in relationships(affiliates).itertuples(index=False):
         level = str(rng.choice(levels, p=[0.25, 0.4, 0.2, 0.15]))
         if affiliate.status != "current":
             level = "low"

@@ -36,7 +36,9 @@ def open_coverage(browser_page) -> list[list[str]]:
 def test_coverage_maps_draw_every_affiliated_country_and_every_state_offline(browser_page):
     affiliates = bundled_affiliates()
     international = affiliates[affiliates["affiliate_type"].eq("international")]
-    expected_countries = set(international["country_iso3"]) - SMALL_COUNTRIES
+    is_candidate = international["status"].eq("candidate")
+    expected_countries = set(international.loc[~is_candidate, "country_iso3"]) - SMALL_COUNTRIES
+    candidate_only_countries = set(international.loc[is_candidate, "country_iso3"]) - expected_countries
     association_states = set(affiliates.loc[affiliates["affiliate_type"].eq("state"), "state_code"])
 
     world, usa = open_coverage(browser_page)
@@ -46,6 +48,7 @@ def test_coverage_maps_draw_every_affiliated_country_and_every_state_offline(bro
 
     assert len(world) >= len(expected_countries)
     assert expected_countries <= set(world)
+    assert candidate_only_countries == {"FRA", "MEX"} and not candidate_only_countries & set(world)
     assert association_states <= set(usa)
     assert len(usa) == 51  # every state and DC: those without an association are drawn grey
     assert browser_page.external_requests == []

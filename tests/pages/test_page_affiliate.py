@@ -107,3 +107,13 @@ def test_profile_runs_on_the_bundled_sample_data(monkeypatch, bundled_data_dir):
     assert not app.exception
     assert not app.error
     assert app.title[0].value.startswith("Solace")
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "affiliates.csv").exists(), reason="bundled sample data not generated yet")
+def test_a_candidate_profile_says_it_is_a_candidate_with_no_relationship(monkeypatch, bundled_data_dir):
+    app = run_page(monkeypatch, bundled_data_dir, "affiliate", {"id": "intl-mex-ammac"})
+    assert not app.exception
+    assert not app.error
+    assert any("status: candidate" in text.value for text in app.markdown)
+    assert any(caption.value.startswith("Candidate: not on the available part") for caption in app.caption)
+    assert any("No agreement" in info.value for info in app.info)

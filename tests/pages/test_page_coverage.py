@@ -9,7 +9,7 @@ import pytest
 
 from analytics.domain.coverage import SCORE_EXPLANATION
 from tests.apptest import metric_values, run_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_tiny_candidate
 
 AS_OF = {"as_of": "2026-11-27"}
 
@@ -35,6 +35,18 @@ def test_coverage_shows_the_coverage_figures(monkeypatch, tiny_data_dir):
         "Due for renewal in 6 months": "1",
     }
     assert any(SCORE_EXPLANATION in markdown.value for markdown in app.markdown)
+
+
+def test_coverage_leaves_a_candidate_out_of_every_figure_and_table(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, add_tiny_candidate(tiny_data_dir), "coverage", AS_OF)
+    assert not app.exception
+    metrics = metric_values(app)
+    assert (metrics["International affiliates"], metrics["Countries covered"]) == ("1 of 39", "1")
+    world = figures(app)[0]
+    locations = {location for trace in world["data"] for location in trace.get("locations") or []}
+    assert "FRA" not in locations
+    for frame in app.dataframe:
+        assert not frame.value.astype(str).apply(lambda column: column.str.contains("UDiTE|European Union")).any().any()
 
 
 def test_coverage_draws_a_world_map_and_a_us_map(monkeypatch, tiny_data_dir):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest import metric_values, run_page
+from tests.conftest import ROOT, add_tiny_candidate
 
 
 def test_overview_shows_network_and_health_figures(monkeypatch, tiny_data_dir):
@@ -18,6 +19,22 @@ def test_overview_shows_network_and_health_figures(monkeypatch, tiny_data_dir):
     assert metrics["ICMA members"] == "13,100"
     assert metrics["Affiliate members"] == "1,620"
     assert any("Sample data" in caption.value for caption in app.caption)
+
+
+def test_a_candidate_is_never_counted_as_an_affiliate(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, add_tiny_candidate(tiny_data_dir), query={"as_of": "2026-11-27"})
+    assert not app.exception
+    metrics = metric_values(app)
+    assert metrics["International affiliates"] == "1 of 39"
+    assert metrics["Countries covered"] == "1"
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "affiliates.csv").exists(), reason="bundled sample data not generated yet")
+def test_overview_counts_the_bundled_network_against_the_stated_agreements(monkeypatch, bundled_data_dir):
+    metrics = metric_values(run_page(monkeypatch, bundled_data_dir))
+    assert metrics["State associations"] == "38 of 43"
+    assert metrics["International affiliates"] == "33 of 39"  # the 4 candidates are not counted
+    assert metrics["National and equity affiliates"] == "8"
 
 
 def test_overview_filters_come_from_the_url(monkeypatch, tiny_data_dir):

@@ -15,9 +15,15 @@ import pytest
 from analytics.cli.sample import scale_argument
 from analytics.core import schema
 from analytics.sample.generator import (
+    ICMA_MEMBERSHIP_STATEMENTS,
     REFERENCE_DIR,
+    SAMPLE_EVENT_NOTE,
+    SAMPLE_EVENTS_FROM,
     SAMPLE_THROUGH,
+    candidate_notes,
     fit_fields,
+    host_state,
+    organizing_affiliate,
     read_reference_tables,
     relationship_since,
     relationship_status,
@@ -113,6 +119,19 @@ def test_icma_total_follows_the_published_figures(tables: dict[str, pd.DataFrame
     assert (balance.iloc[1:] == members.iloc[1:]).all()
 
 
+def test_icma_total_keeps_every_statement_icma_made(tables: dict[str, pd.DataFrame]) -> None:
+    members = tables["icma_membership"].set_index("snapshot_on")["members"].astype(int)
+    assert len(ICMA_MEMBERSHIP_STATEMENTS) == 7
+    for statement in ICMA_MEMBERSHIP_STATEMENTS:
+        value = members[statement.read_on.isoformat()]
+        if statement.is_exact:
+            assert value == statement.members, statement.said
+        else:
+            assert value > statement.members, statement.said
+    assert members["2016-06-30"] == 10_549 and members["2025-06-30"] > 14_000
+    assert members.pct_change().abs().max() < 0.03, "no jump of 3% or more from one month to the next"
+
+
 def reference_rows(name: str) -> int:
     with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as file:
         return sum(1 for row in list(csv.reader(file))[1:] if any(row))
@@ -127,6 +146,161 @@ def test_every_reference_affiliate_and_event_is_present(tables: dict[str, pd.Dat
     events = tables["events"]
     assert (events["is_sample"] == "false").sum() == reference_rows("events.csv")
     assert {"state-ca", "natl-nfbpa", "intl-gbr-solace", "intl-cze-stmou"} <= set(tables["affiliates"]["affiliate_id"])
+
+
+CANDIDATES = {"intl-fra-udite", "intl-mex-ammac", "intl-ind-cmamp", "intl-ind-cmao"}
+
+
+def test_counts_per_type_and_status_follow_the_reference(tables: dict[str, pd.DataFrame]) -> None:
+    affiliates = tables["affiliates"]
+    counts = affiliates.groupby(["affiliate_type", "status"]).size().to_dict()
+    assert counts == {
+        ("state", "current"): 38,
+        ("national", "current"): 7,
+        ("national", "unknown"): 1,  # ELGL: no source confirms an agreement
+        ("international", "current"): 31,
+        ("international", "former"): 1,  # LG Professionals Australia, national office wound up in 2023
+        ("international", "unknown"): 1,  # LPIA, expected in 2015, not confirmed since
+        ("international", "candidate"): 4,
+    }
+    with (REFERENCE_DIR / "international_affiliates.csv").open(encoding="utf-8", newline="") as file:
+        candidate_rows = [row for row in csv.DictReader(file) if row["status"] == "candidate"]
+    assert len(candidate_rows) == 4 and {row["confidence"] for row in candidate_rows} == {"low"}
+    candidates = affiliates[affiliates["status"] == "candidate"]
+    assert set(candidates["affiliate_id"]) == CANDIDATES
+    assert set(candidates["acronym"]) == {row["acronym"] for row in candidate_rows}
+    assert set(candidates["confidence"]) == {"low"}
+    assert candidates["notes"].str.startswith("Candidate: not on the available part of ICMA's list. ").all()
+
+
+def test_candidates_are_in_no_relationship(tables: dict[str, pd.DataFrame]) -> None:
+    affiliate_of_agreement = tables["agreements"].set_index("agreement_id")["affiliate_id"]
+    assert not affiliate_of_agreement.isin(CANDIDATES).any()
+    goals = tables["goals"]
+    assert goals["agreement_id"].isin(affiliate_of_agreement.index).all()
+    assert not goals["agreement_id"].map(affiliate_of_agreement).isin(CANDIDATES).any()
+    assert not tables["membership"]["affiliate_id"].isin(CANDIDATES).any()
+    assert not tables["activities"]["affiliate_id"].isin(CANDIDATES).any()
+    assert not tables["events"]["affiliate_id"].isin(CANDIDATES).any()
+    others = set(tables["affiliates"]["affiliate_id"]) - CANDIDATES
+    assert set(tables["membership"]["affiliate_id"]) == others
+
+
+def test_new_state_associations_say_no_agreement_was_confirmed(tables: dict[str, pd.DataFrame]) -> None:
+    states = tables["affiliates"].set_index("affiliate_id")
+    for affiliate_id, region in {
+        "state-ak": "West Coast",
+        "state-nh": "Northeast",
+        "state-sd": "Mountain Plains",
+    }.items():
+        row = states.loc[affiliate_id]
+        assert (row["icma_region"], row["confidence"]) == (region, "medium"), affiliate_id
+        assert "a formal ICMA affiliation agreement was not confirmed" in row["notes"], affiliate_id
+    assert states.loc["state-sd", "acronym"] == "SDCMA"
+    assert "GOSCMA" in states.loc["state-sd", "notes"]
+    assert "Strategic Alliance (2024-25)" in states.loc["intl-can-amcto", "notes"]
+
+
+# The 23 real events new in the reference: (event_type, organizing affiliate, confidence), checked by hand.
+NEW_REAL_EVENTS: dict[str, tuple[str, str | None, str]] = {
+    "CAMA Conference & AGM 2024": ("affiliate", "intl-can-cama", "medium"),
+    "Taituarā Annual Summit 2024": ("affiliate", "intl-nzl-taituara", "medium"),
+    "Solace Summit 2024": ("affiliate", "intl-gbr-solace", "high"),
+    "CAMA Conference & AGM 2025": ("affiliate", "intl-can-cama", "high"),
+    "Te Hui Taituarā 2025": ("affiliate", "intl-nzl-taituara", "high"),
+    "CAMA Executive Leadership Program 2026": ("affiliate", "intl-can-cama", "high"),
+    "NW Regional Managers Conference 2024": ("affiliate", "state-or", "high"),  # OCCMA and WCMA, held in Oregon
+    "OCCMA Summer Conference 2024": ("affiliate", "state-or", "high"),
+    "AMMA Summer Meeting 2024": ("affiliate", "state-ak", "medium"),
+    "ACMA Winter Conference 2025": ("affiliate", "state-az", "high"),
+    "FCCMA Annual Conference 2025": ("affiliate", "state-fl", "high"),
+    "ACMA Summer Conference 2025": ("affiliate", "state-az", "high"),
+    "FCCMA Winter Institute 2026": ("affiliate", "state-fl", "high"),
+    "ICMA Southeast Regional Conference 2019": ("icma_regional", None, "high"),
+    "ICMA West Coast Regional Conference 2019": ("icma_regional", None, "high"),
+    "ICMA Mountain Plains Regional Conference 2019": ("icma_regional", None, "high"),
+    "ICMA Northeast Regional Conference 2019": ("icma_regional", None, "high"),
+    "ICMA International Regional Conference 2019": ("icma_regional", None, "high"),
+    "ICMA Midwest Regional Conference 2019": ("icma_regional", None, "high"),
+    "Local Government Reimagined Conference 2023 – Oklahoma City": ("icma_regional", None, "high"),
+    "Local Government Reimagined Conference 2023 – Burlington": ("icma_regional", None, "high"),
+    "Local Government Reimagined Conference 2023 – Louisville": ("icma_regional", None, "high"),
+    "Local Government Reimagined Conference 2023 – Long Beach": ("icma_regional", None, "high"),
+}
+
+
+def test_new_real_events_are_real_rows_linked_to_their_organizer(tables: dict[str, pd.DataFrame]) -> None:
+    events = tables["events"].set_index("name")
+    assert len(NEW_REAL_EVENTS) == 23
+    for name, (event_type, affiliate_id, confidence) in NEW_REAL_EVENTS.items():
+        row = events.loc[name]
+        assert row["is_sample"] == "false", name
+        assert (row["event_type"], row["confidence"]) == (event_type, confidence), name
+        assert (None if pd.isna(row["affiliate_id"]) else row["affiliate_id"]) == affiliate_id, name
+        assert row["source"].startswith("http"), name
+        assert row["date_precision"] == "day" and pd.notna(row["start_on"]), name
+    solace = events.loc["Solace Summit 2024"]
+    assert (solace["city"], solace["venue"], solace["start_on"]) == (
+        "Manchester",
+        "The Point, Emirates Old Trafford",
+        "2024-10-17",
+    )
+    assert pd.isna(solace["end_on"])
+    real = events[events["is_sample"] == "false"]
+    assert len(real) == 54
+    affiliate_events = real[real["event_type"] == "affiliate"].drop(index="MUNIEXPO 2024")
+    assert affiliate_events["affiliate_id"].notna().all(), "every real affiliate event but MUNIEXPO has its organizer"
+    columbus = events.loc["ICMA 108th Annual Conference"]
+    assert (columbus["start_on"], columbus["end_on"], columbus["date_precision"]) == ("2022-09-17", "2022-09-21", "day")
+
+
+def test_sample_events_stay_marked_as_sample(tables: dict[str, pd.DataFrame]) -> None:
+    events = tables["events"]
+    sample = events[events["is_sample"] == "true"]
+    assert len(sample) > 0
+    assert (sample["notes"] == SAMPLE_EVENT_NOTE).all()
+    assert (sample["confidence"] == "low").all() and sample["source"].isna().all()
+    assert (sample["start_on"] >= SAMPLE_EVENTS_FROM.isoformat()).all()
+    organizers = tables["affiliates"].set_index("affiliate_id").loc[sample["affiliate_id"]]
+    assert (organizers["status"] == "current").all()
+
+
+def test_a_joint_event_goes_to_the_association_of_the_state_it_is_held_in() -> None:
+    affiliates = pd.DataFrame(
+        {
+            "affiliate_id": ["state-or", "state-wa", "natl-x", "intl-can-cama"],
+            "name": [
+                "Oregon City/County Management Association",
+                "Washington City/County Management Association",
+                "Some National Forum",
+                "Canadian Association of Municipal Administrators",
+            ],
+            "acronym": ["OCCMA", "WCMA", "SNF", "CAMA"],
+            "local_name": [None, None, None, None],
+            "country_iso3": ["USA", "USA", "USA", "CAN"],
+            "state_code": ["OR", "WA", None, None],
+        }
+    )
+    joint = "Oregon City/County Management Association (OCCMA) and Washington City/County Management Association (WCMA)"
+    assert organizing_affiliate(joint, "USA", "Seaside, OR", affiliates) == "state-or"
+    assert organizing_affiliate(joint, "USA", "Spokane, WA", affiliates) == "state-wa"
+    assert organizing_affiliate(joint, "USA", "Boise, ID", affiliates) is None
+    assert organizing_affiliate(joint, "USA", "", affiliates) is None
+    assert organizing_affiliate("Washington City/County Management Association (WCMA)", "USA", "", affiliates) == (
+        "state-wa"
+    )
+    assert organizing_affiliate(
+        "Canadian Association of Municipal Administrators (CAMA)", "CAN", "Banff, AB", affiliates
+    ) == ("intl-can-cama")
+    assert organizing_affiliate("ICMA with OCCMA", "USA", "Seaside, OR", affiliates) is None
+    assert (host_state("Seaside, OR"), host_state("Banff, AB"), host_state("Manchester")) == ("OR", "AB", None)
+
+
+def test_candidate_notes_say_once_that_it_is_a_candidate() -> None:
+    assert candidate_notes("candidate: not on the list", "candidate: not listed; evidence: a case study.") == (
+        "Candidate: not on the list. Evidence: a case study."
+    )
+    assert candidate_notes("candidate: not on the list", "A federation.") == "Candidate: not on the list. A federation."
 
 
 def test_reference_quirks_are_repaired() -> None:
@@ -145,8 +319,11 @@ def test_reference_quirks_are_repaired() -> None:
     assert pd.isna(affiliates.loc["intl-lva-lpia", "relationship_since"])
     assert affiliates.loc["intl-cze-stmou", "relationship_since"] == 2013
     assert affiliates.loc["intl-aus-lg-professionals-australia", "status"] == "former"
-    assert len([key for key in affiliates.index if key.startswith("intl-ind-")]) == 4
-    assert reference.states.set_index("state_code").loc["AK", "source"].endswith("(general knowledge, unconfirmed)")
+    indian = affiliates[affiliates.index.str.startswith("intl-ind-")]
+    assert indian["status"].value_counts().to_dict() == {"current": 4, "candidate": 2}
+    alaska = reference.states.set_index("state_code").loc["AK"]
+    assert (alaska["icma_region"], alaska["confidence"]) == ("West Coast", "high")
+    assert alaska["source"].startswith("https://icma.org/icma-regional-conferences ; ")
 
 
 def test_fit_fields_joins_unquoted_commas_back_into_source() -> None:
@@ -172,6 +349,7 @@ def test_fit_fields_fills_a_missing_confidence_from_the_source() -> None:
         ("current (renewed 2019)", "current"),
         ("historical (national office wound up June 2023)", "former"),
         ("unknown", "unknown"),
+        ("candidate", "candidate"),
     ],
 )
 def test_relationship_status(text: str, status: str) -> None:
@@ -242,7 +420,9 @@ def test_agreements_and_activities_show_every_state_of_a_relationship(tables: di
     assert (tables["agreements"]["signed_on"] <= SAMPLE_THROUGH.isoformat()).all()
     activities = tables["activities"]
     last_year = activities[activities["occurred_on"].between("2025-12-01", SAMPLE_THROUGH.isoformat())]
-    quiet = set(tables["affiliates"]["affiliate_id"]) - set(last_year["affiliate_id"])
+    affiliates = tables["affiliates"]
+    in_relationship = affiliates.loc[affiliates["status"] != "candidate", "affiliate_id"]
+    quiet = set(in_relationship) - set(last_year["affiliate_id"])
     assert 3 <= len(quiet) <= 25
     upcoming = tables["events"][tables["events"]["start_on"] > SAMPLE_THROUGH.isoformat()]
     attended = set(activities["event_id"].dropna())
