@@ -1,13 +1,11 @@
-"""The app's pages, read from app.py's PAGES list, and AppTest timings of their scripts.
+"""The app's pages, read from the navigation's declaration (ui.navigation.PAGES), and AppTest timings of their scripts.
 
-Pages are discovered from the `st.Page("pages/x.py", ..., url_path="x")` calls in app.py, so a new
-page is benchmarked as soon as it is listed there. `time_pages` runs inside a worker subprocess
+A new page is benchmarked as soon as it is declared there. `time_pages` runs inside a worker subprocess
 (bench.worker), one per dataset, because AppTest shares Streamlit's caches within a process.
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import statistics
 import time
@@ -24,7 +22,7 @@ PAGE_QUERIES: dict[str, dict[str, str]] = {"affiliate": {"id": "state-ca"}}
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One entry of app.py's PAGES list."""
+    """One page of the app's navigation (ui.navigation.PAGES), with what it needs to be opened in full."""
 
     script: str  # "pages/overview.py"
     url_path: str  # "overview"
@@ -42,25 +40,14 @@ class PageSpec:
         return f"/{self.url_path}" + (f"?{query}" if query else "")
 
 
-def discover_pages(app: Path = APP) -> list[PageSpec]:
-    """Every `st.Page(...)` call in app.py whose script and url_path are literal strings, in order."""
-    pages = []
-    for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"):
-            continue
-        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            continue
-        keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-        script = node.args[0].value
-        pages.append(
-            PageSpec(
-                script=script,
-                url_path=str(keywords.get("url_path") or Path(script).stem),
-                title=str(keywords.get("title") or Path(script).stem),
-                is_default=bool(keywords.get("default", False)),
-            )
-        )
-    return pages
+def discover_pages() -> list[PageSpec]:
+    """Every page of the app's navigation, in its order."""
+    from ui.navigation import PAGES
+
+    return [
+        PageSpec(script=entry.script, url_path=entry.url_path, title=entry.title, is_default=entry.is_default)
+        for entry in PAGES
+    ]
 
 
 def _run_page(page: PageSpec, timeout: float) -> tuple[float, float, object]:

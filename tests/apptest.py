@@ -7,21 +7,24 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ui.navigation import PAGES, page_entry
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+DEFAULT_PAGE = next(entry.url_path for entry in PAGES if entry.is_default)
 
 
 def run_page(
-    monkeypatch, data_dir: Path, page: str = "overview", query: dict[str, str] | None = None, timeout: float = 60
+    monkeypatch, data_dir: Path, page: str = DEFAULT_PAGE, query: dict[str, str] | None = None, timeout: float = 60
 ) -> AppTest:
-    """Run the app on `data_dir`, as if opened at /<page>?<query>, from cold caches."""
+    """Run the app on `data_dir`, as if opened at /<page>?<query> (`page`: a url_path of ui.navigation.PAGES)."""
     monkeypatch.setenv("AFFILIATE_DATA_DIR", str(data_dir))
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         app.query_params[key] = value
-    if page != "overview":
-        app.switch_page(f"pages/{page}.py")
+    if page != DEFAULT_PAGE:
+        app.switch_page(page_entry(page).script)
     return app.run()
 
 

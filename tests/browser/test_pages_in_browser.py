@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-# (url path, whether the page draws a plotly chart); pages add themselves here as they land.
-PAGES = [
-    ("/", True),
-    ("/overview", True),
-    ("/goals", True),
-    ("/coverage", True),
-    ("/affiliate?id=state-ca", True),
-    ("/calendar", True),
-    ("/membership", True),
-    ("/upload", False),
-    ("/roles", False),
-]
+from bench.pages import discover_pages
+
+# The pages that draw no plotly chart; every other page of the navigation must draw one.
+WITHOUT_CHARTS = {"upload", "roles"}
+# Every page of the app's navigation, by the address a person opens, and the app's own address.
+PAGES = [("/", True), *((page.browser_path, page.url_path not in WITHOUT_CHARTS) for page in discover_pages())]
+
+
+def test_the_pages_without_charts_are_pages_of_the_app():
+    assert WITHOUT_CHARTS.issubset(page.url_path for page in discover_pages())
 
 
 @pytest.mark.parametrize(("path", "has_chart"), PAGES)

@@ -12,7 +12,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.store import ledger
-from tests.apptest import APP
+from tests.apptest import APP, DEFAULT_PAGE
+from ui.navigation import page_entry
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -28,7 +29,7 @@ GOOD = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nSola
 def open_app(
     monkeypatch,
     data_dir: Path,
-    page: str = "overview",
+    page: str = DEFAULT_PAGE,
     email: str | None = None,
     auth: dict | None = AUTH,
     environment: dict[str, str] | None = None,
@@ -45,8 +46,8 @@ def open_app(
     if auth is not None:
         app.secrets["auth"] = auth
         app.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email, "name": email}
-    if page != "overview":
-        app.switch_page(f"pages/{page}.py")
+    if page != DEFAULT_PAGE:
+        app.switch_page(page_entry(page).script)
     return app.run()
 
 

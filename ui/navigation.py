@@ -1,0 +1,67 @@
+"""The app's pages, declared once: app.py's navigation, the links between pages, the tests and the benchmark read it.
+
+Each entry says where the page's script is, how it is named and reached (`/coverage`), and what a person
+must be allowed to do to see it in the menu (an action of analytics.auth.roles; a page that changes data
+checks the role again itself, since anyone may type its address).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from analytics.auth.roles import Identity
+from ui.auth import visible_to
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One page of the app."""
+
+    script: str  # "pages/overview.py", relative to app.py
+    title: str
+    icon: str  # an emoji: a material icon would load its font from the internet
+    url_path: str  # the page's address: /<url_path>
+    action: str = "view"  # who sees it in the menu: people who may do this
+    is_default: bool = False  # the page at the app's own address, /
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("pages/overview.py", "Overview", "🏠", "overview", is_default=True),
+    PageEntry("pages/goals.py", "Goals", "🎯", "goals"),
+    PageEntry("pages/calendar.py", "Event calendar", "📅", "calendar"),
+    PageEntry("pages/coverage.py", "Coverage", "🗺️", "coverage"),
+    PageEntry("pages/affiliate.py", "Affiliate profile", "🏛️", "affiliate"),
+    PageEntry("pages/membership.py", "Membership", "👥", "membership"),
+    PageEntry("pages/upload.py", "Upload data", "📤", "upload", action="upload"),
+    PageEntry("pages/roles.py", "Roles", "🔑", "roles", action="manage_roles"),
+)
+
+
+def page_entry(url_path: str) -> PageEntry:
+    """The page reached at /<url_path> (KeyError for an address the app does not have)."""
+    for entry in PAGES:
+        if entry.url_path == url_path:
+            return entry
+    raise KeyError(url_path)
+
+
+PROFILE = page_entry("affiliate")
+# The profile's own query parameter: ?id=<affiliate_id>.
+PROFILE_ID = "id"
+
+
+def navigation_pages(identity: Identity) -> list[st.Page]:
+    """The pages for st.navigation, each shown in the menu to those who may use it."""
+    return [
+        st.Page(
+            entry.script,
+            title=entry.title,
+            icon=entry.icon,
+            url_path=entry.url_path,
+            default=entry.is_default,
+            visibility=visible_to(identity, entry.action),
+        )
+        for entry in PAGES
+    ]
