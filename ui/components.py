@@ -49,8 +49,17 @@ def show_error(error: Exception) -> None:
         raise error
 
 
-def download_buttons(frame: pd.DataFrame, base_name: str, key: str, sheet: str | None = None) -> None:
-    """CSV and Excel downloads of one table, side by side; files are built only when clicked."""
+def download_buttons(
+    frame: pd.DataFrame,
+    base_name: str,
+    key: str,
+    sheet: str | None = None,
+    number_formats: dict[str, str] | None = None,
+) -> None:
+    """CSV and Excel downloads of one table, side by side; files are built only when clicked.
+
+    `number_formats` gives Excel formats by column (ui.labels.download_table passes them for each kind).
+    """
     left, right = st.columns(2, width=360)
     left.download_button(
         "Download CSV",
@@ -63,7 +72,7 @@ def download_buttons(frame: pd.DataFrame, base_name: str, key: str, sheet: str |
     )
     right.download_button(
         "Download Excel",
-        data=lambda: to_excel_bytes({sheet or base_name: frame}),
+        data=lambda: to_excel_bytes({sheet or base_name: frame}, number_formats),
         file_name=f"{base_name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

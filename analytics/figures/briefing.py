@@ -32,6 +32,7 @@ from analytics.domain.goals import (
 from analytics.figures.charts import status_by_group
 from analytics.figures.exports import to_excel_bytes
 from analytics.figures.goal_charts import portfolio_chart
+from analytics.figures.labels import label_text, labelled
 
 PORTFOLIO_MONTHS = 24
 WORKBOOK_SHEETS: tuple[str, ...] = ("Status by area", "At-risk list", "Trends")
@@ -119,26 +120,27 @@ def matrix_table(statuses: pd.DataFrame, columns: str) -> pd.DataFrame:
         index=sorted(statuses["area_of_emphasis"].dropna().unique()),
         columns=sorted(statuses[columns].dropna().unique()),
     )
-    return table.fillna("–").rename_axis(index="Area of emphasis", columns=None).reset_index()
+    return table.fillna("–").rename_axis(index=label_text("area_of_emphasis"), columns=None).reset_index()
 
 
 def goal_table(statuses: pd.DataFrame) -> pd.DataFrame:
     """The goals as people read them: affiliate, goal, status and why, narrative, liaison, area, progress."""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "Affiliate": statuses["affiliate_name"],
-            "Goal": statuses["title"],
-            "Status": statuses["status_label"],
-            "Stale": statuses["is_stale"].map({True: "stale", False: ""}),
-            "Why": statuses["reason"],
-            "Latest narrative": statuses["latest_narrative"].fillna(""),
-            "Liaison": statuses["liaison_name"].fillna(""),
-            "Area of emphasis": statuses["area_of_emphasis"],
-            "Expected": statuses["expected_pct"],
-            "Reported": statuses["actual_pct"].where(statuses["latest_reported_on"].notna()),
-            "Goal id": statuses["goal_id"],
+            "affiliate_name": statuses["affiliate_name"],
+            "title": statuses["title"],
+            "status_label": statuses["status_label"],
+            "is_stale": statuses["is_stale"].map({True: "stale", False: ""}),
+            "reason": statuses["reason"],
+            "latest_narrative": statuses["latest_narrative"].fillna(""),
+            "liaison_name": statuses["liaison_name"].fillna(""),
+            "area_of_emphasis": statuses["area_of_emphasis"],
+            "expected_pct": statuses["expected_pct"],
+            "actual_pct": statuses["actual_pct"].where(statuses["latest_reported_on"].notna()),
+            "goal_id": statuses["goal_id"],
         }
-    ).reset_index(drop=True)
+    )
+    return labelled(table).reset_index(drop=True)
 
 
 def at_risk_table(statuses: pd.DataFrame) -> pd.DataFrame:
@@ -148,21 +150,20 @@ def at_risk_table(statuses: pd.DataFrame) -> pd.DataFrame:
 
 def trends_table(portfolio: pd.DataFrame) -> pd.DataFrame:
     """The portfolio over time in words: one row per month end and area."""
-    columns = {
-        "month_end": "Month end",
-        "area_of_emphasis": "Area of emphasis",
-        "count_goals_started": "Goals started",
-        "count_achieved": "Achieved",
-        "count_on_track": "On track",
-        "count_at_risk": "At risk",
-        "count_off_track": "Off track",
-        "count_overdue": "Overdue",
-        "count_stale": "Stale",
-        "share_on_track": "Share on track",
-    }
-    table = portfolio[list(columns)].rename(columns=columns)
-    table["Share on track"] = table["Share on track"].round(3)
-    return table.sort_values(["Month end", "Area of emphasis"]).reset_index(drop=True)
+    columns = [
+        "month_end",
+        "area_of_emphasis",
+        "count_goals_started",
+        "count_achieved",
+        "count_on_track",
+        "count_at_risk",
+        "count_off_track",
+        "count_overdue",
+        "count_stale",
+        "share_on_track",
+    ]
+    table = portfolio[columns].assign(share_on_track=portfolio["share_on_track"].round(3))
+    return labelled(table.sort_values(["month_end", "area_of_emphasis"])).reset_index(drop=True)
 
 
 def rules_text(rules: GoalStatusRules) -> str:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from analytics.core.schema import ICMA_REGIONS
 from analytics.domain.events import ORGANIZER_TYPES, UNKNOWN_REGION, event_end
 from analytics.figures.charts import LEGEND_BELOW, SERIES_COLORS, empty_figure, themed
+from analytics.figures.labels import labelled
 
 # Who organizes an event: the fill of its bar, and a text colour that stays readable on that fill.
 ORGANIZER_COLORS: dict[str, tuple[str, str]] = {
@@ -94,23 +95,24 @@ def event_listing(events: pd.DataFrame) -> pd.DataFrame:
     if "is_in_progress" in events.columns:
         status = status.where(~events["is_in_progress"].fillna(False).astype(bool), "under way")
     status = status.where(~events["is_cancelled"].fillna(False).astype(bool), "cancelled")
-    return pd.DataFrame(
+    listing = pd.DataFrame(
         {
-            "Dates": event_dates_text(events),
-            "Event": column("name"),
-            "ICMA representation": representatives,
-            "Planned": column("planned_representatives"),
-            "Organizer": column("organizer"),
-            "Organizer type": column("organizer_type"),
-            "City": column("city"),
-            "Country": column("country_name").where(column("country_name") != "", PLACE_UNKNOWN),
-            "Website": events["website"].astype(object).where(events["website"].notna(), None),
-            "Status": status,
-            "Sample": events["is_sample"].fillna(False).astype(bool).map({True: "sample", False: ""}),
-            "Confidence": column("confidence"),
+            "dates": event_dates_text(events),
+            "event_name": column("name"),
+            "representatives": representatives,
+            "planned_representatives": column("planned_representatives"),
+            "organizer": column("organizer"),
+            "organizer_type": column("organizer_type"),
+            "city": column("city"),
+            "country_name": column("country_name").where(column("country_name") != "", PLACE_UNKNOWN),
+            "website": events["website"].astype(object).where(events["website"].notna(), None),
+            "event_status": status,
+            "is_sample": events["is_sample"].fillna(False).astype(bool).map({True: "sample", False: ""}),
+            "confidence": column("confidence"),
         },
         index=events.index,
-    ).reset_index(drop=True)
+    )
+    return labelled(listing).reset_index(drop=True)
 
 
 def month_grid_figure(

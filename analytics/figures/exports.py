@@ -33,8 +33,11 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per entry, formulas neutralised, dates as dates."""
+def to_excel_bytes(sheets: dict[str, pd.DataFrame], number_formats: dict[str, str] | None = None) -> bytes:
+    """An .xlsx workbook with one sheet per entry, formulas neutralised, dates as dates.
+
+    `number_formats` sets the Excel format of the columns it names, in every sheet ("#,##0", "0.0%").
+    """
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
@@ -43,6 +46,11 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 if isinstance(clean[column].dtype, pd.DatetimeTZDtype):
                     clean[column] = clean[column].dt.tz_localize(None)
             clean.to_excel(writer, sheet_name=_sheet_name(name), index=False)
+            sheet = writer.sheets[_sheet_name(name)]
+            for position, column in enumerate(clean.columns, start=1):
+                if column in (number_formats or {}):
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                        cell.number_format = number_formats[column]
     return buffer.getvalue()
 
 

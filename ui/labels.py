@@ -1,0 +1,107 @@
+"""Tables on a page and their downloads: every column under its label, formatted by the kind of its cells.
+
+The labels themselves are declared once in `analytics.figures.labels` (the briefing pack and the event
+listing, built without Streamlit, carry them too); this module adds how each kind is shown: counts with
+thousands separators, shares as percents, dates as dates, years as plain numbers, links as links. A page
+builds a table with the data's own column names and calls `show_table` and `download_table`; it never
+writes a label or a column format itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analytics.figures import labels
+from analytics.figures.labels import ColumnLabel
+from ui.components import download_buttons
+from ui.data import settings
+
+# How each kind of cell is drawn on a page (st.column_config), and written into a workbook (Excel formats).
+EXCEL_FORMATS: dict[str, str] = {
+    "count": "#,##0",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "year": "0",
+}
+
+
+def label(name: str) -> str:
+    """The header of column `name`, as the pages show it (with the settings in force)."""
+    return labels.label_text(name, settings())
+
+
+def labelled(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """`frame` with every column under its label (analytics.figures.labels.labelled, with the settings in force)."""
+    return labels.labelled(frame, settings(), tuple(data_columns))
+
+
+def _column_format(entry: ColumnLabel) -> dict[str, Any] | None:
+    if entry.kind in ("count", "number"):
+        return st.column_config.NumberColumn(format="localized", help=entry.help)
+    if entry.kind == "percent":
+        return st.column_config.NumberColumn(format="percent", help=entry.help)
+    if entry.kind == "year":
+        return st.column_config.NumberColumn(format="%d", help=entry.help)
+    if entry.kind == "date":
+        return st.column_config.DateColumn(help=entry.help)
+    if entry.kind in ("link", "profile_link"):
+        return st.column_config.LinkColumn(display_text=entry.link_text, help=entry.help)
+    return st.column_config.Column(help=entry.help) if entry.help else None
+
+
+def column_formats(view: pd.DataFrame, options: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """st.column_config for a labelled table: each column's format by its kind, plus `options` (by column name).
+
+    `options` adds presentation a table needs for itself (`{"event_name": {"pinned": True}}`) to the format.
+    """
+    by_text = labels.labels_by_text(settings())
+    formats: dict[str, Any] = {}
+    for column in view.columns:
+        entry = by_text.get(column)
+        if entry is not None and (shown := _column_format(entry)) is not None:
+            formats[column] = shown
+    for name, extra in (options or {}).items():
+        column = label(name)
+        formats[column] = {**formats.get(column, {}), **extra}
+    return formats
+
+
+def show_table(
+    frame: pd.DataFrame,
+    key: str | None = None,
+    *,
+    options: dict[str, dict[str, Any]] | None = None,
+    data_columns: Iterable[str] = (),
+    **dataframe_options: Any,
+) -> Any:
+    """`frame` as a table on the page: labelled, formatted by kind, without its index.
+
+    `options` adds per-column presentation (width, pinned); `data_columns` are headers that are data values
+    (shown as they are); `dataframe_options` go to st.dataframe (height, on_select...).
+    """
+    view = labelled(frame, data_columns)
+    return st.dataframe(
+        view, hide_index=True, column_config=column_formats(view, options), key=key, **dataframe_options
+    )
+
+
+def download_view(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:
+    """What a download of `frame` holds: the labelled table without links into the app, and each column's
+    Excel format (counts with thousands separators, shares as percents, dates as dates)."""
+    by_text = labels.labels_by_text(settings())
+    view = labelled(frame, data_columns)
+    kinds = {column: by_text[column].kind for column in view.columns if column in by_text}
+    view = view.drop(columns=[column for column, kind in kinds.items() if kind == "profile_link"])
+    return view, {column: EXCEL_FORMATS[kind] for column, kind in kinds.items() if kind in EXCEL_FORMATS}
+
+
+def download_table(
+    frame: pd.DataFrame, base_name: str, key: str, sheet: str | None = None, data_columns: Iterable[str] = ()
+) -> None:
+    """CSV and Excel downloads of `frame` under the labels the page shows (ui.components.download_buttons)."""
+    view, excel_formats = download_view(frame, data_columns)
+    download_buttons(view, base_name, key=key, sheet=sheet, number_formats=excel_formats)

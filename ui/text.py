@@ -1,0 +1,95 @@
+"""How values read on a page: numbers, percents and dates in a card, codes in words, yes or no, confidence.
+
+Small pure helpers the pages share (a card's value, a table's cells), so that a value reads the same on
+every page. Column headers and column formats are in ui.labels.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MISSING = "–"  # what a card shows for a value that is not known
+LOW_CONFIDENCE = "⚠️ low"  # low confidence is flagged with a sign and a word, never colour alone
+
+
+def format_count(value: float | None) -> str:
+    """A whole number with thousands separators: 13100 -> "13,100"."""
+    return MISSING if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    """A share as a percent: 0.6 -> "60%"."""
+    return MISSING if value is None or pd.isna(value) else f"{value:.{digits}%}"
+
+
+def format_date(value: object) -> str:
+    """A date as YYYY-MM-DD."""
+    return MISSING if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def words(values: pd.Series) -> pd.Series:
+    """Codes in words: "due_for_renewal" -> "due for renewal"; empty stays empty."""
+    return (
+        values.astype("object")
+        .where(values.notna(), None)
+        .map(lambda value: value.replace("_", " ") if isinstance(value, str) else value)
+    )
+
+
+def yes_no(flags: pd.Series) -> pd.Series:
+    """True/False as "yes"/"no" (empty stays empty)."""
+    return flags.astype("boolean").map({True: "yes", False: "no"})
+
+
+def marked(flags: pd.Series, word: str) -> pd.Series:
+    """`word` where a flag is set, nothing where it is not: a "sample" or "cancelled" column."""
+    return flags.fillna(False).astype(bool).map({True: word, False: ""})
+
+
+def confidence_text(confidence: pd.Series) -> pd.Series:
+    """The confidence of the facts as cells, low confidence flagged with a sign and a word (not colour alone)."""
+    return confidence.astype("object").map(lambda level: LOW_CONFIDENCE if level == "low" else level)
+
+
+def confidence_words(level: object) -> str:
+    """The confidence of an affiliate's facts as a sentence part, with what low confidence means."""
+    if level == "low":
+        return "⚠️ **low**: the public sources disagree or are thin; check before quoting"
+    return f"**{level}**" if isinstance(level, str) else "unknown"
+
+
+def source_links(sources: object) -> list[str]:
+    """The source URLs of a `source` field (several are separated by ` ; `)."""
+    if not isinstance(sources, str):
+        return []
+    return [part.strip() for part in sources.split(";") if part.strip()]
+
+
+def affiliate_choice_label(affiliate: pd.Series) -> str:
+    """How an affiliate reads in a chooser: name, acronym, and where it is ("Solace (Solace) · United Kingdom")."""
+    acronym = f" ({affiliate['acronym']})" if pd.notna(affiliate["acronym"]) and affiliate["acronym"] else ""
+    if affiliate["affiliate_type"] == "state":
+        place = affiliate["state_code"]
+    elif affiliate["affiliate_type"] == "national":
+        place = "national"
+    else:
+        place = affiliate["country_name"]
+    return f"{affiliate['name']}{acronym} · {place}"
+
+
+def like_for_like_note(count_affiliates: int) -> str:
+    """What a card's change in a year compares, for its help text."""
+    return (
+        f"The change in a year is like for like: over the {count_affiliates} affiliates counted both at that "
+        "month end and twelve months before it."
+    )
+
+
+def change_in_a_year(change_pct: float | None) -> str | None:
+    """A card's change against a year earlier, as a percent: 0.1 -> "+10.0% in a year" (None: no card delta)."""
+    return None if change_pct is None else f"{change_pct:+.1%} in a year"
+
+
+def points_in_a_year(change: float | None) -> str | None:
+    """A share's change against a year earlier, in percentage points: 0.012 -> "+1.2 pts in a year"."""
+    return None if change is None else f"{change * 100:+.1f} pts in a year"
