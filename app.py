@@ -9,6 +9,7 @@ import streamlit as st
 from ui.auth import signed_in_identity
 from ui.filters import shared_filters
 from ui.navigation import navigation_pages
+from ui.page import run_page
 
 st.set_page_config(
     page_title="ICMA Affiliate Insights",
@@ -21,4 +22,5 @@ identity = signed_in_identity()
 
 page = st.navigation(navigation_pages(identity))
 shared_filters()
-page.run()
+# The chosen page, with the one error path: an AnalyticsError in it is shown in words (ui/page.py).
+run_page(page)

@@ -3,19 +3,33 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.domain import coverage, goals, membership
 from analytics.figures.charts import membership_trend, status_by_group
-from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
-from ui.data import load_table, run_query, settings
-from ui.filters import current_scope
-from ui.shell import ensure_app_shell
+from ui.components import chart, sample_data_notice
+from ui.data import load_table, run_query
+from ui.labels import download_table, show_table
+from ui.navigation import PROFILE_ID
+from ui.page import page_frame, page_title
+from ui.text import (
+    affiliate_choice_label,
+    change_in_a_year,
+    confidence_text,
+    confidence_words,
+    event_rows,
+    format_count,
+    format_date,
+    format_percent,
+    marked,
+    points_in_a_year,
+    source_links,
+    words,
+)
 
-ensure_app_shell()
+# The profile's title is the affiliate's name, drawn below the chooser: the frame draws no heading.
+frame = page_frame(None)
 
-# The profile's own query parameter. The chooser below is not `bind="query-params"`: a bound
-# selectbox writes its *label* to the URL, and the URL must hold the stable affiliate_id.
-ID_PARAM = "id"
+# The chooser is not `bind="query-params"`: a bound selectbox writes its *label* to the URL, and the
+# URL must hold the stable affiliate_id.
 CHOOSER_KEY = "affiliate_choice"
 TYPE_WORDS = {"state": "State association", "national": "National/equity affiliate", "international": "International"}
 ACTIVITY_WORDS = {
@@ -26,64 +40,28 @@ ACTIVITY_WORDS = {
 }
 
 
-def choice_label(affiliate: pd.Series) -> str:
-    """How an affiliate reads in the chooser: name, acronym, and where it is."""
-    acronym = f" ({affiliate['acronym']})" if pd.notna(affiliate["acronym"]) and affiliate["acronym"] else ""
-    if affiliate["affiliate_type"] == "state":
-        place = affiliate["state_code"]
-    elif affiliate["affiliate_type"] == "national":
-        place = "national"
-    else:
-        place = affiliate["country_name"]
-    return f"{affiliate['name']}{acronym} · {place}"
-
-
 def show_profile_of_choice() -> None:
     """The chooser changed: put the chosen affiliate_id in the URL."""
     chosen = st.session_state.get(CHOOSER_KEY)
     if chosen:
-        st.query_params[ID_PARAM] = chosen
+        st.query_params[PROFILE_ID] = chosen
     else:
-        st.query_params.pop(ID_PARAM, None)
+        st.query_params.pop(PROFILE_ID, None)
 
 
-def source_links(sources: object) -> list[str]:
-    """The source URLs of a `source` field (several are separated by ` ; `)."""
-    if not isinstance(sources, str):
-        return []
-    return [part.strip() for part in sources.split(";") if part.strip()]
-
-
-def confidence_words(level: object) -> str:
-    if level == "low":
-        return "⚠️ **low**: the public sources disagree or are thin; check before quoting"
-    return f"**{level}**" if isinstance(level, str) else "unknown"
-
-
-def date_text(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
-
-
-scope = current_scope()
-as_of = scope["as_of"]
-try:
-    all_affiliates = load_table("affiliates").sort_values("name").reset_index(drop=True)
-except AnalyticsError as error:
-    st.title("Affiliate profile")
-    show_error(error)
-    st.stop()
-
-labels = {row["affiliate_id"]: choice_label(row) for _, row in all_affiliates.iterrows()}
-requested_id = st.query_params.get(ID_PARAM)
-known_id = requested_id if requested_id in labels else None
+as_of = frame.as_of
+all_affiliates = load_table("affiliates").sort_values("name").reset_index(drop=True)
+choices = {row["affiliate_id"]: affiliate_choice_label(row) for _, row in all_affiliates.iterrows()}
+requested_id = st.query_params.get(PROFILE_ID)
+known_id = requested_id if requested_id in choices else None
 if st.session_state.get(CHOOSER_KEY) != known_id:
     st.session_state[CHOOSER_KEY] = known_id
 
 st.selectbox(
     "Find an affiliate",
-    list(labels),
+    list(choices),
     index=None,
-    format_func=labels.__getitem__,
+    format_func=choices.__getitem__,
     key=CHOOSER_KEY,
     on_change=show_profile_of_choice,
     placeholder="Type a name, acronym, state or country",
@@ -91,33 +69,29 @@ st.selectbox(
 )
 
 if known_id is None:
-    st.title("Affiliate profile")
+    page_title("Affiliate profile")
     if requested_id:
         st.warning(f"No affiliate has the id “{requested_id}”. Choose one above.", icon="🔎")
     else:
         st.info("Choose an affiliate above, or open one from the Coverage maps and tables.", icon="🔎")
     st.stop()
 
-try:
-    params = {"affiliate_id": known_id, "as_of": as_of}
-    affiliate = run_query("affiliate_profile", **params).iloc[0]
-    agreements = run_query("agreements_of_affiliate", **params)
-    goal_rows = run_query("goals_of_affiliate", **params)
-    checkins = run_query("goal_checkins_of_affiliate", **params)
-    member_months = membership.with_share_in_icma(run_query("membership_of_affiliate", **params))
-    events = run_query("events_of_affiliate", **params)
-    activities = run_query("activities_of_affiliate", **params)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+params = {"affiliate_id": known_id, "as_of": as_of}
+affiliate = run_query("affiliate_profile", **params).iloc[0]
+agreements = run_query("agreements_of_affiliate", **params)
+goal_rows = run_query("goals_of_affiliate", **params)
+checkins = run_query("goal_checkins_of_affiliate", **params)
+member_months = membership.with_share_in_icma(run_query("membership_of_affiliate", **params))
+events = run_query("events_of_affiliate", **params)
+activities = run_query("activities_of_affiliate", **params)
 
-config = settings()
+config = frame.settings
 current = coverage.agreement_status_as_of(agreements, as_of, config.renewal_window_months)
 score = coverage.activity_score(activities, as_of)
 score_row = score.iloc[0] if not score.empty else None
 
 # -- who ---------------------------------------------------------------------------------------------
-st.title(affiliate["name"])
+page_title(affiliate["name"])
 facts = [TYPE_WORDS.get(affiliate["affiliate_type"], affiliate["affiliate_type"])]
 if pd.notna(affiliate["local_name"]):
     facts.append(f"*{affiliate['local_name']}*")
@@ -157,26 +131,13 @@ else:
         f"{config.renewal_window_months} months of it, otherwise active.",
         border=True,
     )
-    cards[1].metric("Signed", date_text(agreement["signed_on"]), border=True)
-    cards[2].metric("Renewal due", date_text(agreement["renewal_due_on"]), border=True)
+    cards[1].metric("Signed", format_date(agreement["signed_on"]), border=True)
+    cards[2].metric("Renewal due", format_date(agreement["renewal_due_on"]), border=True)
     if pd.notna(liaison["liaison_name"]):
         st.markdown(f"ICMA liaison: **{liaison['liaison_name']}** ({liaison['liaison_role']})")
 if len(agreements) > 1:
     with st.expander(f"All {len(agreements)} agreements"):
-        history = agreements[["agreement_id", "signed_on", "renewal_due_on", "recorded_status", "liaison_name"]]
-        st.dataframe(
-            history.rename(
-                columns={
-                    "agreement_id": "Agreement",
-                    "signed_on": "Signed",
-                    "renewal_due_on": "Renewal due",
-                    "recorded_status": "Status as recorded",
-                    "liaison_name": "Liaison",
-                }
-            ),
-            hide_index=True,
-            column_config={"Signed": st.column_config.DateColumn(), "Renewal due": st.column_config.DateColumn()},
-        )
+        show_table(agreements[["agreement_id", "signed_on", "renewal_due_on", "recorded_status", "liaison_name"]])
 
 # -- goals -------------------------------------------------------------------------------------------
 st.subheader("Goals by area of emphasis")
@@ -189,13 +150,13 @@ else:
     counts = goals.status_matrix(statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
     chart(status_by_group(counts, "area_of_emphasis", "area of emphasis"), key="affiliate_goal_chart")
     goal_view = statuses.assign(
-        status=statuses["status"].astype("str").map(goals.STATUS_LABELS)
+        status_label=statuses["status"].astype("str").map(goals.STATUS_LABELS)
         + statuses["is_stale"].map({True: " (stale)", False: ""})
     )[
         [
             "area_of_emphasis",
             "title",
-            "status",
+            "status_label",
             "latest_value",
             "target_value",
             "unit",
@@ -203,25 +164,9 @@ else:
             "latest_reported_on",
             "reason",
         ]
-    ].rename(
-        columns={
-            "area_of_emphasis": "Area of emphasis",
-            "title": "Goal",
-            "status": "Status",
-            "latest_value": "Latest",
-            "target_value": "Target",
-            "unit": "Unit",
-            "due_on": "Due",
-            "latest_reported_on": "Reported",
-            "reason": "Why",
-        }
-    )
-    st.dataframe(
-        goal_view,
-        hide_index=True,
-        column_config={"Due": st.column_config.DateColumn(), "Reported": st.column_config.DateColumn()},
-    )
-    download_buttons(goal_view, f"goals_{known_id}", key="affiliate_goals")
+    ]
+    show_table(goal_view)
+    download_table(goal_view, f"goals_{known_id}", key="affiliate_goals")
 
 # -- membership --------------------------------------------------------------------------------------
 st.subheader("Membership")
@@ -234,16 +179,16 @@ else:
     cards[0].metric(
         "Members",
         format_count(latest.latest),
-        delta=f"{latest.change_pct:+.1%} in a year" if latest.change_pct is not None else None,
+        delta=change_in_a_year(latest.change_pct),
         border=True,
     )
     cards[1].metric(
         "Also ICMA members",
         format_percent(share.latest, 1),
-        delta=f"{share.change * 100:+.1f} pts in a year" if share.change is not None else None,
+        delta=points_in_a_year(share.change),
         border=True,
     )
-    cards[2].metric("Latest snapshot", date_text(latest.latest_on), border=True)
+    cards[2].metric("Latest snapshot", format_date(latest.latest_on), border=True)
     if membership.is_counted_as_of(latest.latest_on, as_of):
         st.caption(membership.CARRY_FORWARD_NOTE)
     else:
@@ -256,26 +201,9 @@ else:
     with chart_column:
         chart(membership_trend(member_months, no_icma_total), key="affiliate_membership_chart")
     with table_column:
-        month_view = member_months.sort_values("month_end_on", ascending=False).rename(
-            columns={
-                "month_end_on": "Month end",
-                "members": "Members",
-                "icma_members": "Also ICMA",
-                "new_members": "Joined",
-                "lapsed_members": "Left",
-                "share_icma": "Share also ICMA",
-            }
-        )
-        st.dataframe(
-            month_view,
-            hide_index=True,
-            height=300,
-            column_config={
-                "Month end": st.column_config.DateColumn(),
-                "Share also ICMA": st.column_config.NumberColumn(format="percent"),
-            },
-        )
-        download_buttons(month_view, f"membership_{known_id}", key="affiliate_membership")
+        month_view = member_months.sort_values("month_end_on", ascending=False)
+        show_table(month_view, height=300)
+        download_table(month_view, f"membership_{known_id}", key="affiliate_membership")
 
 # -- activities with ICMA ----------------------------------------------------------------------------
 st.subheader("Activities with ICMA")
@@ -284,15 +212,15 @@ if activities.empty:
 else:
     cards = st.columns(4)
     cards[0].metric(
-        "Activity score (12 months)",
+        f"Activity score ({coverage.ACTIVITY_WINDOW_MONTHS} months)",
         int(score_row["activity_score"]) if score_row is not None else 0,
-        help=coverage.SCORE_EXPLANATION,
+        help=coverage.score_explanation(config.inactive_after_months),
         border=True,
     )
     cards[1].metric("Activity level", score_row["activity_level"] if score_row is not None else "none", border=True)
     cards[2].metric(
         "Last activity",
-        date_text(score_row["last_activity_on"]) if score_row is not None else "–",
+        format_date(score_row["last_activity_on"]) if score_row is not None else "–",
         border=True,
     )
     cards[3].metric(
@@ -303,57 +231,36 @@ else:
     )
     activity_view = activities.assign(
         activity_type=activities["activity_type"].map(ACTIVITY_WORDS).fillna(activities["activity_type"]),
-        status=activities["status"].str.replace("_", " "),
-        who=activities["liaison_name"].fillna("–") + " (" + activities["liaison_role"].fillna("–") + ")",
-    )[["occurred_on", "activity_type", "title", "status", "who", "event_name"]].rename(
-        columns={
-            "occurred_on": "Date",
-            "activity_type": "Kind",
-            "title": "What",
-            "status": "Status",
-            "who": "ICMA person",
-            "event_name": "Event attended",
-        }
-    )
+        activity_title=activities["title"],
+        status=words(activities["status"]),
+        icma_person=activities["liaison_name"].fillna("–") + " (" + activities["liaison_role"].fillna("–") + ")",
+    )[["occurred_on", "activity_type", "activity_title", "status", "icma_person", "event_name"]]
     kinds = ["All", *ACTIVITY_WORDS.values()]
     tabs = st.tabs(kinds)
     for kind, tab in zip(kinds, tabs, strict=True):
         with tab:
-            rows = activity_view if kind == "All" else activity_view[activity_view["Kind"].eq(kind)]
+            rows = activity_view if kind == "All" else activity_view[activity_view["activity_type"].eq(kind)]
             if rows.empty:
                 st.caption(f"No {kind.lower()} recorded.")
             else:
-                st.dataframe(rows, hide_index=True, column_config={"Date": st.column_config.DateColumn()})
-    download_buttons(activity_view, f"activities_{known_id}", key="affiliate_activities")
+                show_table(rows)
+    download_table(activity_view, f"activities_{known_id}", key="affiliate_activities")
 
 # -- events it organizes -----------------------------------------------------------------------------
 st.subheader("Events it organizes")
 if events.empty:
     st.info("No events organized by this affiliate are in the data.")
 else:
-    event_view = events.assign(
-        when=events["start_on"].dt.strftime("%Y-%m-%d")
-        + events["end_on"].where(events["end_on"] != events["start_on"]).dt.strftime(" – %Y-%m-%d").fillna(""),
-        where=events["city"].fillna("").str.cat(events["country_name"].fillna(""), sep=", ").str.strip(", "),
-        state=events["is_cancelled"].map({True: "cancelled", False: ""}),
-        kind=pd.Series("uploaded", index=events.index)
+    event_view = event_rows(events).assign(
+        is_cancelled=marked(events["is_cancelled"], "cancelled"),
+        data_origin=pd.Series("uploaded", index=events.index)
         .mask(events["source"].notna(), "public source")
         .mask(events["is_sample"].astype(bool), "sample"),
-        confidence=events["confidence"].map(lambda level: "⚠️ low" if level == "low" else level),
-        first_source=events["source"].map(lambda text: (source_links(text) or [None])[0]),
-    )[["when", "name", "where", "state", "kind", "confidence", "first_source"]].rename(
-        columns={
-            "when": "When",
-            "name": "Event",
-            "where": "Where",
-            "state": "Cancelled",
-            "kind": "Data",
-            "confidence": "Confidence",
-            "first_source": "Source",
-        }
-    )
-    st.dataframe(event_view, hide_index=True, column_config={"Source": st.column_config.LinkColumn()})
-    download_buttons(event_view, f"events_{known_id}", key="affiliate_events")
+        confidence=confidence_text(events["confidence"]),
+        source=events["source"].map(lambda text: (source_links(text) or [None])[0]),
+    )[["dates", "event_name", "place", "is_cancelled", "data_origin", "confidence", "source"]]
+    show_table(event_view)
+    download_table(event_view, f"events_{known_id}", key="affiliate_events")
 
 # -- sources -----------------------------------------------------------------------------------------
 st.subheader("Sources and confidence")

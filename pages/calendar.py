@@ -1,7 +1,7 @@
 """Event calendar: affiliate and ICMA events, who from ICMA goes, and the events as calendar files.
 
-The events with their organizer and representation, and the month grid figure, are kept per data
-fingerprint and choices with `st.cache_resource` (never changed once built), so a rerun reads them.
+The events with their organizer and representation, and the month grid figure, are kept per state of
+the data and choices (`ui.data.kept_per_data`; never changed once built), so a rerun reads them.
 """
 
 from datetime import date
@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.domain import events as ev
 from analytics.figures.calendar_charts import (
     REGION_ORDER,
@@ -22,13 +21,16 @@ from analytics.figures.calendar_charts import (
     year_timeline_figure,
 )
 from analytics.figures.calendar_export import event_to_ics, events_to_ics
-from analytics.store.reader import folder_fingerprint
-from ui.components import chart, download_buttons, sample_data_notice, show_error
-from ui.data import load_table, run_query, scope_params, settings
-from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF, current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import chart
+from ui.data import kept_per_data, load_table, run_query
+from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF
+from ui.labels import download_table, label, show_table
+from ui.page import page_frame
 
-ensure_app_shell()
+frame = page_frame(
+    "Event calendar",
+    ". ICMA's own events are always included. The as-of date (sidebar) decides what counts as upcoming.",
+)
 
 REPRESENTATION_LABELS = {
     "any": "All events",
@@ -44,23 +46,22 @@ HORIZON_LABELS = {
     "12m": "Next 12 months",
 }
 AFFILIATE_ORGANIZERS = [kind for kind in ev.ORGANIZER_TYPES if kind != "ICMA"]
+UNREPRESENTED_HORIZON = "6m"  # how far ahead the "no ICMA representation" shortcut looks
 ICS_MIME = "text/calendar"
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def events_in_scope(fingerprint: tuple, params: dict[str, Any]) -> pd.DataFrame:
+@kept_per_data(max_entries=32)
+def events_in_scope(params: dict[str, Any]) -> pd.DataFrame:
     """The events in scope with their organizer and ICMA representation."""
     scoped_events = run_query("events_in_scope", **params)
     representation = ev.icma_representation(scoped_events, run_query("conference_attendance"), load_table("liaisons"))
     return ev.events_with_organizer(representation, run_query("affiliates_in_scope", **params))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def month_figure(fingerprint: tuple, params: dict[str, Any], choices: tuple, month: str, as_of: date):
+@kept_per_data(max_entries=64)
+def month_figure(params: dict[str, Any], choices: tuple, month: str, as_of: date):
     """The month grid of the filtered events (`choices`: regions, countries, organizers, representation)."""
-    filtered = ev.filter_events(
-        events_in_scope(fingerprint, params), *(list(choice) for choice in choices[:3]), choices[3]
-    )
+    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
     shown = pd.Period(month, freq="M")
     month_first, month_last = shown.start_time.date(), shown.end_time.date()
     in_month = ev.events_overlapping(filtered, month_first, month_last)
@@ -98,44 +99,20 @@ def step_month(options: list[str], step: int) -> None:
 def show_unrepresented_affiliate_conferences() -> None:
     st.session_state["calendar_organizer"] = AFFILIATE_ORGANIZERS
     st.session_state["calendar_representation"] = "without"
-    st.session_state["calendar_horizon"] = "6m"
+    st.session_state["calendar_horizon"] = UNREPRESENTED_HORIZON
 
 
 def listing_table(rows: pd.DataFrame, key: str) -> None:
     """The events as a table: dates, name, organizer, place, ICMA representation, website link."""
-    st.dataframe(
-        event_listing(rows),
-        hide_index=True,
-        key=key,
-        column_config={
-            "Event": st.column_config.TextColumn(pinned=True),
-            "ICMA representation": st.column_config.TextColumn(
-                width="medium", help="ICMA liaisons confirmed to attend (or who attended)"
-            ),
-            "Planned": st.column_config.TextColumn(help="ICMA liaisons planned, not yet confirmed, to attend"),
-            "Website": st.column_config.LinkColumn("Website", display_text="Open ↗"),
-            "Sample": st.column_config.TextColumn("Sample", help="Generated for the demo, not from a public source"),
-        },
+    show_table(
+        event_listing(rows), key=key, options={"event_name": {"pinned": True}, "representatives": {"width": "medium"}}
     )
 
 
-st.title("Event calendar")
-scope = current_scope()
-as_of = scope["as_of"]
-st.caption(
-    f"{describe_scope(scope)}. ICMA's own events are always included. "
-    "The as-of date (sidebar) decides what counts as upcoming."
-)
-sample_data_notice()
-
-try:
-    params = scope_params(scope)
-    fingerprint = folder_fingerprint(settings().data_dir)
-    affiliates = run_query("affiliates_in_scope", **params)
-    events = events_in_scope(fingerprint, params)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+as_of = frame.as_of
+params = frame.params
+affiliates = run_query("affiliates_in_scope", **params)
+events = events_in_scope(params)
 
 if events.empty:
     st.info("No event matches the sidebar filters. Widen the region or type filter in the sidebar.")
@@ -182,7 +159,7 @@ horizon = horizon_column.selectbox(
     help="How far ahead of the as-of date the agenda, map and downloads reach.",
 )
 st.button(
-    "Show affiliate conferences in the next 6 months with no ICMA representation",
+    f"Show affiliate conferences in the {HORIZON_LABELS[UNREPRESENTED_HORIZON].lower()} with no ICMA representation",
     on_click=show_unrepresented_affiliate_conferences,
     key="calendar_preset_unrepresented",
     icon="🔎",
@@ -217,7 +194,7 @@ in_month = ev.events_overlapping(filtered, month_first, month_last)
 dated = filtered.loc[filtered["date_precision"] != "month"]
 month_only = in_month.loc[in_month["date_precision"] == "month"]
 choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organizers), representation)
-chart(month_figure(fingerprint, params, choices, month, as_of), key="calendar_month_chart")
+chart(month_figure(params, choices, month, as_of), key="calendar_month_chart")
 st.caption(
     "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
     "the horizon does not. Bar colours repeat the organizer type; ◀ ▶ mark an event continuing from or into "
@@ -247,7 +224,7 @@ else:
         f"**{int((~upcoming['has_icma_representation']).sum())}** without ICMA representation."
     )
     listing_table(upcoming, key="calendar_agenda_table")
-    download_buttons(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
+    download_table(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
 
 # -- calendar files ---------------------------------------------------------------------------------------
 st.subheader("Add to your calendar")
@@ -262,12 +239,12 @@ with one_column:
         st.info("No event to export: no upcoming event and none in the month shown.")
     else:
         choosable_listing = event_listing(choosable)
-        labels = dict(zip(choosable["event_id"], choosable_listing["Event"], strict=True))
-        dates = dict(zip(choosable["event_id"], choosable_listing["Dates"], strict=True))
+        names = dict(zip(choosable["event_id"], choosable_listing[label("event_name")], strict=True))
+        dates = dict(zip(choosable["event_id"], choosable_listing[label("dates")], strict=True))
         chosen_id = st.selectbox(
             "One event (upcoming, or in the month shown)",
-            list(labels),
-            format_func=lambda event_id: f"{labels[event_id]} ({dates[event_id]})",
+            list(names),
+            format_func=lambda event_id: f"{names[event_id]} ({dates[event_id]})",
             key="calendar_ics_event",
         )
         chosen = choosable.loc[choosable["event_id"] == chosen_id].iloc[0]
@@ -310,7 +287,7 @@ st.caption(
 if not year_events.empty:
     with st.expander(f"The events of {shown.year} as a table"):
         listing_table(year_events, key="calendar_year_table")
-        download_buttons(event_listing(year_events), f"events_{shown.year}", key="calendar_year")
+        download_table(event_listing(year_events), f"events_{shown.year}", key="calendar_year")
 
 # -- map --------------------------------------------------------------------------------------------------
 st.subheader("Where the upcoming events take place")
@@ -321,17 +298,7 @@ with map_column:
     st.caption("One marker per country, labelled with its number of events; the data holds no exact locations.")
 with country_column:
     if not per_country.empty:
-        st.dataframe(
-            per_country.rename(
-                columns={
-                    "country_name": "Country",
-                    "count_events": "Events",
-                    "event_names": "Which",
-                    "country_iso3": "ISO-3",
-                }
-            )[["Country", "Events", "Which"]],
-            hide_index=True,
-        )
+        show_table(per_country[["country_name", "count_events", "event_names"]])
     place_unknown = upcoming.loc[upcoming["country_iso3"].isna()]
     if not place_unknown.empty:
         st.markdown(f"**Place unknown** ({len(place_unknown)}, not on the map):")
@@ -356,21 +323,6 @@ with table_column:
     if by_year.empty:
         st.info("No affiliate conference for these filters.")
     else:
-        table = by_year.rename(
-            columns={
-                "year": "Year",
-                "organizer_region": "Region",
-                "count_events": "Conferences",
-                "count_with_representation": "With ICMA",
-                "share_with_representation": "Share with ICMA",
-            }
-        ).sort_values(["Year", "Region"], ascending=[False, True])
-        st.dataframe(
-            table,
-            hide_index=True,
-            column_config={
-                "Year": st.column_config.NumberColumn(format="%d"),
-                "Share with ICMA": st.column_config.NumberColumn(format="percent"),
-            },
-        )
-        download_buttons(table, "icma_representation_by_year", key="calendar_representation")
+        table = by_year.sort_values(["year", "organizer_region"], ascending=[False, True])
+        show_table(table)
+        download_table(table, "icma_representation_by_year", key="calendar_representation")

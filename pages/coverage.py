@@ -1,8 +1,8 @@
 """Coverage: where in the world ICMA has affiliates, how alive each relationship is, and the US states.
 
 The activity score reads only the activities that can count in the chosen window (and each affiliate's
-latest one), and the coverage frame is kept per data fingerprint, filters and window with
-`st.cache_resource` (never changed once built: the page filters copies of it).
+latest one), and the coverage frame is kept per state of the data, filters and window
+(`ui.data.kept_per_data`; never changed once built: the page filters copies of it).
 """
 
 from typing import Any
@@ -10,17 +10,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.core.schema import AGREEMENT_STATUSES, US_REGIONS
 from analytics.domain import coverage
 from analytics.figures import maps
-from analytics.store.reader import folder_fingerprint
-from ui.components import chart, download_buttons, sample_data_notice, show_error
-from ui.data import load_table, run_query, scope_params, settings
-from ui.filters import current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import chart
+from ui.data import kept_per_data, load_table, run_query, settings
+from ui.labels import download_table, show_table
+from ui.navigation import open_profile_from_selection, profile_links
+from ui.page import page_frame
+from ui.text import confidence_text, words, yes_no
 
-ensure_app_shell()
+frame = page_frame("Coverage")
 
 WINDOW_MONTHS = (3, 6, 12, 24, 36)
 COLOURINGS = {"Activity level": "activity", "Agreement status": "agreement"}
@@ -30,8 +30,8 @@ STATUS_FILTER_LABELS = {status: status.replace("_", " ") for status in AGREEMENT
 ALL_REGIONS = "All regions"
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months: int) -> pd.DataFrame:
+@kept_per_data(max_entries=32)
+def affiliate_coverage(params: dict[str, Any], window_months: int) -> pd.DataFrame:
     """One row per affiliate in scope: its agreement, liaison and activity score (analytics.domain.coverage)."""
     config = settings()
     return coverage.affiliate_coverage(
@@ -46,38 +46,38 @@ def affiliate_coverage(fingerprint: tuple, params: dict[str, Any], window_months
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def with_status(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
+@kept_per_data(max_entries=32)
+def with_status(params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
     """The coverage frame of the affiliates whose agreement status was chosen, with links to their profiles."""
-    frame = affiliate_coverage(fingerprint, params, window_months)
+    coverage_frame = affiliate_coverage(params, window_months)
     if statuses:
-        agreement_status = frame["agreement_status"].astype("object").fillna(maps.NO_AGREEMENT)
-        frame = frame[agreement_status.isin(statuses)].reset_index(drop=True)
-    return frame.assign(profile=profile_link(frame["affiliate_id"], params["as_of"]))
+        agreement_status = coverage_frame["agreement_status"].astype("object").fillna(maps.NO_AGREEMENT)
+        coverage_frame = coverage_frame[agreement_status.isin(statuses)].reset_index(drop=True)
+    return coverage_frame.assign(profile=profile_links(coverage_frame["affiliate_id"], params["as_of"]))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def countries_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
-    return coverage.coverage_by_country(with_status(fingerprint, params, window_months, statuses))
+@kept_per_data(max_entries=32)
+def countries_of(params: dict[str, Any], window_months: int, statuses: tuple) -> pd.DataFrame:
+    return coverage.coverage_by_country(with_status(params, window_months, statuses))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def world_map(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, colouring: str):
-    frame = with_status(fingerprint, params, window_months, statuses)
-    return maps.world_coverage_map(countries_of(fingerprint, params, window_months, statuses), frame, colouring)
+@kept_per_data(max_entries=32)
+def world_map(params: dict[str, Any], window_months: int, statuses: tuple, colouring: str):
+    coverage_frame = with_status(params, window_months, statuses)
+    return maps.world_coverage_map(countries_of(params, window_months, statuses), coverage_frame, colouring)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def states_of(fingerprint: tuple, params: dict[str, Any], window_months: int, statuses: tuple, measure: str):
+@kept_per_data(max_entries=32)
+def states_of(params: dict[str, Any], window_months: int, statuses: tuple, measure: str):
     """One row per US state (analytics.domain.coverage.coverage_by_state) for the chosen measure."""
-    frame = with_status(fingerprint, params, window_months, statuses)
+    coverage_frame = with_status(params, window_months, statuses)
     snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
-    return coverage.coverage_by_state(frame, load_table("states"), snapshots, params["as_of"], measure=measure)
+    return coverage.coverage_by_state(coverage_frame, load_table("states"), snapshots, params["as_of"], measure=measure)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def us_map(fingerprint, params, window_months: int, statuses: tuple, measure: str, highlight_region: str | None):
-    state_rows = states_of(fingerprint, params, window_months, statuses, measure)
+@kept_per_data(max_entries=32)
+def us_map(params, window_months: int, statuses: tuple, measure: str, highlight_region: str | None):
+    state_rows = states_of(params, window_months, statuses, measure)
     return maps.us_coverage_map(state_rows, measure, highlight_region)
 
 
@@ -86,29 +86,7 @@ def window_start_on(as_of, window_months: int):
     return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
 
 
-def profile_link(affiliate_ids: pd.Series, as_of) -> pd.Series:
-    """Relative links to each affiliate's profile page, keeping the as-of date."""
-    return "affiliate?id=" + affiliate_ids.astype("str") + f"&as_of={as_of:%Y-%m-%d}"
-
-
-def confidence_text(confidence: pd.Series) -> pd.Series:
-    """The confidence of the facts, low confidence flagged with a sign and a word (not colour alone)."""
-    return confidence.astype("object").map(lambda level: "⚠️ low" if level == "low" else level)
-
-
-def yes_no(flags: pd.Series) -> pd.Series:
-    return flags.astype("boolean").map({True: "yes", False: "no"})
-
-
-def words(values: pd.Series) -> pd.Series:
-    return (
-        values.astype("object")
-        .where(values.notna(), None)
-        .map(lambda value: value.replace("_", " ") if isinstance(value, str) else value)
-    )
-
-
-# The measures every affiliate table shows, in order, and the words people read for each column.
+# The measures every affiliate table shows, in order.
 AFFILIATE_MEASURES: list[str] = [
     "relationship_since",
     "liaison_name",
@@ -122,91 +100,27 @@ AFFILIATE_MEASURES: list[str] = [
     "needs_attention",
     "confidence",
 ]
-COLUMN_LABELS: dict[str, str] = {
-    "name": "Affiliate",
-    "profile": "Profile",
-    "acronym": "Acronym",
-    "focus": "Serves",
-    "country_name": "Country",
-    "relationship_since": "Since",
-    "liaison_name": "Liaison",
-    "members": "Members",
-    "share_icma": "Share also in ICMA",
-    "growth_1y": "Growth over a year",
-    "agreement_status": "Agreement",
-    "renewal_due_on": "Renewal due",
-    "activity_score": "Activity score",
-    "activity_level": "Activity level",
-    "last_activity_on": "Last activity",
-    "needs_attention": "Needs attention",
-    "confidence": "Confidence",
-}
 
 
-def affiliate_table(frame: pd.DataFrame, columns: list[str], base_name: str, key: str) -> None:
+def affiliate_table(affiliates: pd.DataFrame, columns: list[str], base_name: str, key: str) -> None:
     """One table of affiliates with profile links, statuses in words, and CSV/Excel downloads."""
-    view = (
-        frame[columns]
-        .assign(
-            agreement_status=words(frame["agreement_status"]),
-            needs_attention=yes_no(frame["needs_attention"]),
-            confidence=confidence_text(frame["confidence"]),
-        )
-        .rename(columns=COLUMN_LABELS)
-    )
-    st.dataframe(
-        view,
-        hide_index=True,
-        column_config={
-            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
-            "Renewal due": st.column_config.DateColumn(),
-            "Last activity": st.column_config.DateColumn(),
-            "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
-            "Growth over a year": st.column_config.NumberColumn(format="percent"),
-        },
-        key=f"{key}_table",
-    )
-    download_buttons(view.drop(columns="Profile"), base_name, key=key)
+    view = affiliates.assign(
+        affiliate_name=affiliates["name"],
+        agreement_status=words(affiliates["agreement_status"]),
+        needs_attention=yes_no(affiliates["needs_attention"]),
+        confidence=confidence_text(affiliates["confidence"]),
+    )[columns]
+    show_table(view, key=f"{key}_table")
+    download_table(view, base_name, key=key)
 
 
-def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, list[str]], names: dict) -> None:
-    """After a click on a map: open the profile of the place's only affiliate, or list its affiliates.
-
-    Only `id` is passed on: the shared filters (as_of...) are bound widgets and travel by themselves.
-    """
-    try:
-        points = selection["selection"]["points"]
-    except (KeyError, TypeError):
-        points = []
-    places = [point["customdata"][0] for point in points if point.get("customdata")]
-    if not places:
-        return
-    place = places[0]
-    affiliate_ids = affiliate_ids_by_place.get(place, [])
-    if len(affiliate_ids) == 1:
-        st.switch_page("pages/affiliate.py", query_params={"id": affiliate_ids[0]})
-    elif affiliate_ids:
-        st.caption(f"{place}: {len(affiliate_ids)} affiliates. Open one:")
-        for affiliate_id in affiliate_ids:
-            st.page_link(
-                "pages/affiliate.py",
-                label=names.get(affiliate_id, affiliate_id),
-                query_params={"id": affiliate_id},
-            )
-    else:
-        st.caption(f"{place}: no affiliate in the data.")
-
-
-st.title("Coverage")
-scope = current_scope()
-st.caption(describe_scope(scope))
-sample_data_notice()
-
+scope = frame.scope
+config = frame.settings
 filters = st.columns([1, 1.3, 2])
 window_months = filters[0].selectbox(
     "Activity window (months)",
     WINDOW_MONTHS,
-    index=WINDOW_MONTHS.index(12),
+    index=WINDOW_MONTHS.index(coverage.ACTIVITY_WINDOW_MONTHS),
     key="coverage_window",
     bind="query-params",
     help="The activity score adds up the activities of this many months up to the as-of date.",
@@ -229,15 +143,10 @@ statuses = filters[2].multiselect(
     help="Status of each affiliate's current agreement on the as-of date, from its renewal date.",
 )
 
-try:
-    params = scope_params(scope)
-    config = settings()
-    snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
-    coverage_key = (folder_fingerprint(config.data_dir), params, window_months or 12, tuple(statuses))
-    coverage_frame = with_status(*coverage_key)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+params = frame.params
+snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
+coverage_key = (params, window_months or coverage.ACTIVITY_WINDOW_MONTHS, tuple(statuses))
+coverage_frame = with_status(*coverage_key)
 
 if coverage_frame.empty:
     st.info("No affiliate matches the filters. Widen the region, type or status filter.")
@@ -294,7 +203,7 @@ cards[5].metric(
     border=True,
 )
 with st.expander("How the activity score is made"):
-    st.markdown(coverage.SCORE_EXPLANATION)
+    st.markdown(coverage.score_explanation(config.inactive_after_months))
 
 # -- the world -------------------------------------------------------------------------------------
 st.subheader("International affiliates")
@@ -326,34 +235,13 @@ else:
             country_view = country_rows.assign(
                 worst_agreement_status=words(country_rows["worst_agreement_status"]),
                 lowest_confidence=confidence_text(country_rows["lowest_confidence"]),
-            ).rename(
-                columns={
-                    "country_iso3": "ISO-3",
-                    "country_name": "Country",
-                    "count_affiliates": "Affiliates",
-                    "affiliate_names": "Names",
-                    "activity_score": "Activity score",
-                    "activity_level": "Activity level",
-                    "worst_agreement_status": "Agreement (worst)",
-                    "last_activity_on": "Last activity",
-                    "relationship_since": "Since",
-                    "liaison_names": "Liaison(s)",
-                    "count_needs_attention": "Need attention",
-                    "lowest_confidence": "Confidence",
-                    "is_small_country": "Small country",
-                }
             )
-            st.dataframe(
-                country_view,
-                hide_index=True,
-                column_config={"Last activity": st.column_config.DateColumn()},
-                key="coverage_country_table",
-            )
-            download_buttons(country_view, "coverage_by_country", key="coverage_countries")
+            show_table(country_view, key="coverage_country_table")
+            download_table(country_view, "coverage_by_country", key="coverage_countries")
         with by_affiliate:
             affiliate_table(
                 international_frame.merge(member_figures, on="affiliate_id", how="left"),
-                ["name", "profile", "country_name", *AFFILIATE_MEASURES],
+                ["affiliate_name", "profile", "country_name", *AFFILIATE_MEASURES],
                 "international_affiliates",
                 key="coverage_intl",
             )
@@ -377,11 +265,7 @@ highlight = region_column.selectbox(
     bind="query-params",
 )
 highlight_region = None if highlight == ALL_REGIONS else highlight
-try:
-    state_rows = states_of(*coverage_key, measure)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+state_rows = states_of(*coverage_key, measure)
 state_frame = coverage_frame[coverage_frame["affiliate_type"].eq("state")]
 if state_frame.empty:
     st.info("No state association matches the filters.")
@@ -431,36 +315,9 @@ else:
                 "needs_attention",
                 "confidence",
             ]
-        ].rename(
-            columns={
-                "state_code": "State",
-                "state_name": "Name",
-                "icma_region": "ICMA region",
-                "has_association": "Association",
-                "association_name": "Association name",
-                "profile": "Profile",
-                "members": "Members",
-                "icma_members": "Also in ICMA",
-                "share_icma": "Share also in ICMA",
-                "growth_1y": "Growth over a year",
-                "activity_score": "Activity score",
-                "activity_level": "Activity level",
-                "agreement_status": "Agreement",
-                "needs_attention": "Needs attention",
-                "confidence": "Confidence",
-            }
-        )
-        st.dataframe(
-            state_view,
-            hide_index=True,
-            column_config={
-                "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
-                "Share also in ICMA": st.column_config.NumberColumn(format="percent"),
-                "Growth over a year": st.column_config.NumberColumn(format="percent"),
-            },
-            key="coverage_state_table",
-        )
-        download_buttons(state_view.drop(columns="Profile"), "coverage_by_state", key="coverage_states")
+        ]
+        show_table(state_view, key="coverage_state_table")
+        download_table(state_view, "coverage_by_state", key="coverage_states")
 
 # -- national and equity affiliates ----------------------------------------------------------------
 st.subheader("National and equity affiliates")
@@ -469,8 +326,16 @@ if national.empty:
     st.info("No national or equity affiliate matches the filters.")
 else:
     affiliate_table(
-        national.assign(profile=profile_link(national["affiliate_id"], scope["as_of"])),
-        ["name", "profile", "acronym", "focus", *AFFILIATE_MEASURES[:6], "renewal_due_on", *AFFILIATE_MEASURES[6:]],
+        national.assign(profile=profile_links(national["affiliate_id"], frame.as_of)),
+        [
+            "affiliate_name",
+            "profile",
+            "acronym",
+            "focus",
+            *AFFILIATE_MEASURES[:6],
+            "renewal_due_on",
+            *AFFILIATE_MEASURES[6:],
+        ],
         "national_affiliates",
         key="coverage_national",
     )
@@ -481,19 +346,23 @@ attention = coverage_frame[
     coverage_frame["needs_attention"] | coverage_frame["agreement_status"].isin(["due_for_renewal", "lapsed"])
 ]
 if attention.empty:
-    st.success("Every relationship had activity in the last year and no agreement is due or lapsed.")
+    st.success(
+        f"Every relationship had activity in the last {config.inactive_after_months} months and no agreement is "
+        "due or lapsed."
+    )
 else:
     st.caption(
         f"No counted activity in the {config.inactive_after_months} months before the as-of date, "
         f"or an agreement due for renewal within {config.renewal_window_months} months or lapsed."
     )
     attention_view = attention.assign(
+        affiliate_name=attention["name"],
         agreement_status=words(attention["agreement_status"]).fillna(maps.NO_AGREEMENT),
         needs_attention=yes_no(attention["needs_attention"]),
         confidence=confidence_text(attention["confidence"]),
     )[
         [
-            "name",
+            "affiliate_name",
             "profile",
             "affiliate_type",
             "country_name",
@@ -505,29 +374,6 @@ else:
             "renewal_due_on",
             "confidence",
         ]
-    ].rename(
-        columns={
-            "name": "Affiliate",
-            "profile": "Profile",
-            "affiliate_type": "Type",
-            "country_name": "Country",
-            "state_code": "State",
-            "liaison_name": "Liaison",
-            "last_activity_on": "Last activity",
-            "needs_attention": "No activity in a year",
-            "agreement_status": "Agreement",
-            "renewal_due_on": "Renewal due",
-            "confidence": "Confidence",
-        }
-    )
-    st.dataframe(
-        attention_view.sort_values(["Renewal due", "Affiliate"], na_position="last"),
-        hide_index=True,
-        column_config={
-            "Profile": st.column_config.LinkColumn(display_text="Profile ›"),
-            "Last activity": st.column_config.DateColumn(),
-            "Renewal due": st.column_config.DateColumn(),
-        },
-        key="coverage_attention_table",
-    )
-    download_buttons(attention_view.drop(columns="Profile"), "relationships_needing_attention", key="coverage_attn")
+    ].sort_values(["renewal_due_on", "affiliate_name"], na_position="last")
+    show_table(attention_view, key="coverage_attention_table")
+    download_table(attention_view, "relationships_needing_attention", key="coverage_attn")

@@ -6,8 +6,8 @@ folder would need the store to learn optional tables; controls are the simpler h
 thresholds in force are always visible and part of the shared link.
 
 The goals view (every goal's status, the portfolio), the at-risk list, the status matrices and the
-portfolio figure are kept per data fingerprint, filters and thresholds with `st.cache_resource` (never
-changed once built; unpickling a plotly figure costs more than building it): a rerun reads them.
+portfolio figure are kept per state of the data, filters and thresholds (`ui.data.kept_per_data`):
+a rerun reads them.
 """
 
 import datetime as dt
@@ -18,15 +18,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.domain import goals
 from analytics.figures import briefing
 from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
-from analytics.store.reader import folder_fingerprint
-from ui.components import SAMPLE_NOTICE, chart, download_buttons, format_percent, sample_data_notice, show_error
-from ui.data import run_query, scope_params, settings
-from ui.filters import current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import SAMPLE_NOTICE, chart
+from ui.data import kept_per_data, run_query
+from ui.filters import describe_scope
+from ui.labels import download_table, label, show_table
+from ui.page import page_frame
+from ui.text import format_percent
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ class Derived:
     worst_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the first goal
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, off_track_below: float) -> Derived:
+@kept_per_data(max_entries=16)
+def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float) -> Derived:
     rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
     goal_rows = run_query("goals_in_scope", **params)
     checkins = run_query("goal_checkins_in_scope", **params)
@@ -49,7 +49,8 @@ def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, of
     statuses = view.statuses
     at_risk = briefing.at_risk_table(statuses)
     reported = statuses.loc[statuses["latest_reported_on"].notna(), "goal_id"]
-    worst_reported = at_risk.loc[at_risk["Goal id"].isin(reported), "Goal id"]
+    goal_id = label("goal_id")
+    worst_reported = at_risk.loc[at_risk[goal_id].isin(reported), goal_id]
     candidates = (worst_reported, reported, statuses["goal_id"])
     return Derived(
         view=view,
@@ -64,37 +65,27 @@ def derived(fingerprint: tuple, params: dict[str, Any], at_risk_below: float, of
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@kept_per_data(max_entries=32)
 def matrices(
-    fingerprint: tuple, params: dict[str, Any], at_risk_below: float, off_track_below: float, matrix_by: str
+    params: dict[str, Any], at_risk_below: float, off_track_below: float, matrix_by: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The status matrix as shown (wide) and as downloaded (long)."""
-    statuses = derived(fingerprint, params, at_risk_below, off_track_below).view.statuses
+    statuses = derived(params, at_risk_below, off_track_below).view.statuses
     return (
         briefing.matrix_table(statuses, matrix_by),
         goals.status_matrix(statuses, rows="area_of_emphasis", columns=matrix_by),
     )
 
 
-ensure_app_shell()
+frame = page_frame("Goals", ", using only check-ins reported by then.")
 
-MATRIX_COLUMNS = {"affiliate_type": "Affiliate type", "icma_region": "ICMA region"}
+MATRIX_COLUMNS = {name: label(name) for name in ("affiliate_type", "icma_region")}
 SUBJECTS = {"goal": "One goal", "affiliate": "An affiliate", "area": "An area of emphasis"}
 ALL = "All"
-PERCENT = st.column_config.NumberColumn(format="percent")
-GOAL_COLUMNS = {
-    "Expected": PERCENT,
-    "Reported": PERCENT,
-    "Goal": st.column_config.TextColumn(width="medium"),
-    "Why": st.column_config.TextColumn(width="large"),
-}
+GOAL_COLUMNS = {"title": {"width": "medium"}, "reason": {"width": "large"}}
 DEFAULT_RULES = goals.GoalStatusRules()
-
-st.title("Goals")
-scope = current_scope()
-as_of: dt.date = scope["as_of"]
-st.caption(describe_scope(scope) + ", using only check-ins reported by then.")
-sample_data_notice()
+scope = frame.scope
+as_of: dt.date = frame.as_of
 
 with st.expander("Status thresholds", icon="⚖️"):
     left, right = st.columns(2)
@@ -117,17 +108,12 @@ with st.expander("Status thresholds", icon="⚖️"):
         bind="query-params",
     )
 
-try:
-    rules = goals.GoalStatusRules(at_risk_below=at_risk_below / 100, off_track_below=off_track_below / 100)
-    params = scope_params(scope)
-    fingerprint = folder_fingerprint(settings().data_dir)
-    thresholds = (rules.at_risk_below, rules.off_track_below)
-    events = run_query("affiliate_events_in_scope", **params)
-    page_data = derived(fingerprint, params, *thresholds)
-    view = page_data.view
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+rules = goals.GoalStatusRules(at_risk_below=at_risk_below / 100, off_track_below=off_track_below / 100)
+params = frame.params
+thresholds = (rules.at_risk_below, rules.off_track_below)
+events = run_query("affiliate_events_in_scope", **params)
+page_data = derived(params, *thresholds)
+view = page_data.view
 
 st.caption(f"Status rules: {briefing.rules_text(rules)}.")
 if view.statuses.empty:
@@ -187,8 +173,8 @@ if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
     st.caption(f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative.")
-    st.dataframe(at_risk, hide_index=True, column_config=GOAL_COLUMNS, key="goals_at_risk_table")
-    download_buttons(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
+    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS)
+    download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
 st.subheader("Status matrix")
@@ -202,7 +188,7 @@ matrix_by = st.segmented_control(
     bind="query-params",
     on_change=lambda: st.session_state.update(goals_group=ALL),
 )
-matrix, matrix_long = matrices(fingerprint, params, *thresholds, matrix_by)
+matrix, matrix_long = matrices(params, *thresholds, matrix_by)
 
 
 def select_cell() -> None:
@@ -210,8 +196,8 @@ def select_cell() -> None:
     cells = st.session_state["goals_matrix"].selection.cells
     if cells:
         row, column = cells[0]
-        st.session_state["goals_area"] = matrix.iloc[row]["Area of emphasis"]
-        if column != "Area of emphasis":
+        st.session_state["goals_area"] = matrix.iloc[row][label("area_of_emphasis")]
+        if column != label("area_of_emphasis"):
             st.session_state["goals_group"] = column
 
 
@@ -219,14 +205,16 @@ st.caption(
     "Goals by status in each area of emphasis and "
     f"{MATRIX_COLUMNS[matrix_by].lower()}. Select a cell to list the goals behind its counts below."
 )
-st.dataframe(
-    matrix, hide_index=True, key="goals_matrix", on_select=select_cell, selection_mode="single-cell", height="auto"
+# The matrix's columns are the chosen grouping's values (affiliate types or regions), shown as they are.
+show_table(
+    matrix,
+    key="goals_matrix",
+    data_columns=matrix.columns,
+    on_select=select_cell,
+    selection_mode="single-cell",
+    height="auto",
 )
-download_buttons(
-    matrix_long,
-    f"goal_status_matrix_{as_of:%Y-%m-%d}",
-    key="goals_matrix_download",
-)
+download_table(matrix_long, f"goal_status_matrix_{as_of:%Y-%m-%d}", key="goals_matrix_download")
 
 areas = sorted(statuses["area_of_emphasis"].dropna().unique())
 groups = sorted(statuses[matrix_by].dropna().unique())
@@ -256,8 +244,8 @@ st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    st.dataframe(goal_list, hide_index=True, column_config=GOAL_COLUMNS, key="goals_list_table")
-    download_buttons(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
+    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS)
+    download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------
 st.subheader("Portfolio over time")
@@ -267,15 +255,11 @@ st.caption(
 )
 trends = page_data.trends
 chart(page_data.portfolio_figure, key="goals_portfolio_chart")
-latest = trends[trends["Month end"] == trends["Month end"].max()]
-st.caption(f"At the last month end, {latest['Month end'].max():%Y-%m-%d}; the download holds every month.")
-st.dataframe(
-    latest.drop(columns=["Month end"]),
-    hide_index=True,
-    column_config={"Share on track": PERCENT},
-    key="goals_portfolio_table",
-)
-download_buttons(trends, f"goals_portfolio_{as_of:%Y-%m-%d}", key="goals_portfolio")
+month_end = label("month_end")
+latest = trends[trends[month_end] == trends[month_end].max()]
+st.caption(f"At the last month end, {latest[month_end].max():%Y-%m-%d}; the download holds every month.")
+show_table(latest.drop(columns=[month_end]), key="goals_portfolio_table")
+download_table(trends, f"goals_portfolio_{as_of:%Y-%m-%d}", key="goals_portfolio")
 
 # -- progress over time for one goal, an affiliate or an area ------------------------------------------
 st.subheader("Progress over time")
@@ -343,28 +327,11 @@ with chart_column:
     chart(figure, key="goals_progress_chart")
 with table_column:
     titles_by_goal = statuses.set_index("goal_id")["title"]
-    checkin_table = (
-        shown_checkins.sort_values("reported_on", ascending=False)
-        .assign(goal=lambda frame: frame["goal_id"].map(titles_by_goal))[
-            ["reported_on", "goal", "value", "narrative", "reported_by"]
-        ]
-        .rename(
-            columns={
-                "reported_on": "Reported on",
-                "goal": "Goal",
-                "value": "Value",
-                "narrative": "Narrative",
-                "reported_by": "Reported by",
-            }
-        )
-    )
+    checkin_table = shown_checkins.sort_values("reported_on", ascending=False).assign(
+        title=lambda rows: rows["goal_id"].map(titles_by_goal)
+    )[["reported_on", "title", "value", "narrative", "reported_by"]]
     if checkin_table.empty:
         st.info("No check-in reported by the as-of date.")
     else:
-        st.dataframe(
-            checkin_table,
-            hide_index=True,
-            column_config={"Reported on": st.column_config.DateColumn()},
-            key="goals_checkins_table",
-        )
-        download_buttons(checkin_table, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")
+        show_table(checkin_table, key="goals_checkins_table")
+        download_table(checkin_table, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")

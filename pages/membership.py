@@ -1,9 +1,8 @@
 """Membership: affiliate and ICMA membership over time, the share who belong to both, joiners and leavers, growth.
 
 Every query aggregates in DuckDB to what the page shows (months, groups, one row per affiliate). The
-figures are kept per data fingerprint and filters with `st.cache_resource`: a figure is never changed
-after it is built, `st.plotly_chart` only reads it, and unpickling one (as `st.cache_data` would) costs
-more than building it again.
+figures are kept per state of the data and filters (`ui.data.kept_per_data`): a figure is never changed
+after it is built, `st.plotly_chart` only reads it.
 """
 
 from typing import Any
@@ -12,20 +11,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.domain import membership
 from analytics.domain.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month
 from analytics.figures.charts import membership_trend
 from analytics.figures.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
-from analytics.store.reader import folder_fingerprint
-from ui.components import chart, download_buttons, format_count, format_percent, sample_data_notice, show_error
-from ui.data import run_query, scope_params, settings
-from ui.filters import current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import chart
+from ui.data import kept_per_data, run_query
+from ui.labels import download_table, show_table
+from ui.page import page_frame
+from ui.text import change_in_a_year, format_count, format_percent, like_for_like_note, points_in_a_year
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def whole_charts(fingerprint: tuple, params: dict[str, Any]) -> tuple[go.Figure, go.Figure, go.Figure]:
+@kept_per_data(max_entries=32)
+def whole_charts(params: dict[str, Any]) -> tuple[go.Figure, go.Figure, go.Figure]:
     """The totals, the share also in ICMA, and joiners and leavers over the last 36 months."""
     member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
     icma_months = run_query("icma_membership_by_month", **params)
@@ -37,8 +35,8 @@ def whole_charts(fingerprint: tuple, params: dict[str, Any]) -> tuple[go.Figure,
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def group_chart(fingerprint: tuple, params: dict[str, Any], group: str, measure: str) -> go.Figure:
+@kept_per_data(max_entries=64)
+def group_chart(params: dict[str, Any], group: str, measure: str) -> go.Figure:
     return trend_by_group_chart(trend_by_group(params, group), measure, GROUPINGS[group])
 
 
@@ -48,25 +46,13 @@ def trend_by_group(params: dict[str, Any], group: str) -> pd.DataFrame:
     return trends[trends["grouping"] == group].drop(columns="grouping").reset_index(drop=True)
 
 
-ensure_app_shell()
-st.title("Membership")
-scope = current_scope()
-st.caption(
-    describe_scope(scope)
-    + ". Uploaded membership files count as soon as they are committed. "
-    + membership.CARRY_FORWARD_NOTE
+frame = page_frame(
+    "Membership", ". Uploaded membership files count as soon as they are committed. " + membership.CARRY_FORWARD_NOTE
 )
-sample_data_notice()
-
-try:
-    params = scope_params(scope)
-    fingerprint = folder_fingerprint(settings().data_dir)
-    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
-    year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
-    icma_months = run_query("icma_membership_by_month", **params)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+params = frame.params
+member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
+icma_months = run_query("icma_membership_by_month", **params)
 
 if member_months.empty:
     st.info("No membership has been reported for the affiliates in these filters by this date. Widen the filters.")
@@ -82,10 +68,7 @@ like_for_like = {
     "icma_members": membership.like_for_like_change(year_on_year, "icma_members"),
     "share_icma": membership.like_for_like_share_change(year_on_year),
 }
-like_for_like_help = (
-    f" The change in a year is like for like: over the {len(membership.counted_both_years(year_on_year))} "
-    "affiliates counted both at that month end and twelve months before it."
-)
+like_for_like_help = " " + like_for_like_note(len(membership.counted_both_years(year_on_year)))
 last_year = member_months[member_months["month_end_on"] > member_months["month_end_on"].max() - pd.DateOffset(years=1)]
 cards = st.columns(5)
 for card, label, change, change_in_year, help_text in (
@@ -110,18 +93,14 @@ for card, label, change, change_in_year, help_text in (
     card.metric(
         label,
         format_count(change.latest),
-        delta=f"{change_in_year.change_pct:+.1%} in a year" if change_in_year.change_pct is not None else None,
+        delta=change_in_a_year(change_in_year.change_pct),
         help=help_text + (f" As of {change.latest_on:%Y-%m-%d}." if change.latest_on is not None else ""),
         border=True,
     )
 cards[2].metric(
     "Share also in ICMA",
     format_percent(share.latest, 1),
-    delta=(
-        f"{like_for_like['share_icma'].change * 100:+.1f} pts in a year"
-        if like_for_like["share_icma"].change is not None
-        else None
-    ),
+    delta=points_in_a_year(like_for_like["share_icma"].change),
     help="Affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     border=True,
 )
@@ -135,7 +114,7 @@ cards[4].metric(
     border=True,
 )
 
-total_figure, share_figure, flows_figure = whole_charts(fingerprint, params)
+total_figure, share_figure, flows_figure = whole_charts(params)
 left, right = st.columns(2, gap="large")
 with left:
     chart(total_figure, key="membership_total_chart")
@@ -146,26 +125,9 @@ monthly = member_months[
 ]
 monthly = monthly.merge(icma_months[["month_end_on", "members"]].rename(columns={"members": "icma_total"}), how="left")
 with st.expander("The figures by month"):
-    table = monthly.rename(
-        columns={
-            "month_end_on": "Month end",
-            "count_affiliates_reporting": "Affiliates reporting",
-            "count_affiliates_counted": "Affiliates counted",
-            "members": "Affiliate members",
-            "icma_members": "Also ICMA",
-            "share_icma": "Share also ICMA",
-            "icma_total": "ICMA members",
-        }
-    ).sort_values("Month end", ascending=False)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "Month end": st.column_config.DateColumn(),
-            "Share also ICMA": st.column_config.NumberColumn(format="percent"),
-        },
-    )
-    download_buttons(table, "membership_by_month", key="membership_monthly")
+    table = monthly.sort_values("month_end_on", ascending=False)
+    show_table(table)
+    download_table(table, "membership_by_month", key="membership_monthly")
 
 # -- by group --------------------------------------------------------------------------------------
 st.subheader("Trends by group")
@@ -192,29 +154,25 @@ with controls[1]:
     )
 group = group or "icma_region"
 measure = measure or "members"
-try:
-    trend = trend_by_group(params, group)
-    growth = run_query("membership_growth_by_affiliate", **params)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+trend = trend_by_group(params, group)
+growth = run_query("membership_growth_by_affiliate", **params)
 if group == "affiliate_name":
     st.caption(f"The {TOP_AFFILIATES} affiliates with most members in the latest month.")
-chart(group_chart(fingerprint, params, group, measure), key="membership_group_chart")
+chart(group_chart(params, group, measure), key="membership_group_chart")
 latest = trend[trend["month_end_on"] == trend["month_end_on"].max()].sort_values(measure, ascending=False)
 show = (lambda value: format_percent(value, 1)) if measure == "share_icma" else format_count
 st.caption(
     "Latest month: "
     + "; ".join(f"{name} {show(value)}" for name, value in zip(latest["group"], latest[measure], strict=True))
 )
-download_buttons(trend, f"membership_by_{group}", key="membership_group")
+download_table(trend.rename(columns={"group": group}), f"membership_by_{group}", key="membership_group")
 
 # -- joiners and leavers -----------------------------------------------------------------------------
 st.subheader("New and lapsed members")
 flows = flows_by_month(member_months)
 chart(flows_figure, key="membership_flows_chart")
 st.caption("The last 36 months: joiners above the line, leavers below, the net change dotted.")
-download_buttons(flows, "membership_new_and_lapsed", key="membership_flows")
+download_table(flows, "membership_new_and_lapsed", key="membership_flows")
 
 # -- growth against a year earlier ---------------------------------------------------------------------
 st.subheader("Growth against a year earlier, by affiliate")
@@ -222,33 +180,6 @@ st.caption(
     "Each affiliate's latest snapshot against what it counted at the same month end a year before "
     f"(its latest snapshot then, up to {membership.MAX_CARRY_MONTHS} months old)."
 )
-growth_table = growth.drop(columns=["affiliate_id"]).rename(
-    columns={
-        "affiliate_name": "Affiliate",
-        "affiliate_type": "Type",
-        "icma_region": "Region",
-        "latest_on": "Latest snapshot",
-        "members": "Members",
-        "members_year_before": "A year before",
-        "change": "Change",
-        "change_pct": "Change %",
-        "icma_members": "Also ICMA",
-        "share_icma": "Share also ICMA",
-        "new_members_12_months": "Joined (12 months)",
-        "lapsed_members_12_months": "Lapsed (12 months)",
-    }
-)
-st.dataframe(
-    growth_table,
-    hide_index=True,
-    column_config={
-        "Latest snapshot": st.column_config.DateColumn(),
-        **{
-            name: st.column_config.NumberColumn(format="localized")
-            for name in ("Members", "A year before", "Change", "Also ICMA", "Joined (12 months)", "Lapsed (12 months)")
-        },
-        "Change %": st.column_config.NumberColumn(format="percent"),
-        "Share also ICMA": st.column_config.NumberColumn(format="percent"),
-    },
-)
-download_buttons(growth_table, "membership_growth_by_affiliate", key="membership_growth")
+growth_table = growth.drop(columns=["affiliate_id"])
+show_table(growth_table)
+download_table(growth_table, "membership_growth_by_affiliate", key="membership_growth")

@@ -1,8 +1,7 @@
 """Overview: the state of the affiliate network on one screen, for leadership.
 
 What is derived from the goals (statuses, the portfolio, the at-risk list) and the figures are kept
-per data fingerprint and filters with `st.cache_resource` (never changed once built; unpickling a
-plotly figure costs more than building it), so that a rerun mostly reads caches.
+per state of the data and filters (`ui.data.kept_per_data`), so that a rerun mostly reads caches.
 """
 
 from dataclasses import dataclass
@@ -12,21 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError
 from analytics.domain import goals, membership, overview
 from analytics.figures.charts import membership_trend, status_by_group
-from analytics.store.reader import folder_fingerprint
-from ui.components import (
-    chart,
-    download_buttons,
-    format_count,
-    format_percent,
-    sample_data_notice,
-    show_error,
-)
-from ui.data import run_query, scope_params, settings
-from ui.filters import current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import chart
+from ui.data import kept_per_data, run_query
+from ui.labels import download_table, show_table
+from ui.page import page_frame
+from ui.text import change_in_a_year, event_rows, format_count, format_percent, like_for_like_note, points_in_a_year
 
 
 @dataclass(frozen=True)
@@ -37,8 +28,8 @@ class GoalsSummary:
     status_figure: go.Figure
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def goals_summary(fingerprint: tuple, params: dict[str, Any]) -> GoalsSummary:
+@kept_per_data(max_entries=32)
+def goals_summary(params: dict[str, Any]) -> GoalsSummary:
     goal_rows = run_query("goals_in_scope", **params)
     checkins = run_query("goal_checkins_in_scope", **params)
     member_months = run_query("membership_by_month", **params)
@@ -59,37 +50,27 @@ def goals_summary(fingerprint: tuple, params: dict[str, Any]) -> GoalsSummary:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def membership_figure(fingerprint: tuple, params: dict[str, Any]) -> go.Figure:
+@kept_per_data(max_entries=32)
+def membership_figure(params: dict[str, Any]) -> go.Figure:
     member_months = run_query("membership_by_month", **params)
     return membership_trend(member_months, run_query("icma_membership_by_month", **params))
 
 
-ensure_app_shell()
-st.title("Overview")
-scope = current_scope()
-st.caption(describe_scope(scope))
-sample_data_notice()
-
-try:
-    params = scope_params(scope)
-    fingerprint = folder_fingerprint(settings().data_dir)
-    affiliates = run_query("affiliates_in_scope", **params)
-    agreements = run_query("current_agreements", **params)
-    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
-    year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
-    icma_months = run_query("icma_membership_by_month", **params)
-    events = run_query("upcoming_events", **params, limit=8)
-    summary = goals_summary(fingerprint, params)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+frame = page_frame("Overview")
+params = frame.params
+affiliates = run_query("affiliates_in_scope", **params)
+agreements = run_query("current_agreements", **params)
+member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
+icma_months = run_query("icma_membership_by_month", **params)
+events = run_query("upcoming_events", **params, limit=8)
+summary = goals_summary(params)
 
 if affiliates.empty:
     st.info("No affiliate matches the filters. Widen the region or type filter in the sidebar.")
     st.stop()
 
-config = settings()
+config = frame.settings
 counts = overview.affiliate_counts(affiliates)
 due = agreements[agreements["status"] == "due_for_renewal"]
 lapsed = agreements[agreements["status"] == "lapsed"]
@@ -124,10 +105,7 @@ count_counted_both_years = len(membership.counted_both_years(year_on_year))
 icma_members = membership.change_over_year(icma_months, "members")
 share_icma = membership.change_over_year(member_months, "share_icma")
 share_icma_like_for_like = membership.like_for_like_share_change(year_on_year)
-like_for_like_help = (
-    f" The change in a year is like for like: over the {count_counted_both_years} affiliates counted both at that "
-    "month end and twelve months before it."
-)
+like_for_like_help = " " + like_for_like_note(count_counted_both_years)
 cards = st.columns(5)
 cards[0].metric(
     f"Renewals due in {config.renewal_window_months} months",
@@ -149,7 +127,7 @@ cards[1].metric(
 cards[2].metric(
     "ICMA members",
     format_count(icma_members.latest),
-    delta=f"{icma_members.change_pct:+.1%} in a year" if icma_members.change_pct is not None else None,
+    delta=change_in_a_year(icma_members.change_pct),
     help="ICMA's total membership, latest month-end snapshot"
     + (f" ({icma_members.latest_on:%Y-%m-%d})." if icma_members.latest_on is not None else "."),
     chart_data=membership.recent(icma_months, "members"),
@@ -159,11 +137,7 @@ cards[2].metric(
 cards[3].metric(
     "Affiliate members",
     format_count(affiliate_members.latest),
-    delta=(
-        f"{affiliate_members_like_for_like.change_pct:+.1%} in a year"
-        if affiliate_members_like_for_like.change_pct is not None
-        else None
-    ),
+    delta=change_in_a_year(affiliate_members_like_for_like.change_pct),
     help="Members of the affiliates in scope at the latest month end"
     + (f" ({affiliate_members.latest_on:%Y-%m-%d})" if affiliate_members.latest_on is not None else "")
     + ". "
@@ -176,11 +150,7 @@ cards[3].metric(
 cards[4].metric(
     "Also ICMA members",
     format_percent(share_icma.latest, 1),
-    delta=(
-        f"{share_icma_like_for_like.change * 100:+.1f} pts in a year"
-        if share_icma_like_for_like.change is not None
-        else None
-    ),
+    delta=points_in_a_year(share_icma_like_for_like.change),
     help="Share of affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     chart_data=[round(v * 100, 2) for v in membership.recent(member_months, "share_icma")],
     chart_type="line",
@@ -196,73 +166,36 @@ with left:
         st.success("No goal is at risk, off track or overdue for these filters.")
     else:
         st.caption(f"{len(at_risk)} goals at risk, off track or overdue, worst first.")
-        table = at_risk[["affiliate_name", "area_of_emphasis", "title", "status", "reason", "liaison_name"]].rename(
-            columns={
-                "affiliate_name": "Affiliate",
-                "area_of_emphasis": "Area of emphasis",
-                "title": "Goal",
-                "status": "Status",
-                "reason": "Why",
-                "liaison_name": "Liaison",
-            }
-        )
-        table["Status"] = table["Status"].astype(str).str.replace("_", " ")
-        st.dataframe(table.head(10), hide_index=True)
-        download_buttons(table, "goals_at_risk", key="overview_at_risk")
+        table = at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[
+            ["affiliate_name", "area_of_emphasis", "title", "status_label", "reason", "liaison_name"]
+        ]
+        show_table(table.head(10))
+        download_table(table, "goals_at_risk", key="overview_at_risk")
     chart(summary.status_figure, key="overview_status_chart")
 with right:
     st.subheader("Next events")
     if events.empty:
         st.info("No upcoming events for these filters.")
     else:
-        listing = events.assign(
-            when=events["start_on"].dt.strftime("%Y-%m-%d")
-            + events["end_on"].where(events["end_on"] != events["start_on"]).dt.strftime(" – %Y-%m-%d").fillna(""),
-            where=events["city"].fillna("").str.cat(events["country_name"].fillna(""), sep=", ").str.strip(", "),
-            sample=events["is_sample"].map({True: "sample", False: ""}),
-        )[["when", "name", "organizer", "where", "sample"]].rename(
-            columns={"when": "When", "name": "Event", "organizer": "Organizer", "where": "Where", "sample": "Sample"}
-        )
-        st.dataframe(listing, hide_index=True, column_config={"Sample": st.column_config.TextColumn("")})
-        download_buttons(listing, "next_events", key="overview_events")
+        listing = event_rows(events)[["dates", "event_name", "organizer", "place", "is_sample"]]
+        show_table(listing)
+        download_table(listing, "next_events", key="overview_events")
     st.subheader(f"Renewals due in {config.renewal_window_months} months")
     if due.empty:
         st.success("No agreement is due for renewal in the window.")
     else:
-        renewals = due[["affiliate_name", "renewal_due_on", "days_to_renewal", "liaison_name"]].rename(
-            columns={
-                "affiliate_name": "Affiliate",
-                "renewal_due_on": "Renewal due",
-                "days_to_renewal": "Days left",
-                "liaison_name": "Liaison",
-            }
-        )
-        st.dataframe(renewals, hide_index=True, column_config={"Renewal due": st.column_config.DateColumn()})
-        download_buttons(renewals, "renewals_due", key="overview_renewals")
+        renewals = due[["affiliate_name", "renewal_due_on", "days_to_renewal", "liaison_name"]]
+        show_table(renewals)
+        download_table(renewals, "renewals_due", key="overview_renewals")
 
 # -- membership ------------------------------------------------------------------------------------
 st.subheader("Membership")
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
-    chart(membership_figure(fingerprint, params), key="overview_membership_chart")
+    chart(membership_figure(params), key="overview_membership_chart")
     st.caption(membership.CARRY_FORWARD_NOTE)
 with table_column:
-    yearly = member_months[member_months["month_end_on"].dt.month == 12][
-        ["month_end_on", "members", "icma_members", "share_icma"]
-    ].rename(
-        columns={
-            "month_end_on": "Year end",
-            "members": "Affiliate members",
-            "icma_members": "Also ICMA",
-            "share_icma": "Share also ICMA",
-        }
-    )
-    st.dataframe(
-        yearly.sort_values("Year end", ascending=False),
-        hide_index=True,
-        column_config={
-            "Year end": st.column_config.DateColumn(format="YYYY"),
-            "Share also ICMA": st.column_config.NumberColumn(format="percent"),
-        },
-    )
-    download_buttons(member_months, "membership_by_month", key="overview_membership")
+    year_ends = member_months[member_months["month_end_on"].dt.month == 12]
+    yearly = year_ends.assign(year=year_ends["month_end_on"].dt.year)[["year", "members", "icma_members", "share_icma"]]
+    show_table(yearly.sort_values("year", ascending=False))
+    download_table(member_months, "membership_by_month", key="overview_membership")

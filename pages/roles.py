@@ -4,16 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics.auth.roles import ACTIONS, PERMISSIONS, Role, group_roles, role_holders
-from analytics.core.errors import AnalyticsError
 from ui.auth import require_page
-from ui.components import download_buttons, show_error
-from ui.data import settings
+from ui.labels import download_table, show_table
+from ui.page import page_frame
 from ui.shell import ensure_app_shell
 
+# The role is checked before anything is drawn, so the frame comes after it (and ensure_app_shell before both).
 ensure_app_shell()
 identity = require_page("manage_roles")
-st.title("Who holds which role")
-config = settings()
+frame = page_frame("Who holds which role", shows_data=False)
+config = frame.settings
 st.caption(
     "Roles come from the role file and from the groups your identity provider signs into each person's token; "
     "never from a link or anything typed in the browser. Each role may do everything the one before it may."
@@ -25,12 +25,8 @@ if identity.is_local:
         icon="🔓",
     )
 
-try:
-    holders = role_holders(config)
-    groups = group_roles(config.group_roles)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+holders = role_holders(config)
+groups = group_roles(config.group_roles)
 
 st.subheader("People in the role file")
 if holders.empty:
@@ -40,9 +36,8 @@ if holders.empty:
         icon="📄",
     )
 else:
-    shown = holders.rename(columns={"email": "E-mail", "roles": "Roles"})
-    st.dataframe(shown, hide_index=True, width="stretch")
-    download_buttons(shown, "roles", key="roles_holders")
+    show_table(holders, width="stretch")
+    download_table(holders, "roles", key="roles_holders")
 st.caption(
     f"The role file is read on every page load, so a change takes effect at once: {config.roles_path.name} "
     "(setting AFFILIATE_ROLES_FILE). Editing it needs access to the server."
@@ -50,23 +45,22 @@ st.caption(
 
 st.subheader("Groups from the identity provider")
 if groups:
-    st.dataframe(
-        pd.DataFrame({"Group": list(groups), "Role": [role.value for role in groups.values()]}),
-        hide_index=True,
-    )
+    show_table(pd.DataFrame({"group": list(groups), "role": [role.value for role in groups.values()]}))
 else:
     st.caption("No group is mapped to a role (setting AFFILIATE_GROUP_ROLES).")
 unlisted = "no access" if config.unlisted_role == "none" else config.unlisted_role
 st.caption(f"Someone who signs in but is in neither gets: **{unlisted}** (setting AFFILIATE_UNLISTED_ROLE).")
 
 st.subheader("What each role may do")
+roles = [role.value.capitalize() for role in Role]
 policy = pd.DataFrame(
     {
-        "Action": [ACTIONS[action].capitalize() for action in ACTIONS],
+        "action": [ACTIONS[action].capitalize() for action in ACTIONS],
         **{
-            role.value.capitalize(): ["yes" if action in PERMISSIONS[role] else "no" for action in ACTIONS]
-            for role in Role
+            name: ["yes" if action in PERMISSIONS[role] else "no" for action in ACTIONS]
+            for name, role in zip(roles, Role, strict=True)
         },
     }
 )
-st.dataframe(policy, hide_index=True)
+# One column per role, named after it: the headers are the roles themselves.
+show_table(policy, data_columns=roles)

@@ -84,11 +84,3 @@ def download_buttons(
 def chart(figure: go.Figure, key: str, on_select: str | Callable = "ignore") -> object:
     """A plotly chart with the app's config (offline map outlines, no plotly logo)."""
     return st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, on_select=on_select)
-
-
-def format_count(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
-
-
-def format_percent(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.{digits}%}"

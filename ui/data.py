@@ -1,9 +1,11 @@
-"""Cached access to the store. Pages call `run_query`, never DuckDB.
+"""Cached access to the store. Pages call `run_query`, `load_table` and `kept_per_data`, never DuckDB.
 
 The store is cached as a resource per data folder and folder fingerprint (file names, sizes and
 modification times, and the upload ledger's version), and query results per query, parameters and
 fingerprint: when a file of the data folder changes, every page sees the new data on its next run,
-without a restart. `folder_fingerprint` is a few `stat` calls, cheap enough for every query.
+without a restart. `folder_fingerprint` is a few `stat` calls, cheap enough for every query. What a
+page derives from the results (a frame, a figure) is kept the same way by `kept_per_data`, so a page
+never handles the fingerprint itself.
 
 Opening the store is cheap after the first time for a given state of the files: `open_store`
 reads the remembered outcome of the folder's check and the Parquet copies of its CSV tables from
@@ -13,8 +15,9 @@ ten million rows again.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -23,9 +26,18 @@ from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store.reader import Store, folder_fingerprint, open_store
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 def settings() -> Settings:
     return Settings.from_environment()
+
+
+def data_state() -> tuple[str, tuple]:
+    """The configured data folder and its fingerprint: what every cached result is kept for."""
+    data_dir = settings().data_dir
+    return str(data_dir), folder_fingerprint(data_dir)
 
 
 @st.cache_resource(show_spinner="Opening the data…", max_entries=4)
@@ -35,8 +47,7 @@ def _store(data_dir: str, fingerprint: tuple) -> Store:
 
 def store() -> Store:
     """The checked store over the configured data folder (DataValidationError when it is broken)."""
-    data_dir = settings().data_dir
-    return _store(str(data_dir), folder_fingerprint(data_dir))
+    return _store(*data_state())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -46,11 +57,10 @@ def _query(data_dir: str, fingerprint: tuple, name: str, params: tuple[tuple[str
 
 def run_query(name: str, **params: Any) -> pd.DataFrame:
     """The result of a named query, cached until the data changes. Lists in params become tuples for the key."""
-    data_dir = settings().data_dir
-    fingerprint = folder_fingerprint(data_dir)
-    _store(str(data_dir), fingerprint)  # opens and checks the folder first, raising a clear error
+    state = data_state()
+    _store(*state)  # opens and checks the folder first, raising a clear error
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _query(str(data_dir), fingerprint, name, key)
+    return _query(*state, name, key)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -60,8 +70,34 @@ def _table(data_dir: str, fingerprint: tuple, name: str) -> pd.DataFrame:
 
 def load_table(name: str) -> pd.DataFrame:
     """A whole small table (affiliates, liaisons, events...), cached until the data changes."""
-    data_dir = settings().data_dir
-    return _table(str(data_dir), folder_fingerprint(data_dir), name)
+    return _table(*data_state(), name)
+
+
+def kept_per_data(max_entries: int = 32) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator: keep what a function builds from query results (a frame, a figure) until the data changes.
+
+    The function is called as it is written (`coverage_frame(params, window_months)`); the data folder and
+    its fingerprint join its arguments in the cache key here. It is kept with `st.cache_resource`, so a
+    result is shared, never copied: nothing may change it afterwards (a page filters copies), and no
+    figure is unpickled on a rerun, which costs more than building it. The cache is the function's own
+    (its module, name and source, as with `st.cache_resource` used directly).
+    """
+
+    def decorate(build: Callable[P, R]) -> Callable[P, R]:
+        # functools.wraps gives the cache the function's own name, source and argument names.
+        @functools.wraps(build)
+        def build_for(*args: Any, kept_for: tuple, **kwargs: Any) -> R:
+            return build(*args, **kwargs)
+
+        cached = st.cache_resource(show_spinner=False, max_entries=max_entries)(build_for)
+
+        @functools.wraps(build)
+        def kept(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cached(*args, kept_for=data_state(), **kwargs)
+
+        return kept
+
+    return decorate
 
 
 def scope_params(scope: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +109,3 @@ def scope_params(scope: dict[str, Any]) -> dict[str, Any]:
         "renewal_window_months": settings().renewal_window_months,
         "max_carry_months": MAX_CARRY_MONTHS,
     }
-
-
-def today() -> date:
-    return date.today()

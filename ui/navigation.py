@@ -8,7 +8,9 @@ checks the role again itself, since anyone may type its address).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from analytics.auth.roles import Identity
@@ -65,3 +67,36 @@ def navigation_pages(identity: Identity) -> list[st.Page]:
         )
         for entry in PAGES
     ]
+
+
+def profile_links(affiliate_ids: pd.Series, as_of: date) -> pd.Series:
+    """Relative links to each affiliate's profile, keeping the as-of date (for a table's link column)."""
+    return f"{PROFILE.url_path}?{PROFILE_ID}=" + affiliate_ids.astype("str") + f"&as_of={as_of:%Y-%m-%d}"
+
+
+def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, list[str]], names: dict) -> None:
+    """After a click on a map: open the profile of the place's only affiliate, or list its affiliates.
+
+    Only `id` is passed on: the shared filters (as_of...) are bound widgets and travel by themselves.
+    """
+    try:
+        points = selection["selection"]["points"]
+    except (KeyError, TypeError):
+        points = []
+    places = [point["customdata"][0] for point in points if point.get("customdata")]
+    if not places:
+        return
+    place = places[0]
+    affiliate_ids = affiliate_ids_by_place.get(place, [])
+    if len(affiliate_ids) == 1:
+        st.switch_page(PROFILE.script, query_params={PROFILE_ID: affiliate_ids[0]})
+    elif affiliate_ids:
+        st.caption(f"{place}: {len(affiliate_ids)} affiliates. Open one:")
+        for affiliate_id in affiliate_ids:
+            st.page_link(
+                PROFILE.script,
+                label=names.get(affiliate_id, affiliate_id),
+                query_params={PROFILE_ID: affiliate_id},
+            )
+    else:
+        st.caption(f"{place}: no affiliate in the data.")

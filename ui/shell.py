@@ -3,8 +3,9 @@
 Streamlit decides at start-up that an app with a `pages/` folder is a legacy multipage app, and
 until app.py has called `st.navigation` once in that process it runs a deep-linked page file
 (`/coverage`) directly, skipping app.py: no page config, no shared filters, the legacy menu.
-Every page therefore calls `ensure_app_shell()` first: when the page was started that way, it
-switches the process to app.py's navigation and reruns, which opens the same page in the frame.
+Every page therefore calls `ensure_app_shell()` first (its frame, ui.page.page_frame, does): when
+the page was started that way, it switches the process to app.py's navigation and reruns, which
+opens the same page in the frame.
 A browser test opens every page by deep link from a fresh server to prove it.
 """
 

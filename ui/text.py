@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.figures.calendar_charts import event_dates_text, event_place_text
+
 MISSING = "–"  # what a card shows for a value that is not known
 LOW_CONFIDENCE = "⚠️ low"  # low confidence is flagged with a sign and a word, never colour alone
 
@@ -93,3 +95,15 @@ def change_in_a_year(change_pct: float | None) -> str | None:
 def points_in_a_year(change: float | None) -> str | None:
     """A share's change against a year earlier, in percentage points: 0.012 -> "+1.2 pts in a year"."""
     return None if change is None else f"{change * 100:+.1f} pts in a year"
+
+
+def event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """`events` with the cells every table of events shows: dates and place in words (as on the calendar),
+    the event's name, and whether it is sample data. Columns: those of `events`, plus dates, event_name,
+    place and is_sample as text."""
+    return events.assign(
+        dates=event_dates_text(events),
+        event_name=events["name"],
+        place=event_place_text(events),
+        is_sample=marked(events["is_sample"], "sample"),
+    )

@@ -94,8 +94,10 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
     "year": ColumnLabel("Year", "year"),
     "count_affiliates_reporting": ColumnLabel("Affiliates reporting", "count"),
     "count_affiliates_counted": ColumnLabel("Affiliates counted", "count"),
-    "members": ColumnLabel("Affiliate members", "count"),
-    "icma_members": ColumnLabel("Members also in ICMA", "count"),
+    "members": ColumnLabel(
+        "Members", "count", help="Members of the affiliates: at the month end, or the latest snapshot"
+    ),
+    "icma_members": ColumnLabel("Also in ICMA", "count", help="Of those members, the ones who also belong to ICMA"),
     "share_icma": ColumnLabel("Share also in ICMA", "percent"),
     "icma_total": ColumnLabel("ICMA members", "count", help="ICMA's own total membership."),
     "new_members": ColumnLabel("Joined", "count"),
@@ -208,7 +210,7 @@ def labelled(frame: pd.DataFrame, settings: Settings | None = None, data_columns
     name a setting need `settings`. Pure: `frame` is not changed.
 
     >>> labelled(pd.DataFrame({"Affiliate": ["Solace"], "members": [520]})).columns.tolist()
-    ['Affiliate', 'Affiliate members']
+    ['Affiliate', 'Members']
     >>> labelled(pd.DataFrame({"mystery": [1]}))
     Traceback (most recent call last):
     ...

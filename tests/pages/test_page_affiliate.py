@@ -40,7 +40,7 @@ def test_profile_shows_goals_membership_activities_and_events(monkeypatch, tiny_
     activities = table_with(app, "ICMA person")
     assert activities.iloc[0]["What"] == "Joint ethics webinar series"
     assert activities.iloc[0]["ICMA person"] == "Avery Stone (Regional Director)"
-    assert table_with(app, "Event")["Event"].tolist() == ["Cal-ICMA Annual Conference 2027"]
+    assert table_with(app, "Dates")["Event"].tolist() == ["Cal-ICMA Annual Conference 2027"]
     assert len(app.get("plotly_chart")) == 2
 
 

@@ -63,14 +63,14 @@ def test_coverage_tables_carry_the_map_numbers_and_profile_links(monkeypatch, ti
     app = run_page(monkeypatch, tiny_data_dir, "coverage", AS_OF)
     countries = table_with(app, "ISO-3")
     assert countries.iloc[0]["Country"] == "United Kingdom"
-    assert countries.iloc[0]["Agreement (worst)"] == "due for renewal"
+    assert countries.iloc[0]["Worst agreement status"] == "due for renewal"
     states = table_with(app, "ICMA region").set_index("State")
     assert states.loc["CA", "Members"] == 1100
     assert states.loc["CA", "Share also in ICMA"] == pytest.approx(0.6)
     assert states.loc["CA", "Profile"] == "affiliate?id=state-ca&as_of=2026-11-27"
     assert states.loc["VT", "Association"] == "no"
     national = table_with(app, "Serves")
-    assert national.iloc[0]["Agreement"] == "lapsed"
+    assert national.iloc[0]["Agreement status"] == "lapsed"
     assert pd.isna(national.iloc[0]["Members"])  # NFBPA has no membership snapshots
     international = table_with(app, "Liaison").set_index("Affiliate")
     assert international.loc["Solace", "Members"] == 520

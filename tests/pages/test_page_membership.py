@@ -63,4 +63,4 @@ def test_the_whole_carries_stocks_forward_and_changes_like_for_like(monkeypatch,
     assert any("for up to 12 months" in caption.value for caption in app.caption)
     by_month = next(frame.value for frame in app.dataframe if "Affiliates counted" in frame.value.columns)
     june = by_month[by_month["Month end"] == "2026-06-30"].iloc[0]
-    assert (june["Affiliates reporting"], june["Affiliates counted"], june["Affiliate members"]) == (0, 2, 1510)
+    assert (june["Affiliates reporting"], june["Affiliates counted"], june["Members"]) == (0, 2, 1510)

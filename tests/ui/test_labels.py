@@ -29,13 +29,13 @@ def test_a_table_is_labelled_and_each_column_formatted_by_its_kind(monkeypatch):
     assert view.columns.tolist() == [
         "Affiliate",
         "Profile",
-        "Affiliate members",
+        "Members",
         "Share also in ICMA",
         "Renewal due",
         "Since",
     ]
     formats = column_formats(view)
-    assert formats["Affiliate members"]["type_config"]["format"] == "localized"  # thousands separators
+    assert formats["Members"]["type_config"]["format"] == "localized"  # thousands separators
     assert formats["Share also in ICMA"]["type_config"]["format"] == "percent"
     assert formats["Since"]["type_config"]["format"] == "%d"  # a year, never "2,005"
     assert formats["Renewal due"]["type_config"]["type"] == "date"
@@ -46,8 +46,8 @@ def test_a_table_is_labelled_and_each_column_formatted_by_its_kind(monkeypatch):
 
 def test_a_table_adds_its_own_presentation_to_the_format():
     formats = column_formats(labelled(ROWS), {"members": {"width": "small"}, "affiliate_name": {"pinned": True}})
-    assert formats["Affiliate members"]["width"] == "small"
-    assert formats["Affiliate members"]["type_config"]["format"] == "localized"
+    assert formats["Members"]["width"] == "small"
+    assert formats["Members"]["type_config"]["format"] == "localized"
     assert formats["Affiliate"] == {"pinned": True}
 
 
@@ -58,9 +58,9 @@ def test_a_column_without_a_label_is_refused():
 
 def test_a_download_carries_the_labels_without_links_into_the_app_and_with_excel_formats():
     view, formats = download_view(ROWS)
-    assert view.columns.tolist() == ["Affiliate", "Affiliate members", "Share also in ICMA", "Renewal due", "Since"]
+    assert view.columns.tolist() == ["Affiliate", "Members", "Share also in ICMA", "Renewal due", "Since"]
     assert formats == {
-        "Affiliate members": "#,##0",
+        "Members": "#,##0",
         "Share also in ICMA": "0.0%",
         "Renewal due": "yyyy-mm-dd",
         "Since": "0",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
 from analytics.auth.roles import ACTIONS, Identity, Role
 from bench.pages import discover_pages
 from tests.apptest import run_page
 from tests.conftest import ROOT
-from ui.navigation import PAGES, page_entry
+from ui.navigation import PAGES, PROFILE, page_entry, profile_links
 
 
 def test_every_page_script_is_declared_once_and_every_declared_page_exists():
@@ -43,3 +46,11 @@ def test_the_benchmark_and_the_browser_tests_read_the_same_pages():
 def test_an_unknown_address_is_no_page():
     with pytest.raises(KeyError):
         page_entry("no-such-page")
+
+
+def test_profile_links_keep_the_as_of_date():
+    links = profile_links(pd.Series(["state-ca", "intl-gbr-solace"]), dt.date(2026, 11, 27))
+    assert links.tolist() == [
+        f"{PROFILE.url_path}?id=state-ca&as_of=2026-11-27",
+        f"{PROFILE.url_path}?id=intl-gbr-solace&as_of=2026-11-27",
+    ]

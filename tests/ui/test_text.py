@@ -9,6 +9,7 @@ from ui.text import (
     change_in_a_year,
     confidence_text,
     confidence_words,
+    event_rows,
     format_count,
     format_date,
     format_percent,
@@ -79,3 +80,23 @@ def test_a_cards_change_in_a_year():
         "+0.0 pts in a year",
         None,
     )
+
+
+def test_an_event_reads_the_same_in_every_table_of_events():
+    events = pd.DataFrame(
+        {
+            "name": ["Cal-ICMA Annual Conference", "NFBPA Forum"],
+            "start_on": pd.to_datetime(["2027-03-10", "2026-06-01"]),
+            "end_on": pd.to_datetime(["2027-03-12", "2026-06-01"]),
+            "date_precision": ["day", "month"],
+            "city": ["Monterey", None],
+            "country_name": ["United States", None],
+            "is_sample": [False, True],
+        }
+    )
+    rows = event_rows(events)
+    assert rows["dates"].tolist() == ["10–12 Mar 2027", "June 2026 (exact dates not known)"]
+    assert rows["place"].tolist() == ["Monterey, United States", "place unknown"]
+    assert rows["event_name"].tolist() == ["Cal-ICMA Annual Conference", "NFBPA Forum"]
+    assert rows["is_sample"].tolist() == ["", "sample"]
+    assert "dates" not in events.columns  # the frame given is left as it was

@@ -1,0 +1,54 @@
+"""ui.data.kept_per_data: what a page derives from the data is kept until the data changes, per function."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.data import data_state, kept_per_data
+
+
+def test_a_derived_result_is_kept_until_the_data_changes(monkeypatch, tiny_data_dir):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    st.cache_resource.clear()
+    calls = []
+
+    @kept_per_data()
+    def members_total(params: dict, scale: int) -> int:
+        calls.append(params["region"])
+        return 1100 * scale
+
+    assert members_total({"region": "West Coast"}, 1) == 1100
+    assert members_total({"region": "West Coast"}, 1) == 1100
+    assert calls == ["West Coast"]  # the second call read the cache
+    assert members_total({"region": "International"}, 2) == 2200
+    assert calls == ["West Coast", "International"]  # other arguments, another entry
+
+    before = data_state()
+    path = tiny_data_dir / "membership.csv"
+    path.write_text(path.read_text() + "state-ca,2026-11-30,1110,666,9,3\n")
+    assert data_state() != before
+    assert members_total({"region": "West Coast"}, 1) == 1100
+    assert calls == ["West Coast", "International", "West Coast"]  # new data: built again
+
+
+def test_two_kept_functions_with_the_same_arguments_do_not_share_results(monkeypatch, tiny_data_dir):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    st.cache_resource.clear()
+
+    @kept_per_data()
+    def first(params: dict) -> str:
+        return "first"
+
+    @kept_per_data()
+    def second(params: dict) -> str:
+        return "second"
+
+    assert (first({"as_of": "2026-11-27"}), second({"as_of": "2026-11-27"})) == ("first", "second")
+    assert first.__name__ == "first"  # reads as the function it keeps
+
+
+def test_data_state_names_the_folder_and_its_fingerprint(monkeypatch, tiny_data_dir):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    folder, fingerprint = data_state()
+    assert folder == str(tiny_data_dir)
+    assert fingerprint == data_state()[1]
