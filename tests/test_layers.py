@@ -148,3 +148,22 @@ def test_nothing_below_the_pages_imports_streamlit_pages_or_ui():
         if folder.startswith("analytics"):
             assert not targets & {"ui", "pages"}, folder
     assert "pages" not in graph.get("ui", set())
+
+
+def documented_imports() -> dict[str, set[str]]:
+    """docs/architecture.md's table of what each folder imports from."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("<!-- IMPORTS TABLE", 1)[1].split("<!-- END IMPORTS TABLE -->", 1)[0]
+    documented = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("folder", "---"):
+            continue
+        targets = set() if cells[1] == "nothing of the project" else {name.strip() for name in cells[1].split(",")}
+        documented[cells[0]] = targets
+    return documented
+
+
+def test_the_architecture_page_draws_the_imports_the_code_has():
+    actual = {folder: targets for folder, targets in folder_graph().items() if folder != "analytics"}
+    assert documented_imports() == actual
