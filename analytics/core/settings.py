@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+# Where the e-mail settings may also be written (as Streamlit reads its secrets: relative to the working directory).
+DEFAULT_SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+# The settings that may come from the secrets file when the environment does not set them.
+SECRET_SETTINGS: tuple[str, ...] = (
+    "AFFILIATE_SMTP_HOST",
+    "AFFILIATE_SMTP_PORT",
+    "AFFILIATE_SMTP_STARTTLS",
+    "AFFILIATE_SMTP_USER",
+    "AFFILIATE_SMTP_PASSWORD",
+    "AFFILIATE_SMTP_FROM",
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +63,47 @@ class Settings:
     # group: "none" (default: no access, because membership data is not public) or "viewer" (anyone the
     # identity provider lets sign in may read; only for a provider limited to ICMA's own accounts).
     unlisted_role: str = "none"
+    # The digest, alerts and board pack (README, "Digest, alerts and the board pack").
+    # AFFILIATE_APP_URL: the app's own address (e.g. https://insights.example.org), so that e-mails and PDFs can
+    # link each goal and affiliate to its page. Default: none, and they name them without links.
+    app_url: str = ""
+    # AFFILIATE_ALERT_RULES_FILE: TOML file of alert rules (analytics/domain/alerts.py says its form). Default:
+    # <data_dir>/store/alert_rules.toml; when it does not exist, the rules of DEFAULT_ALERT_RULES apply.
+    alert_rules_file: Path | None = None
+    # E-mail, for `python -m analytics digest` and `alerts`; each may also be set in .streamlit/secrets.toml
+    # under the same name. AFFILIATE_SMTP_HOST: the SMTP server. Default: none, and nothing is sent.
+    smtp_host: str = ""
+    # AFFILIATE_SMTP_PORT: its port. Default 587, the submission port (STARTTLS).
+    smtp_port: int = 587
+    # AFFILIATE_SMTP_STARTTLS: "true" (default) upgrades the connection with STARTTLS before signing in, and
+    # refuses to send when the server does not offer it; "false" only for a relay on the same machine.
+    smtp_starttls: bool = True
+    # AFFILIATE_SMTP_USER: the account to sign in with. Default: none, no sign-in (a local relay).
+    smtp_user: str = ""
+    # AFFILIATE_SMTP_PASSWORD: its password; never printed or logged (left out of this object's repr).
+    smtp_password: str = field(default="", repr=False)
+    # AFFILIATE_SMTP_FROM: the sender address. Default: the SMTP user; one of them is needed to send.
+    smtp_from: str = ""
 
     @property
     def roles_path(self) -> Path:
         return self.roles_file or self.data_dir / "store" / "roles.csv"
 
+    @property
+    def alert_rules_path(self) -> Path:
+        return self.alert_rules_file or self.data_dir / "store" / "alert_rules.toml"
+
+    @property
+    def sender(self) -> str:
+        return self.smtp_from or self.smtp_user
+
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
-        environ = dict(os.environ if environ is None else environ)
+    def from_environment(
+        cls, environ: dict[str, str] | None = None, secrets_file: Path | None = DEFAULT_SECRETS_FILE
+    ) -> Settings:
+        """The settings from `environ` (default: the process environment), the e-mail ones falling back on
+        `secrets_file`'s top-level keys of the same names."""
+        environ = _secrets(secrets_file) | dict(os.environ if environ is None else environ)
         data_dir = environ.get("AFFILIATE_DATA_DIR") or str(DEFAULT_DATA_DIR)
         return cls(
             data_dir=Path(data_dir).expanduser(),
@@ -73,7 +118,29 @@ class Settings:
             groups_claim=environ.get("AFFILIATE_GROUPS_CLAIM") or cls.groups_claim,
             group_roles=_pairs(environ.get("AFFILIATE_GROUP_ROLES", "")),
             unlisted_role=(environ.get("AFFILIATE_UNLISTED_ROLE") or cls.unlisted_role).strip().lower(),
+            app_url=(environ.get("AFFILIATE_APP_URL") or "").strip().rstrip("/"),
+            alert_rules_file=Path(environ["AFFILIATE_ALERT_RULES_FILE"]).expanduser()
+            if environ.get("AFFILIATE_ALERT_RULES_FILE")
+            else None,
+            smtp_host=(environ.get("AFFILIATE_SMTP_HOST") or "").strip(),
+            smtp_port=int(environ.get("AFFILIATE_SMTP_PORT") or cls.smtp_port),
+            smtp_starttls=_is_true(environ.get("AFFILIATE_SMTP_STARTTLS") or "true"),
+            smtp_user=(environ.get("AFFILIATE_SMTP_USER") or "").strip(),
+            smtp_password=environ.get("AFFILIATE_SMTP_PASSWORD") or "",
+            smtp_from=(environ.get("AFFILIATE_SMTP_FROM") or "").strip(),
         )
+
+
+def _secrets(path: Path | None) -> dict[str, str]:
+    """The e-mail settings written in a Streamlit secrets file, as text; nothing when there is no file."""
+    if path is None or not Path(path).is_file():
+        return {}
+    values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return {
+        name: str(values[name]).lower() if isinstance(values[name], bool) else str(values[name])
+        for name in SECRET_SETTINGS
+        if name in values
+    }
 
 
 def _is_true(text: str) -> bool:

@@ -97,22 +97,26 @@ def is_counted_as_of(latest_snapshot_on: pd.Timestamp, as_of: pd.Timestamp) -> b
     return last_month_end_counted(latest_snapshot_on) >= last_month_end_on_or_before(as_of)
 
 
-def counted_both_years(affiliates: pd.DataFrame) -> pd.DataFrame:
-    """The rows of `membership_year_on_year_by_affiliate` counted at both month ends, twelve months apart."""
-    return affiliates[affiliates["members"].notna() & affiliates["members_year_before"].notna()]
+def counted_both_years(affiliates: pd.DataFrame, before: str = "year_before") -> pd.DataFrame:
+    """The rows of `membership_year_on_year_by_affiliate` counted at both month ends, twelve months apart.
+
+    `before`: the suffix of the earlier month end's columns (`membership_change_by_affiliate` says "before").
+    """
+    return affiliates[affiliates["members"].notna() & affiliates[f"members_{before}"].notna()]
 
 
-def like_for_like_change(affiliates: pd.DataFrame, column: str = "members") -> Change:
+def like_for_like_change(affiliates: pd.DataFrame, column: str = "members", before: str = "year_before") -> Change:
     """`column` summed at the latest month end and twelve months before, over the affiliates counted at both.
 
     `affiliates` is `membership_year_on_year_by_affiliate` (one row per affiliate with `column` and
     `<column>_year_before`): an affiliate that started or stopped reporting in between changes neither sum.
+    With `before="before"`, `membership_change_by_affiliate` (two month ends chosen by the caller) likewise.
     """
-    both = counted_both_years(affiliates)
+    both = counted_both_years(affiliates, before)
     latest_on = pd.Timestamp(affiliates["month_end_on"].iloc[0]) if not affiliates.empty else None
     if both.empty:
         return Change(latest_on, None, None)
-    return Change(latest_on, float(both[column].sum()), float(both[f"{column}_year_before"].sum()))
+    return Change(latest_on, float(both[column].sum()), float(both[f"{column}_{before}"].sum()))
 
 
 def like_for_like_share_change(affiliates: pd.DataFrame) -> Change:

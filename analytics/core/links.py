@@ -1,0 +1,52 @@
+"""The app's addresses for one goal and one affiliate: where an item of a digest, an alert or the board pack links.
+
+One home for the URL scheme of the pages that items link to, so that the "What changed" page (same-tab
+navigation with `st.switch_page`), the e-mails and the PDF (absolute links under `Settings.app_url`) agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+# The page files the links open, relative to the project root (app.py's st.navigation lists them).
+GOALS_PAGE = "pages/goals.py"
+PROFILE_PAGE = "pages/affiliate.py"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of the app and its query parameters."""
+
+    page: str  # a page file, e.g. pages/affiliate.py
+    url_path: str  # its address in the app, e.g. affiliate
+    params: tuple[tuple[str, str], ...]
+
+    @property
+    def path(self) -> str:
+        """The address relative to the app's root, e.g. `affiliate?id=state-ca`.
+
+        >>> profile_link("state-ca").path
+        'affiliate?id=state-ca'
+        """
+        return f"{self.url_path}?{urlencode(self.params)}"
+
+    def url(self, app_url: str) -> str:
+        """The absolute address under the app's own (`Settings.app_url`), or "" when that is not set.
+
+        >>> goal_link("G0001").url("https://insights.example.org")
+        'https://insights.example.org/goals?goals_subject=goal&goals_goal=G0001'
+        >>> goal_link("G0001").url("")
+        ''
+        """
+        return f"{app_url.rstrip('/')}/{self.path}" if app_url else ""
+
+
+def profile_link(affiliate_id: str) -> Link:
+    """The affiliate's profile page."""
+    return Link(PROFILE_PAGE, "affiliate", (("id", str(affiliate_id)),))
+
+
+def goal_link(goal_id: str) -> Link:
+    """The Goals page showing one goal's progress over time."""
+    return Link(GOALS_PAGE, "goals", (("goals_subject", "goal"), ("goals_goal", str(goal_id))))
