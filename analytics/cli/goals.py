@@ -13,6 +13,7 @@ import sys
 import pandas as pd
 
 from analytics.cli.exit_codes import EXIT_OK, reporting_errors
+from analytics.cli.options import iso_date
 from analytics.core.settings import Settings
 from analytics.domain.goals import STATUS_LABELS, goal_status, goals_with_context
 from analytics.store.reader import Store
@@ -44,17 +45,10 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-06-30") from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         metavar="DATE",
         help="the date to judge progress on, YYYY-MM-DD (default: today); later check-ins are ignored",

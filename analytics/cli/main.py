@@ -6,7 +6,7 @@ import argparse
 import signal
 from types import ModuleType
 
-from analytics.cli import batches, check, docs, export, goals, ingest, sample, undo
+from analytics.cli import alerts, batches, briefing, check, digest, docs, export, goals, ingest, sample, undo
 
 # command name -> (module that implements it, one-line help)
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "batches": (batches, "the upload ledger: every batch, newest first"),
     "undo": (undo, "undo an uploaded batch; the data reads as before it was committed"),
     "export": (export, "the current data of a table (with uploads) as CSV or Parquet"),
+    "briefing": (briefing, "the briefing pack (board pack) as of a date, as HTML, Excel or PDF"),
+    "digest": (digest, "what changed between two dates, as an e-mail: written to a file or sent over SMTP"),
+    "alerts": (alerts, "the alerts that fired between two dates, each once; can send them like the digest"),
 }
 
 

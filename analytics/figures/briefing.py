@@ -4,7 +4,11 @@
 narrative; the portfolio over the last 24 month ends); the Goals page shows it, and
 `briefing_html` / `briefing_workbook` turn the same view into files:
 
-- a single self-contained HTML page, plotly.js included inline, so it opens with no internet;
+- a single self-contained HTML page, plotly.js included inline, so it opens with no internet; with print
+  styles (a cover, each part on its own page, tables that break between rows), it is also the board pack that
+  `analytics.figures.rendering.pdf_from_html` prints to PDF: a cover with the scope and dates, the headline
+  figures, the status matrix, the at-risk list with reasons, the trend with its legend and, given the changes
+  since an earlier date, what changed (`analytics.figures.changes_report`);
 - an Excel workbook with the sheets "Status by area", "At-risk list" and "Trends".
 
 Pure: no streamlit; the page passes in what the queries returned.
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.domain.changes import Changes
 from analytics.domain.goals import (
     STATUS_LABELS,
     STATUSES,
@@ -29,6 +34,7 @@ from analytics.domain.goals import (
     portfolio_over_time,
     status_matrix,
 )
+from analytics.figures import changes_report
 from analytics.figures.charts import status_by_group
 from analytics.figures.exports import to_excel_bytes
 from analytics.figures.goal_charts import portfolio_chart
@@ -36,6 +42,18 @@ from analytics.figures.labels import label_text, labelled
 
 PORTFOLIO_MONTHS = 24
 WORKBOOK_SHEETS: tuple[str, ...] = ("Status by area", "At-risk list", "Trends")
+# The at-risk list's columns when the pack is printed, with their widths. The others (area of emphasis,
+# expected and reported progress) are left out: the page is too narrow for every column, and the reason
+# ("expected 40% by ..., reported 20% on ...") already says them.
+PRINT_AT_RISK_WIDTHS: dict[str, str] = {
+    "Affiliate": "17%",
+    "Goal": "21%",
+    "Status": "8%",
+    "Stale": "6%",
+    "Why": "26%",
+    "Latest narrative": "14%",
+    "Liaison": "8%",
+}
 
 
 @dataclass(frozen=True)
@@ -198,22 +216,51 @@ h1 { margin-bottom: 0.2rem; } .meta { color: #555; margin-top: 0; }
 .card b { display: block; font-size: 1.6rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } .note { color: #666; font-size: 0.85rem; }
+th { background: #f3f3f3; } .note { color: #555; font-size: 0.85rem; }
+.cover h1 { font-size: 2.2rem; } .contents li { margin: 0.2rem 0; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; color: #000; }
+  .cover { break-after: page; padding-top: 30%; }
+  .part { break-before: page; }
+  .part-first { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+  table { font-size: 8pt; width: 100%; overflow-wrap: break-word; margin-bottom: 0.8rem; }
+  th, td { padding: 0.15rem 0.3rem; }
+  table.change-table { font-size: 8pt !important; }
+  thead { display: table-header-group; }
+  tr, .card, .chart { break-inside: avoid; }
+  .cards { gap: 0.5rem; } .card { min-width: 7rem; padding: 0.4rem 0.7rem; }
+  a { color: inherit; }
+}
 """
 
 
-def _table_html(frame: pd.DataFrame, percent_columns: tuple[str, ...] = ()) -> str:
+def _table_html(frame: pd.DataFrame, percent_columns: tuple[str, ...] = (), css_class: str = "") -> str:
     shown = frame.copy()
     for column in shown.columns:
         if str(column).startswith(percent_columns):
             shown[column] = shown[column].map(lambda share: "–" if pd.isna(share) else f"{share:.0%}")
-    return shown.to_html(index=False, escape=True, na_rep="–", border=0)
+    return shown.to_html(index=False, escape=True, na_rep="–", border=0, classes=css_class or None)
 
 
-def briefing_html(view: GoalsView, scope_text: str, note: str = "") -> bytes:
-    """One self-contained HTML page (UTF-8): summary, status by area, at-risk list and trends, with charts.
+def _print_columns(css_class: str, frame: pd.DataFrame, widths: dict[str, str]) -> str:
+    """Print rules giving a table fixed column widths by name; a column not named is hidden (its content is in
+    another column's words)."""
+    rules = [f".{css_class} {{ table-layout: fixed; }}"]
+    for position, column in enumerate(frame.columns, start=1):
+        cells = f".{css_class} th:nth-child({position}), .{css_class} td:nth-child({position})"
+        rules.append(f"{cells} {{ width: {widths[column]}; }}" if column in widths else f"{cells} {{ display: none; }}")
+    return "@media print { " + " ".join(rules) + " }"
 
-    plotly.js is written into the page once, inline; nothing is fetched when the file is opened.
+
+def briefing_html(
+    view: GoalsView, scope_text: str, note: str = "", changes: Changes | None = None, app_url: str = ""
+) -> bytes:
+    """One self-contained HTML page (UTF-8): a cover, the headline figures, status by area and the status
+    matrix, the at-risk list, the trends with their charts and, with `changes`, what changed since its date.
+
+    plotly.js is written into the page once, inline; nothing is fetched when the file is opened. Each part
+    starts a new page when printed. `app_url` (Settings.app_url) links the changed items to their pages.
     """
     as_of_text = f"{view.as_of:%Y-%m-%d}"
     counts = status_counts(view.statuses)
@@ -229,34 +276,77 @@ def briefing_html(view: GoalsView, scope_text: str, note: str = "") -> bytes:
     ]
     figures = briefing_figures(view)
     charts = [
-        figure.to_html(full_html=False, include_plotlyjs=index == 0, config={"displaylogo": False})
+        '<div class="chart">'
+        + figure.to_html(full_html=False, include_plotlyjs=index == 0, config={"displaylogo": False})
+        + "</div>"
         for index, figure in enumerate(figures)
     ]
     at_risk = at_risk_table(view.statuses).drop(columns=["Goal id"])
     percent = ("Expected", "Reported", "Share on track")
+    window = f"what changed {changes_report.window_text(changes)}" if changes is not None else ""
+    contents = [
+        "Headline figures",
+        "Status by area of emphasis and the status matrix",
+        "At-risk list",
+        "Trends",
+        *(["What changed"] if changes is not None else []),
+    ]
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Goal progress briefing, as of {as_of_text}</title>",
-        f"<style>{_STYLE}</style></head><body>",
+        f"<style>{_STYLE}{_print_columns('at-risk', at_risk, PRINT_AT_RISK_WIDTHS)}</style></head><body>",
+        '<section class="cover">',
         "<h1>Goal progress briefing</h1>",
         f'<p class="meta">As of {as_of_text} · {html.escape(scope_text)} · only check-ins reported by then</p>',
+        f'<p class="meta">{html.escape(window.capitalize())}</p>' if window else "",
         f'<p class="note">{html.escape(note)}</p>' if note else "",
-        '<div class="cards">'
-        + "".join(f'<div class="card">{html.escape(label)}<b>{value}</b></div>' for label, value in cards)
-        + "</div>",
         f'<p class="note">Status rules: {html.escape(rules_text(view.rules))}.</p>',
-        "<h2>Status by area of emphasis</h2>",
+        '<ol class="contents">' + "".join(f"<li>{html.escape(item)}</li>" for item in contents) + "</ol>",
+        "</section>",
+        '<section class="part part-first"><h2>Headline figures</h2>',
+        _cards_html(cards),
+        _cards_html(changes_report.headline(changes)) if changes is not None else "",
+        f'<p class="note">The second row counts {html.escape(window)}.</p>' if changes is not None else "",
+        "</section>",
+        '<section class="part"><h2>Status by area of emphasis</h2>',
         charts[0],
         _table_html(status_by_area(view.statuses), percent),
-        f"<h2>At-risk list ({len(at_risk)} goals, worst first)</h2>",
-        _table_html(at_risk, percent) if not at_risk.empty else "<p>No goal is at risk, off track or overdue.</p>",
-        f"<h2>Trends: share of goals on track, last {PORTFOLIO_MONTHS} month ends</h2>",
+        "<h3>Status matrix: area of emphasis by affiliate type</h3>",
+        _table_html(matrix_table(view.statuses, "affiliate_type")) if not view.statuses.empty else "<p>No goals.</p>",
+        "</section>",
+        f'<section class="part"><h2>At-risk list ({len(at_risk)} goals, worst first)</h2>',
+        _table_html(at_risk, percent, "at-risk")
+        if not at_risk.empty
+        else "<p>No goal is at risk, off track or overdue.</p>",
+        "</section>",
+        f'<section class="part"><h2>Trends: share of goals on track, last {PORTFOLIO_MONTHS} month ends</h2>',
         charts[1],
         _table_html(_trend_summary(view.portfolio), percent),
+        "</section>",
+        _changes_html(changes, app_url) if changes is not None else "",
         "</body></html>",
     ]
     return "\n".join(parts).encode("utf-8")
+
+
+def _cards_html(cards: list[tuple[str, object]]) -> str:
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card">{html.escape(str(label))}<b>{html.escape(str(value))}</b></div>'
+            for label, value in cards
+        )
+        + "</div>"
+    )
+
+
+def _changes_html(changes: Changes, app_url: str) -> str:
+    return (
+        f'<section class="part"><h2>What changed {html.escape(changes_report.window_text(changes))}</h2>'
+        + changes_report.sections_html(changes_report.sections(changes), app_url, heading="h3", limit=40)
+        + "</section>"
+    )
 
 
 def _trend_summary(portfolio: pd.DataFrame) -> pd.DataFrame:

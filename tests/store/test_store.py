@@ -28,6 +28,7 @@ EVERYTHING = {
     "affiliate_id": "state-ca",
     "first_on": date(2025, 1, 1),
     "last_on": AS_OF,
+    "since": date(2025, 1, 1),
 }
 
 

@@ -1,0 +1,466 @@
+"""What changed, as people read it: one list of sections shown by the page, the e-mail digest and the board pack.
+
+`sections(changes)` turns `analytics.domain.changes.Changes` into titled tables in words, each row with the link
+of its goal or profile (`analytics.core.links`). `sections_html` writes them as HTML with inline styles (e-mail
+clients drop <style> blocks), `sections_text` as plain text, and `change_figures` draws the two charts.
+
+Every text from data is escaped (`html.escape`) before it is written into HTML; nothing here writes a script.
+Pure: no streamlit, no store.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.core.links import Link, goal_link, profile_link
+from analytics.domain import changes as changes_module
+from analytics.domain.changes import AGREEMENT_CHANGE_LABELS, Changes
+from analytics.domain.goals import STATUS_LABELS
+from analytics.figures.charts import SERIES_COLORS, empty_figure, themed
+
+DATE = "%Y-%m-%d"
+TABLE_STYLE = "border-collapse:collapse;margin:4px 0 16px;font-size:13px"
+CELL_STYLE = "border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top"
+HEAD_STYLE = CELL_STYLE + ";background:#f3f3f3"
+DIRECTION_LABELS = {"worse": "worse", "better": "better", "started": "started"}
+ACTIVITY_LABELS = {
+    "conference_attendance": "conference attendance",
+    "member_exchange": "member exchange",
+    "publication_contribution": "publication contribution",
+    "work_plan_item": "work-plan item",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of what changed: a title, a sentence, a table in words and each row's link."""
+
+    key: str
+    title: str
+    summary: str
+    table: pd.DataFrame  # every cell text or a number, columns as people read them
+    links: tuple[Link | None, ...]  # one per row of `table`: the page its first column opens
+    empty_text: str
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime(DATE).fillna("–")
+
+
+def _signed(value: float | None, percent: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:+.1%}" if percent else f"{value:+,.0f}"
+
+
+def _count(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def goals_section(changes: Changes) -> Section:
+    frame = changes.goals
+    checkins = changes.checkins
+    told = checkins.groupby("goal_id")["narrative"].agg(lambda texts: " / ".join(str(t) for t in texts if pd.notna(t)))
+    table = pd.DataFrame(
+        {
+            "Goal": frame["title"],
+            "Affiliate": frame["affiliate_name"],
+            "Change": frame["direction"].map(DIRECTION_LABELS),
+            "Now": frame["reason_now"],
+            "Before": frame["reason_before"],
+            "Check-ins in the window": frame["goal_id"].map(told).fillna("none"),
+        }
+    )
+    worse = int((frame["direction"] == "worse").sum())
+    return Section(
+        key="goals",
+        title="Goals whose status changed",
+        summary=f"{len(frame)} goals changed status, {worse} for the worse; worst first, with the reason on each "
+        f"date, ending in its status ({_rules_text(changes)}).",
+        table=table,
+        links=tuple(goal_link(goal_id) for goal_id in frame["goal_id"]),
+        empty_text="No goal changed status.",
+    )
+
+
+def _rules_text(changes: Changes) -> str:
+    return (
+        f"at risk below {changes.rules.at_risk_below:.0%} and off track below "
+        f"{changes.rules.off_track_below:.0%} of the expected progress"
+    )
+
+
+def agreements_section(changes: Changes) -> Section:
+    frame = changes.agreements
+    table = pd.DataFrame(
+        {
+            "Affiliate": frame["affiliate_name"],
+            "Change": frame["change"].map(AGREEMENT_CHANGE_LABELS),
+            "Signed": _dates(frame["signed_on"]),
+            "Renewal due": _dates(frame["renewal_due_on"]),
+            "Agreement": frame["agreement_id"],
+        }
+    )
+    counts = changes.counts()
+    summary = ", ".join(
+        f"{counts[f'agreements_{change}']} {label}" for change, label in AGREEMENT_CHANGE_LABELS.items()
+    )
+    return Section(
+        key="agreements",
+        title="Agreements",
+        summary=f"{summary}.",
+        table=table,
+        links=tuple(profile_link(affiliate_id) for affiliate_id in frame["affiliate_id"]),
+        empty_text="No agreement was signed, lapsed or entered its renewal window.",
+    )
+
+
+def membership_section(changes: Changes) -> Section:
+    regions = changes.membership_by_region
+    total = changes.membership_total
+    before_on, now_on = changes.members_before_on, changes.members_now_on
+    table = pd.DataFrame(
+        {
+            "Region": regions["icma_region"],
+            f"Members {before_on:{DATE}}" if before_on is not None else "Members before": regions["members_before"].map(
+                _count
+            ),
+            f"Members {now_on:{DATE}}" if now_on is not None else "Members now": regions["members"].map(_count),
+            "Change": regions["change"].map(_signed),
+            "Change (%)": regions["change_pct"].map(lambda share: _signed(share, percent=True)),
+            "Affiliates counted at both": regions["count_affiliates_both"],
+            "Counted at one date only": regions["count_affiliates_one_date"],
+        }
+    )
+    if before_on is None:
+        summary = "No membership was counted at either month end."
+    elif before_on == now_on:
+        summary = (
+            f"Both dates count the same month end ({now_on:{DATE}}): membership is counted at month ends, "
+            "so it shows no change in this window."
+        )
+    else:
+        summary = (
+            f"Affiliate members {_signed(total.change)} ({_signed(total.change_pct, percent=True)}) from "
+            f"{before_on:{DATE}} to {now_on:{DATE}}, like for like: over the affiliates counted at both month ends."
+        )
+    return Section(
+        key="membership",
+        title="Membership by region",
+        summary=summary,
+        table=table,
+        links=tuple(None for _ in range(len(table))),
+        empty_text="No membership was counted at either month end.",
+    )
+
+
+def membership_affiliates_section(changes: Changes, limit: int = 10) -> Section:
+    """The affiliates whose members changed most, in both directions, and those counted at one date only."""
+    frame = changes.membership_by_affiliate
+    both = frame[frame["counted"] == "both"]
+    moved = both[both["change"] != 0]
+    biggest = pd.concat([moved.nsmallest(limit, "change_pct"), moved.nlargest(limit, "change_pct")])
+    biggest = biggest[~biggest.index.duplicated()].sort_values("change_pct")
+    shown = pd.concat([biggest, frame[frame["counted"] != "both"]])
+    counted = {"both": "", "before only": "not counted now", "now only": "not counted before"}
+    table = pd.DataFrame(
+        {
+            "Affiliate": shown["affiliate_name"].fillna(shown["affiliate_id"]),
+            "Region": shown["icma_region"],
+            "Members before": shown["members_before"].map(_count),
+            "Members now": shown["members"].map(_count),
+            "Change": shown["change"].map(_signed),
+            "Change (%)": shown["change_pct"].map(lambda share: _signed(share, percent=True)),
+            "Note": shown["counted"].map(counted),
+        }
+    )
+    return Section(
+        key="membership_affiliates",
+        title="Membership by affiliate",
+        summary=f"The {limit} largest falls and rises by share, and every affiliate counted at one date only.",
+        table=table.reset_index(drop=True),
+        links=tuple(profile_link(affiliate_id) for affiliate_id in shown["affiliate_id"]),
+        empty_text="No affiliate's members changed.",
+    )
+
+
+def activities_section(changes: Changes) -> Section:
+    frame = changes.activities
+    table = pd.DataFrame(
+        {
+            "Affiliate": frame["affiliate_name"],
+            "Date": _dates(frame["occurred_on"]),
+            "Activity": frame["title"],
+            "Kind": frame["activity_type"].map(ACTIVITY_LABELS).fillna(frame["activity_type"]),
+            "Status": frame["status"].astype(str).str.replace("_", " "),
+            "Liaison": frame["liaison_name"].fillna(""),
+        }
+    )
+    return Section(
+        key="activities",
+        title="Activities",
+        summary=f"{len(frame)} activities dated in the window (any status).",
+        table=table,
+        links=tuple(profile_link(affiliate_id) for affiliate_id in frame["affiliate_id"]),
+        empty_text="No activity is dated in the window.",
+    )
+
+
+def events_section(changes: Changes) -> Section:
+    frame = changes.events
+    end = frame["end_on"].where(frame["end_on"].notna(), frame["start_on"])
+    where = frame["city"].fillna("").str.cat(frame["country_name"].fillna(""), sep=", ").str.strip(", ")
+    table = pd.DataFrame(
+        {
+            "Event": frame["name"],
+            "Organizer": frame["organizer"],
+            "From": _dates(frame["start_on"]),
+            "To": _dates(end),
+            "Where": where,
+            "Note": frame["is_cancelled"].map({True: "cancelled", False: ""}),
+        }
+    )
+    return Section(
+        key="events",
+        title="Events",
+        summary=f"{len(frame)} events took place in the window.",
+        table=table,
+        links=tuple(profile_link(a) if isinstance(a, str) and a else None for a in frame["affiliate_id"]),
+        empty_text="No event took place in the window.",
+    )
+
+
+def silent_section(changes: Changes) -> Section:
+    frame = changes.silent
+    table = pd.DataFrame(
+        {
+            "Affiliate": frame["affiliate_name"],
+            "Region": frame["icma_region"],
+            "Last contact": _dates(frame["last_activity_on"]).replace("–", "never"),
+        }
+    )
+    return Section(
+        key="silent",
+        title="No contact in the window",
+        summary=f"{len(frame)} relationships had no counted activity (done, or a confirmed conference visit) "
+        "in the window, longest silent first.",
+        table=table,
+        links=tuple(profile_link(affiliate_id) for affiliate_id in frame["affiliate_id"]),
+        empty_text="Every relationship had contact in the window.",
+    )
+
+
+def uploads_section(changes: Changes) -> Section:
+    frame = changes.uploads
+    at = pd.to_datetime(frame["at"], utc=True)
+    table = pd.DataFrame(
+        {
+            "When (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").fillna("–"),
+            "What": frame["what"].map(changes_module.UPLOAD_KINDS),
+            "Kind of data": frame["kind"].astype(str).str.replace("_", " "),
+            "File": frame["file_name"].fillna(""),
+            "Rows loaded": frame["rows_loaded"],
+            "Rows replaced": frame["rows_replaced"],
+            "By": frame["by"].fillna(""),
+            "Batch": frame["batch_id"],
+        }
+    )
+    return Section(
+        key="uploads",
+        title="Uploads and corrections",
+        summary=f"{len(frame)} uploads, corrections (an upload that replaced rows) and undos in the window, "
+        "from the upload ledger (every region).",
+        table=table,
+        links=tuple(None for _ in range(len(frame))),
+        empty_text="Nothing was uploaded, corrected or undone.",
+    )
+
+
+def sections(changes: Changes) -> list[Section]:
+    """Every section, in the order they are read: goals, agreements, membership, activities, events, silence,
+    uploads."""
+    return [
+        goals_section(changes),
+        agreements_section(changes),
+        membership_section(changes),
+        membership_affiliates_section(changes),
+        activities_section(changes),
+        events_section(changes),
+        silent_section(changes),
+        uploads_section(changes),
+    ]
+
+
+def window_text(changes: Changes) -> str:
+    return f"after {changes.since:{DATE}} up to and including {changes.as_of:{DATE}}"
+
+
+def headline(changes: Changes) -> list[tuple[str, str]]:
+    """The numbers at the top of the e-mail and the page: label, value."""
+    counts = changes.counts()
+    total = changes.membership_total
+    return [
+        ("Goals changed status", f"{counts['goals_changed']} ({counts['goals_worse']} worse)"),
+        ("Agreements lapsed", str(counts["agreements_lapsed"])),
+        ("Entered the renewal window", str(counts["agreements_due_for_renewal"])),
+        ("New or renewed agreements", str(counts["agreements_new"] + counts["agreements_renewed"])),
+        ("Affiliate members, like for like", _signed(total.change_pct, percent=True)),
+        ("Activities", str(counts["activities"])),
+        ("Events", str(counts["events"])),
+        ("No contact", str(counts["silent"])),
+        ("Uploads and corrections", str(counts["uploads"])),
+    ]
+
+
+# --- HTML and text ---------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    return html.escape(str(value))
+
+
+def table_html(section: Section, app_url: str = "", limit: int | None = None) -> str:
+    """The section's table as HTML with inline styles; the first column links to the row's page when the app's
+    address is known. Every cell is escaped."""
+    table = section.table if limit is None else section.table.head(limit)
+    head = "".join(f'<th style="{HEAD_STYLE}">{html.escape(str(column))}</th>' for column in table.columns)
+    rows = []
+    for position, row in enumerate(table.itertuples(index=False)):
+        cells = [_cell(value) for value in row]
+        link = section.links[position]
+        url = link.url(app_url) if link is not None else ""
+        if url:
+            cells[0] = f'<a href="{html.escape(url)}">{cells[0]}</a>'
+        rows.append("<tr>" + "".join(f'<td style="{CELL_STYLE}">{cell}</td>' for cell in cells) + "</tr>")
+    more = ""
+    if limit is not None and len(section.table) > limit:
+        more = f'<p style="color:#555;font-size:12px">and {len(section.table) - limit} more.</p>'
+    body = "".join(rows)
+    table_open = f'<table class="change-table" style="{TABLE_STYLE}">'
+    return f"{table_open}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def sections_html(parts: list[Section], app_url: str = "", heading: str = "h2", limit: int | None = None) -> str:
+    """Every section: its title, its sentence, its table (or the sentence saying it is empty)."""
+    out = []
+    for section in parts:
+        out.append(f'<{heading} class="change-section">{html.escape(section.title)}</{heading}>')
+        if section.table.empty:
+            out.append(f"<p>{html.escape(section.empty_text)}</p>")
+            continue
+        out.append(f"<p>{html.escape(section.summary)}</p>")
+        out.append(table_html(section, app_url, limit))
+    return "\n".join(out)
+
+
+def sections_text(parts: list[Section], app_url: str = "", limit: int | None = None) -> str:
+    """Every section as plain text: title, sentence, one line per row with its link when the address is known."""
+    lines = []
+    for section in parts:
+        lines += [section.title.upper(), ""]
+        if section.table.empty:
+            lines += [section.empty_text, ""]
+            continue
+        lines += [section.summary, ""]
+        table = section.table if limit is None else section.table.head(limit)
+        for position, row in enumerate(table.itertuples(index=False)):
+            values = [_text(value) for value in row]
+            line = f"- {values[0]}: " + "; ".join(
+                f"{column} {value}" for column, value in zip(table.columns[1:], values[1:], strict=True) if value
+            )
+            link = section.links[position]
+            url = link.url(app_url) if link is not None else ""
+            lines.append(line + (f" <{url}>" if url else ""))
+        if limit is not None and len(section.table) > limit:
+            lines.append(f"  and {len(section.table) - limit} more.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split())
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeFigure:
+    key: str  # names the image (its Content-ID in the e-mail)
+    alt: str  # what the chart shows, for readers who cannot see it
+    figure: go.Figure
+
+
+def change_figures(changes: Changes) -> list[ChangeFigure]:
+    """The digest's charts: the goals that changed by status now and direction, and members by region."""
+    return [
+        ChangeFigure(
+            "goal_changes",
+            "Bar chart: the goals whose status changed, by their status now, split into worse, better and started.",
+            goal_changes_chart(changes.goals),
+        ),
+        ChangeFigure(
+            "membership_by_region",
+            "Bar chart: the like-for-like change in affiliate members between the two month ends, by region.",
+            membership_change_chart(changes.membership_by_region),
+        ),
+    ]
+
+
+def goal_changes_chart(goal_changes: pd.DataFrame) -> go.Figure:
+    title = "Goals whose status changed, by status now"
+    if goal_changes.empty:
+        return empty_figure(title, "No goal changed status.")
+    figure = go.Figure()
+    statuses = [
+        status for status in changes_module.WORST_FIRST if status in set(goal_changes["status_now"].astype(str))
+    ]
+    for direction, color, pattern in (
+        ("worse", "#D55E00", "x"),
+        ("better", "#009E73", ""),
+        ("started", "#999999", "."),
+    ):
+        rows = goal_changes[goal_changes["direction"] == direction]
+        if rows.empty:
+            continue
+        counts = rows["status_now"].astype(str).value_counts().reindex(statuses, fill_value=0)
+        figure.add_trace(
+            go.Bar(
+                x=[STATUS_LABELS[status] for status in statuses],
+                y=counts.to_numpy(),
+                name=direction,
+                marker={"color": color, "pattern": {"shape": pattern}},
+                text=counts.where(counts > 0).to_numpy(),
+                textposition="inside",
+            )
+        )
+    figure.update_layout(barmode="stack", showlegend=True)
+    figure.update_yaxes(title="goals")
+    return themed(figure, title, height=360)
+
+
+def membership_change_chart(by_region: pd.DataFrame) -> go.Figure:
+    title = "Change in affiliate members by region, like for like"
+    rows = by_region.dropna(subset=["change"])
+    if rows.empty:
+        return empty_figure(title, "No membership counted at both month ends.")
+    figure = go.Figure(
+        go.Bar(
+            x=rows["icma_region"],
+            y=rows["change"],
+            marker_color=[SERIES_COLORS[0] if change >= 0 else SERIES_COLORS[5] for change in rows["change"]],
+            text=[_signed(change) for change in rows["change"]],
+            textposition="outside",
+            name="change in members",
+        )
+    )
+    figure.update_yaxes(title="members", tickformat=",")
+    return themed(figure, title, height=360)
