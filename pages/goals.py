@@ -21,6 +21,7 @@ import streamlit as st
 from analytics.domain import goals
 from analytics.figures import briefing
 from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
+from ui.changes import alert_rules_panel
 from ui.components import SAMPLE_NOTICE, chart
 from ui.data import kept_per_data, run_query
 from ui.filters import describe_scope
@@ -116,6 +117,8 @@ page_data = derived(params, *thresholds)
 view = page_data.view
 
 st.caption(f"Status rules: {briefing.rules_text(rules)}.")
+with st.expander("Alert rules", icon="🔔"):
+    alert_rules_panel()
 if view.statuses.empty:
     st.info("No goal matches the filters. Widen the region or type filter in the sidebar.")
     st.stop()

@@ -32,6 +32,7 @@ class PageEntry:
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/overview.py", "Overview", "🏠", "overview", is_default=True),
     PageEntry("pages/goals.py", "Goals", "🎯", "goals"),
+    PageEntry("pages/changes.py", "What changed", "🔄", "changes"),
     PageEntry("pages/calendar.py", "Event calendar", "📅", "calendar"),
     PageEntry("pages/coverage.py", "Coverage", "🗺️", "coverage"),
     PageEntry("pages/affiliate.py", "Affiliate profile", "🏛️", "affiliate"),

@@ -10,6 +10,7 @@ Pure: no streamlit, no store.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 
@@ -295,8 +296,17 @@ def sections(changes: Changes) -> list[Section]:
     ]
 
 
+def window_text_of(since: dt.date, as_of: dt.date) -> str:
+    """The window in words.
+
+    >>> window_text_of(dt.date(2026, 10, 31), dt.date(2026, 11, 30))
+    'after 2026-10-31 up to and including 2026-11-30'
+    """
+    return f"after {since:{DATE}} up to and including {as_of:{DATE}}"
+
+
 def window_text(changes: Changes) -> str:
-    return f"after {changes.since:{DATE}} up to and including {changes.as_of:{DATE}}"
+    return window_text_of(changes.since, changes.as_of)
 
 
 def headline(changes: Changes) -> list[tuple[str, str]]:

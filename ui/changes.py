@@ -1,0 +1,97 @@
+"""What changed, the digest preview and the alert rules, for the pages: cached per data fingerprint and filters.
+
+The "What changed" page and the digest command read the same definition (analytics.domain.changes) from the
+same queries; here they are run through ui.data's cache, and the result kept with `st.cache_resource` (never
+changed once built), so a rerun (a row selected, a button) reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from analytics.core.errors import AnalyticsError
+from analytics.domain import alerts, changes
+from analytics.domain.goals import GoalStatusRules
+from analytics.figures import changes_report, rendering
+from analytics.figures.digest import IMAGE_HEIGHT, IMAGE_WIDTH, Digest, InlineImage, digest
+from analytics.reports.gather import read_alert_rules
+from analytics.store.ledger import batches
+from analytics.store.reader import folder_fingerprint
+from ui.data import run_query, settings
+
+# The Goals page's threshold controls, by the query parameters they are bound to: the thresholds in force.
+THRESHOLD_PARAMS = {"at_risk_below": "goals_at_risk_below", "off_track_below": "goals_off_track_below"}
+
+
+def rules_in_force() -> GoalStatusRules:
+    """The goal status thresholds the link carries (as the Goals page sets them), else the defaults."""
+    defaults = GoalStatusRules()
+    values = {}
+    for field, param in THRESHOLD_PARAMS.items():
+        try:
+            values[field] = (
+                float(st.query_params[param]) / 100 if param in st.query_params else getattr(defaults, field)
+            )
+        except ValueError:
+            values[field] = getattr(defaults, field)
+    try:
+        return GoalStatusRules(**values)
+    except AnalyticsError:
+        return defaults
+
+
+@st.cache_resource(show_spinner="Comparing the two dates…", max_entries=16)
+def _what_changed(
+    fingerprint: tuple, params: dict[str, Any], since: dt.date, at_risk_below: float, off_track_below: float
+) -> changes.Changes:
+    rules = GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
+    query_params = changes.query_params(params, since)
+    results = {name: run_query(name, **query_params) for name in changes.QUERIES}
+    return changes.what_changed(
+        results,
+        batches(settings().data_dir),
+        since,
+        params["as_of"],
+        renewal_window_months=params["renewal_window_months"],
+        rules=rules,
+    )
+
+
+def what_changed(params: dict[str, Any], since: dt.date, rules: GoalStatusRules) -> changes.Changes:
+    """What changed after `since` up to the as-of date of `params` (ui.data.scope_params)."""
+    fingerprint = folder_fingerprint(settings().data_dir)
+    return _what_changed(fingerprint, params, since, rules.at_risk_below, rules.off_track_below)
+
+
+def preview_digest(found: changes.Changes, scope_text: str, note: str = "") -> tuple[Digest, str]:
+    """The digest e-mail of `found`, its charts drawn by Chromium, and a warning when they could not be."""
+    warning = ""
+    images: tuple[InlineImage, ...] = ()
+    try:
+        with rendering.static_images() as png:
+            images = tuple(
+                InlineImage(chart.key, png(chart.figure, IMAGE_WIDTH, IMAGE_HEIGHT), chart.alt)
+                for chart in changes_report.change_figures(found)
+            )
+    except Exception as error:  # noqa: BLE001 - the preview still shows the text when no browser can draw charts
+        warning = f"The charts could not be drawn here ({type(error).__name__}); the e-mail itself carries them."
+    return digest(found, scope_text, settings().app_url, note, images), warning
+
+
+def alert_rules_panel() -> None:
+    """The alert rules in force, where they come from, and the command that tells each occurrence once."""
+    path = settings().alert_rules_path
+    try:
+        rules = read_alert_rules(path)
+    except AnalyticsError as error:
+        st.error(str(error), icon="🚫")
+        return
+    source = "the rules file" if path.is_file() else "the defaults (write a rules file to change them)"
+    st.caption(
+        f"Rules from {source}, AFFILIATE_ALERT_RULES_FILE (README, Digest, alerts and the board pack). "
+        "`python -m analytics alerts --since DATE` lists or sends each occurrence once."
+    )
+    st.dataframe(alerts.rules_table(rules), hide_index=True, key="alert_rules_table")
