@@ -172,7 +172,9 @@ def silence_alerts(
     """Relationships whose last counted activity (on or before `as_of`) turned `months` months old in the window."""
     counted = coverage.counted_activities(counted_activities, as_of)
     last = counted.groupby("affiliate_id")["occurred_on"].max()
-    related = affiliates[is_relationship(affiliates)].assign(last_activity_on=lambda f: f["affiliate_id"].map(last))
+    related = affiliates[is_relationship(affiliates)].assign(
+        last_activity_on=lambda f: pd.to_datetime(f["affiliate_id"].map(last.to_dict()))
+    )
     related = related[related["last_activity_on"].notna()]
     silent_from = related["last_activity_on"] + pd.DateOffset(months=months)
     turned = related[in_window(silent_from, since, as_of)].assign(silent_from=silent_from)

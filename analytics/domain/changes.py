@@ -323,7 +323,7 @@ def silent_relationships(
     frame = silent[["affiliate_id", "name", "affiliate_type", "icma_region"]].rename(columns={"name": "affiliate_name"})
     frame = frame.assign(
         icma_region=frame["icma_region"].astype("object").fillna("National"),
-        last_activity_on=frame["affiliate_id"].map(last),
+        last_activity_on=pd.to_datetime(frame["affiliate_id"].map(last.to_dict())),
     )
     return frame.sort_values(["last_activity_on", "affiliate_name"], na_position="first").reset_index(drop=True)
 
