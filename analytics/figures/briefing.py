@@ -35,7 +35,7 @@ from analytics.domain.goals import (
     status_matrix,
 )
 from analytics.figures import changes_report
-from analytics.figures.charts import status_by_group
+from analytics.figures.charts import LEGEND_BELOW, status_by_group
 from analytics.figures.exports import to_excel_bytes
 from analytics.figures.goal_charts import portfolio_chart
 from analytics.figures.labels import label_text, labelled
@@ -198,7 +198,14 @@ def rules_text(rules: GoalStatusRules) -> str:
 def briefing_figures(view: GoalsView) -> list[go.Figure]:
     """The pack's charts: goals by status per area, and the share on track over time by area."""
     counts = status_matrix(view.statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
-    return [status_by_group(counts, "area_of_emphasis", "area of emphasis"), portfolio_chart(view.portfolio)]
+    trend = portfolio_chart(view.portfolio)
+    # In the pack the legend is anchored to the figure's bottom edge, with room kept for it: placed below the
+    # plot area in plot coordinates, it was cut off at print width (seen in the PDF pages).
+    areas = view.portfolio["area_of_emphasis"].nunique() if not view.portfolio.empty else 0
+    trend.update_layout(
+        legend={**LEGEND_BELOW, "font": {"size": 11}}, margin={"b": 70 + 22 * areas}, height=460 + 22 * areas
+    )
+    return [status_by_group(counts, "area_of_emphasis", "area of emphasis"), trend]
 
 
 def briefing_workbook(view: GoalsView) -> bytes:
