@@ -20,6 +20,9 @@ from ui.data import scope_params
 from ui.filters import EARLIEST_AS_OF, current_scope, describe_scope
 from ui.shell import ensure_app_shell
 
+# Long names get a medium column, so that the change and its reason are in view without scrolling sideways.
+COLUMNS = {name: st.column_config.TextColumn(width="medium") for name in ("Goal", "Affiliate", "Event", "Activity")}
+
 ensure_app_shell()
 st.title("What changed")
 scope = current_scope()
@@ -52,7 +55,7 @@ except AnalyticsError as error:
 
 cards = changes_report.headline(found)
 for row in (cards[:5], cards[5:]):
-    for column, (label, value) in zip(st.columns(5), row, strict=False):
+    for column, (label, value) in zip(st.columns(5), row, strict=True):
         column.metric(label, value, border=True)
 
 if st.button("Preview this month's digest", icon="✉️", key="changes_preview_digest"):
@@ -91,6 +94,7 @@ for section in changes_report.sections(found):
     event = st.dataframe(
         section.table,
         hide_index=True,
+        column_config=COLUMNS,
         key=f"changes_{section.key}",
         on_select="rerun" if linked else "ignore",
         selection_mode="single-row",

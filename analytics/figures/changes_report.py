@@ -314,15 +314,16 @@ def headline(changes: Changes) -> list[tuple[str, str]]:
     counts = changes.counts()
     total = changes.membership_total
     return [
-        ("Goals changed status", f"{counts['goals_changed']} ({counts['goals_worse']} worse)"),
-        ("Agreements lapsed", str(counts["agreements_lapsed"])),
-        ("Entered the renewal window", str(counts["agreements_due_for_renewal"])),
-        ("New or renewed agreements", str(counts["agreements_new"] + counts["agreements_renewed"])),
-        ("Affiliate members, like for like", _signed(total.change_pct, percent=True)),
+        ("Goals changed", str(counts["goals_changed"])),
+        ("Goals worse", str(counts["goals_worse"])),
+        ("Lapsed", str(counts["agreements_lapsed"])),
+        ("Due for renewal", str(counts["agreements_due_for_renewal"])),
+        ("New or renewed", str(counts["agreements_new"] + counts["agreements_renewed"])),
+        ("Members, like for like", _signed(total.change_pct, percent=True)),
         ("Activities", str(counts["activities"])),
         ("Events", str(counts["events"])),
         ("No contact", str(counts["silent"])),
-        ("Uploads and corrections", str(counts["uploads"])),
+        ("Uploads", str(counts["uploads"])),
     ]
 
 

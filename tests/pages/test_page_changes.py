@@ -9,8 +9,8 @@ def test_the_page_shows_what_changed_in_the_window_of_the_url(monkeypatch, tiny_
     app = run_page(monkeypatch, tiny_data_dir, "changes", {"as_of": "2026-11-30", "since": "2025-12-31"})
     assert not app.exception
     metrics = metric_values(app)
-    assert metrics["Goals changed status"] == "1 (0 worse)"  # G0003 reached its target
-    assert metrics["Entered the renewal window"] == "1"  # Solace's agreement, due 2026-12-31
+    assert (metrics["Goals changed"], metrics["Goals worse"]) == ("1", "0")  # G0003 reached its target
+    assert metrics["Due for renewal"] == "1"  # Solace's agreement, due 2026-12-31
     titles = [header.value for header in app.subheader]
     assert titles[:3] == ["Goals whose status changed", "Agreements", "Membership by region"]
     goals_table = next(frame.value for frame in app.dataframe if "Before" in frame.value.columns)
