@@ -28,12 +28,6 @@ TABLE_STYLE = "border-collapse:collapse;margin:4px 0 16px;font-size:13px"
 CELL_STYLE = "border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top"
 HEAD_STYLE = CELL_STYLE + ";background:#f3f3f3"
 DIRECTION_LABELS = {"worse": "worse", "better": "better", "started": "started"}
-ACTIVITY_LABELS = {
-    "conference_attendance": "conference attendance",
-    "member_exchange": "member exchange",
-    "publication_contribution": "publication contribution",
-    "work_plan_item": "work-plan item",
-}
 
 
 @dataclass(frozen=True)
@@ -196,7 +190,7 @@ def activities_section(changes: Changes) -> Section:
             "Affiliate": frame["affiliate_name"],
             "Date": _dates(frame["occurred_on"]),
             "Activity": frame["title"],
-            "Kind": frame["activity_type"].map(ACTIVITY_LABELS).fillna(frame["activity_type"]),
+            "Kind": frame["activity_type"].astype(str).str.replace("_", " "),
             "Status": frame["status"].astype(str).str.replace("_", " "),
             "Liaison": frame["liaison_name"].fillna(""),
         }
