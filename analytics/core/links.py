@@ -34,9 +34,9 @@ class Link:
     def url(self, app_url: str) -> str:
         """The absolute address under the app's own (`Settings.app_url`), or "" when that is not set.
 
-        >>> goal_link("G0001").url("https://insights.example.org")
-        'https://insights.example.org/goals?goals_subject=goal&goals_goal=G0001'
-        >>> goal_link("G0001").url("")
+        >>> profile_link("state-ca").url("https://insights.example.org")
+        'https://insights.example.org/affiliate?id=state-ca'
+        >>> profile_link("state-ca").url("")
         ''
         """
         return f"{app_url.rstrip('/')}/{self.path}" if app_url else ""
@@ -47,6 +47,15 @@ def profile_link(affiliate_id: str) -> Link:
     return Link(PROFILE_PAGE, "affiliate", (("id", str(affiliate_id)),))
 
 
-def goal_link(goal_id: str) -> Link:
-    """The Goals page showing one goal's progress over time."""
-    return Link(GOALS_PAGE, "goals", (("goals_subject", "goal"), ("goals_goal", str(goal_id))))
+def goal_link(goal_id: str, affiliate_name: str, title: str) -> Link:
+    """The Goals page showing one goal's progress over time.
+
+    The Goals page binds its "Show progress of" and "Goal" choices to the URL by their labels (a bound
+    selectbox writes its label, not its value), so the link names the choice "One goal" and the goal as the
+    page lists it, "<affiliate> — <title>". When the page takes a stable goal id, only this function changes.
+
+    >>> goal_link("G0001", "Cal-ICMA", "Grow dual membership").path
+    'goals?goals_subject=One+goal&goals_goal=Cal-ICMA+%E2%80%94+Grow+dual+membership'
+    """
+    label = f"{affiliate_name} — {title}"
+    return Link(GOALS_PAGE, "goals", (("goals_subject", "One goal"), ("goals_goal", label)))

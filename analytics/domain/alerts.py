@@ -141,7 +141,7 @@ def goal_alerts(changes: Changes) -> pd.DataFrame:
                 "occurred_on": changes.as_of,
                 "message": f"now {STATUS_LABELS[str(row.status_now)]} (was {STATUS_LABELS[str(row.status_before)]}): "
                 f"{row.reason_now}",
-                "link_path": goal_link(row.goal_id).path,
+                "link_path": goal_link(row.goal_id, row.affiliate_name, row.title).path,
             }
             for row in turned.itertuples()
         ]

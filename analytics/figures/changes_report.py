@@ -77,7 +77,10 @@ def goals_section(changes: Changes) -> Section:
         summary=f"{len(frame)} goals changed status, {worse} for the worse; worst first, with the reason on each "
         f"date, ending in its status ({_rules_text(changes)}).",
         table=table,
-        links=tuple(goal_link(goal_id) for goal_id in frame["goal_id"]),
+        links=tuple(
+            goal_link(goal_id, affiliate, title)
+            for goal_id, affiliate, title in zip(frame["goal_id"], frame["affiliate_name"], frame["title"], strict=True)
+        ),
         empty_text="No goal changed status.",
     )
 

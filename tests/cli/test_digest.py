@@ -103,7 +103,7 @@ def test_the_digest_arrives_with_subject_both_parts_inline_images_and_recipients
     for part in (text, html):
         assert "goals whose status changed" in part.lower() and "Florida City and County Management Association" in part
     assert "<script" not in html.lower()
-    assert 'href="https://insights.example.test/goals?goals_subject=goal&amp;goals_goal=' in html
+    assert 'href="https://insights.example.test/goals?goals_subject=One+goal&amp;goals_goal=' in html
     images = [part for part in message.walk() if part.get_content_type() == "image/png"]
     for image in images:
         cid = image["Content-ID"].strip("<>")
