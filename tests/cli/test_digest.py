@@ -156,7 +156,7 @@ def test_the_digest_is_written_to_a_file_as_a_whole_message(bundled, tmp_path, m
     out = tmp_path / "digest.eml"
     assert main(["digest", "--since", "2026-10-31", "--as-of", "2026-11-30", "--out", str(out), "--no-charts"]) == 0
     message = message_from_bytes(out.read_bytes(), policy=policy.default)
-    assert "Agreements" in message.get_body(("plain",)).get_content()
+    assert "AGREEMENTS" in message.get_body(("plain",)).get_content()
 
 
 def test_alerts_are_sent_once_per_occurrence(smtp, bundled, capsys):
