@@ -67,7 +67,7 @@ def goals_section(changes: Changes) -> Section:
             "Change": frame["direction"].map(DIRECTION_LABELS),
             "Now": frame["reason_now"],
             "Before": frame["reason_before"],
-            "Check-ins in the window": frame["goal_id"].map(told).fillna("none"),
+            "Check-ins in the window": frame["goal_id"].map(told).astype("object").fillna("none"),
         }
     )
     worse = int((frame["direction"] == "worse").sum())
