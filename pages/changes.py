@@ -15,18 +15,16 @@ from analytics.core.errors import AnalyticsError
 from analytics.domain import changes
 from analytics.figures import changes_report
 from ui.changes import preview_digest, rules_in_force, what_changed
-from ui.components import SAMPLE_NOTICE, chart, sample_data_notice, show_error
-from ui.data import scope_params
-from ui.filters import EARLIEST_AS_OF, current_scope, describe_scope
-from ui.shell import ensure_app_shell
+from ui.components import SAMPLE_NOTICE, chart
+from ui.filters import EARLIEST_AS_OF, describe_scope
+from ui.labels import download_table, show_table
+from ui.page import page_frame
 
 # Long names get a medium column, so that the change and its reason are in view without scrolling sideways.
-COLUMNS = {name: st.column_config.TextColumn(width="medium") for name in ("Goal", "Affiliate", "Event", "Activity")}
+WIDE_COLUMNS = ("title", "affiliate_name", "event_name", "activity_title")
 
-ensure_app_shell()
-st.title("What changed")
-scope = current_scope()
-as_of: dt.date = scope["as_of"]
+frame = page_frame("What changed")
+as_of: dt.date = frame.as_of
 since = st.date_input(
     "Since",
     value=changes.previous_month_end(as_of),
@@ -38,25 +36,20 @@ since = st.date_input(
     help="What changed after this date, up to and including the as-of date in the sidebar.",
 )
 rules = rules_in_force()
-scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
 st.caption(
-    f"{scope_text}: what changed {changes_report.window_text_of(since, as_of)}. Goal status thresholds: at risk "
-    f"below {rules.at_risk_below:.0%}, off track below {rules.off_track_below:.0%} of the expected progress."
+    f"What changed {changes_report.window_text_of(since, as_of)}. Goal status thresholds: at risk below "
+    f"{rules.at_risk_below:.0%}, off track below {rules.off_track_below:.0%} of the expected progress."
 )
-sample_data_notice()
-
-try:
-    if not since < as_of:
-        raise AnalyticsError(f"Since ({since:%Y-%m-%d}) must be before the as-of date ({as_of:%Y-%m-%d}).")
-    found = what_changed(scope_params(scope), since, rules)
-except AnalyticsError as error:
-    show_error(error)
-    st.stop()
+if not since < as_of:
+    raise AnalyticsError(f"Since ({since:%Y-%m-%d}) must be before the as-of date ({as_of:%Y-%m-%d}).")
+found = what_changed(frame.params, since, rules)
+# The digest states its window itself; its scope line is the filters in words, without the date.
+scope_text = describe_scope(frame.scope).rsplit(", as of ", 1)[0]
 
 cards = changes_report.headline(found)
 for row in (cards[:5], cards[5:]):
-    for column, (label, value) in zip(st.columns(5), row, strict=True):
-        column.metric(label, value, border=True)
+    for column, (card, value) in zip(st.columns(5), row, strict=True):
+        column.metric(card, value, border=True)
 
 if st.button("Preview this month's digest", icon="✉️", key="changes_preview_digest"):
     with st.spinner("Drawing the e-mail's charts…"):
@@ -91,13 +84,15 @@ for section in changes_report.sections(found):
         continue
     linked = any(link is not None for link in section.links)
     st.caption(section.summary + (" Select a row to open it." if linked else ""))
-    event = st.dataframe(
+    event = show_table(
         section.table,
-        hide_index=True,
-        column_config=COLUMNS,
         key=f"changes_{section.key}",
+        options={name: {"width": "medium"} for name in WIDE_COLUMNS if name in section.table.columns},
         on_select="rerun" if linked else "ignore",
         selection_mode="single-row",
+    )
+    download_table(
+        section.table, f"changes_{section.key}_{since:%Y-%m-%d}_{as_of:%Y-%m-%d}", key=f"changes_{section.key}_download"
     )
     rows = event.selection.rows if linked else []
     if rows and (link := section.links[rows[0]]) is not None:

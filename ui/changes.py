@@ -1,7 +1,7 @@
-"""What changed, the digest preview and the alert rules, for the pages: cached per data fingerprint and filters.
+"""What changed, the digest preview and the alert rules, for the pages: kept per state of the data and filters.
 
 The "What changed" page and the digest command read the same definition (analytics.domain.changes) from the
-same queries; here they are run through ui.data's cache, and the result kept with `st.cache_resource` (never
+same queries; here they are run through ui.data's cache, and the result kept by `ui.data.kept_per_data` (never
 changed once built), so a rerun (a row selected, a button) reads it.
 """
 
@@ -19,8 +19,9 @@ from analytics.figures import changes_report, rendering
 from analytics.figures.digest import IMAGE_HEIGHT, IMAGE_WIDTH, Digest, InlineImage, digest
 from analytics.reports.gather import read_alert_rules
 from analytics.store.ledger import batches
-from analytics.store.reader import folder_fingerprint
-from ui.data import run_query, settings
+from ui.components import show_error
+from ui.data import kept_per_data, run_query, settings
+from ui.labels import show_table
 
 # The Goals page's threshold controls, by the query parameters they are bound to: the thresholds in force.
 THRESHOLD_PARAMS = {"at_risk_below": "goals_at_risk_below", "off_track_below": "goals_off_track_below"}
@@ -43,9 +44,9 @@ def rules_in_force() -> GoalStatusRules:
         return defaults
 
 
-@st.cache_resource(show_spinner="Comparing the two dates…", max_entries=16)
+@kept_per_data(max_entries=16)
 def _what_changed(
-    fingerprint: tuple, params: dict[str, Any], since: dt.date, at_risk_below: float, off_track_below: float
+    params: dict[str, Any], since: dt.date, at_risk_below: float, off_track_below: float
 ) -> changes.Changes:
     rules = GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
     query_params = changes.query_params(params, since)
@@ -62,8 +63,7 @@ def _what_changed(
 
 def what_changed(params: dict[str, Any], since: dt.date, rules: GoalStatusRules) -> changes.Changes:
     """What changed after `since` up to the as-of date of `params` (ui.data.scope_params)."""
-    fingerprint = folder_fingerprint(settings().data_dir)
-    return _what_changed(fingerprint, params, since, rules.at_risk_below, rules.off_track_below)
+    return _what_changed(params, since, rules.at_risk_below, rules.off_track_below)
 
 
 def preview_digest(found: changes.Changes, scope_text: str, note: str = "") -> tuple[Digest, str]:
@@ -86,12 +86,12 @@ def alert_rules_panel() -> None:
     path = settings().alert_rules_path
     try:
         rules = read_alert_rules(path)
-    except AnalyticsError as error:
-        st.error(str(error), icon="🚫")
+    except AnalyticsError as error:  # a broken rules file is told here; the rest of the Goals page still shows
+        show_error(error)
         return
     source = "the rules file" if path.is_file() else "the defaults (write a rules file to change them)"
     st.caption(
         f"Rules from {source}, AFFILIATE_ALERT_RULES_FILE (README, Digest, alerts and the board pack). "
         "`python -m analytics alerts --since DATE` lists or sends each occurrence once."
     )
-    st.dataframe(alerts.rules_table(rules), hide_index=True, key="alert_rules_table")
+    show_table(alerts.rules_table(rules), key="alert_rules_table")

@@ -114,8 +114,10 @@ def rules_from_toml(text: str, source: str = "alert rules") -> tuple[AlertRule, 
 
 
 def rules_table(rules: tuple[AlertRule, ...]) -> pd.DataFrame:
-    """The rules as people read them: one row each."""
-    return pd.DataFrame({"Rule": [rule.kind for rule in rules], "Fires when": [rule.description for rule in rules]})
+    """The rules, one row each: `alert_rule` (its kind) and `fires_when` (what it watches, in words)."""
+    return pd.DataFrame(
+        {"alert_rule": [rule.kind for rule in rules], "fires_when": [rule.description for rule in rules]}
+    )
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

@@ -1,8 +1,11 @@
 """What changed, as people read it: one list of sections shown by the page, the e-mail digest and the board pack.
 
-`sections(changes)` turns `analytics.domain.changes.Changes` into titled tables in words, each row with the link
-of its goal or profile (`analytics.core.links`). `sections_html` writes them as HTML with inline styles (e-mail
-clients drop <style> blocks), `sections_text` as plain text, and `change_figures` draws the two charts.
+`sections(changes)` turns `analytics.domain.changes.Changes` into titled tables, each row with the link of its
+goal or profile (`analytics.core.links`). The tables have the data's own column names, each declared once in
+`analytics.figures.labels` with the kind of its cells: the page shows them through `ui.labels`, and
+`sections_html` (HTML with inline styles: e-mail clients drop <style> blocks) and `sections_text` (plain text)
+write them under the same labels, each cell formatted by its kind (`in_words`). `change_figures` draws the two
+charts.
 
 Every text from data is escaped (`html.escape`) before it is written into HTML; nothing here writes a script.
 Pure: no streamlit, no store.
@@ -21,9 +24,12 @@ from analytics.core.links import Link, goal_link, profile_link
 from analytics.domain import changes as changes_module
 from analytics.domain.changes import AGREEMENT_CHANGE_LABELS, Changes
 from analytics.domain.goals import STATUS_LABELS
+from analytics.figures.calendar_charts import event_dates_text, event_place_text
 from analytics.figures.charts import SERIES_COLORS, empty_figure, themed
+from analytics.figures.labels import column_label, label_text, labelled
 
 DATE = "%Y-%m-%d"
+MISSING = "–"  # what a table cell of the e-mail or the pack shows for a value that is not known
 TABLE_STYLE = "border-collapse:collapse;margin:4px 0 16px;font-size:13px"
 CELL_STYLE = "border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top"
 HEAD_STYLE = CELL_STYLE + ";background:#f3f3f3"
@@ -32,28 +38,62 @@ DIRECTION_LABELS = {"worse": "worse", "better": "better", "started": "started"}
 
 @dataclass(frozen=True)
 class Section:
-    """One part of what changed: a title, a sentence, a table in words and each row's link."""
+    """One part of what changed: a title, a sentence, a table and each row's link.
+
+    The table has the data's own column names, each declared in `analytics.figures.labels` (the page shows it
+    with `ui.labels.show_table`); `in_words` gives it under those labels with every cell as text, for the
+    e-mail and the board pack.
+    """
 
     key: str
     title: str
     summary: str
-    table: pd.DataFrame  # every cell text or a number, columns as people read them
+    table: pd.DataFrame  # columns named as in analytics.figures.labels; numbers and dates kept as they are
     links: tuple[Link | None, ...]  # one per row of `table`: the page its first column opens
     empty_text: str
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values).dt.strftime(DATE).fillna("–")
+# Columns that hold a change, read with their sign ("+12", "-3.5%") in the e-mail and the pack.
+SIGNED_COLUMNS = frozenset({"change", "change_pct"})
+
+
+def cell_text(value: object, kind: str, is_signed: bool = False) -> str:
+    """A cell as text by the kind of its column (analytics.figures.labels): "" when it is missing.
+
+    >>> cell_text(1234.0, "count"), cell_text(-12, "count", is_signed=True), cell_text(0.0412, "percent", True)
+    ('1,234', '-12', '+4.1%')
+    >>> cell_text(pd.Timestamp("2026-10-31"), "date"), cell_text(None, "date"), cell_text(" a  b ", "text")
+    ('2026-10-31', '', 'a b')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    sign = "+" if is_signed else ""
+    if kind == "count":
+        return f"{value:{sign},.0f}"
+    if kind == "percent":
+        return f"{value:{sign}.1%}"
+    if kind == "date":
+        return f"{pd.Timestamp(value):{DATE}}"
+    return " ".join(str(value).split())
+
+
+def in_words(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` under its labels, every cell as text formatted by the kind of its column. Pure."""
+    cells = {
+        name: [cell_text(value, column_label(name).kind, name in SIGNED_COLUMNS) for value in table[name].tolist()]
+        for name in table.columns
+    }
+    return labelled(pd.DataFrame(cells, index=table.index, columns=list(table.columns)))
 
 
 def _signed(value: float | None, percent: bool = False) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:+.1%}" if percent else f"{value:+,.0f}"
+    """A change with its sign: "+12", "-3.5%"; "–" when it is not known."""
+    return cell_text(value, "percent" if percent else "count", is_signed=True) or MISSING
 
 
-def _count(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+def _words(values: pd.Series) -> pd.Series:
+    """Codes in words: "due_for_renewal" -> "due for renewal"."""
+    return values.astype("object").map(lambda value: value.replace("_", " ") if isinstance(value, str) else value)
 
 
 def goals_section(changes: Changes) -> Section:
@@ -62,12 +102,12 @@ def goals_section(changes: Changes) -> Section:
     told = checkins.groupby("goal_id")["narrative"].agg(lambda texts: " / ".join(str(t) for t in texts if pd.notna(t)))
     table = pd.DataFrame(
         {
-            "Goal": frame["title"],
-            "Affiliate": frame["affiliate_name"],
-            "Change": frame["direction"].map(DIRECTION_LABELS),
-            "Now": frame["reason_now"],
-            "Before": frame["reason_before"],
-            "Check-ins in the window": frame["goal_id"].map(told).astype("object").fillna("none"),
+            "title": frame["title"],
+            "affiliate_name": frame["affiliate_name"],
+            "status_change": frame["direction"].map(DIRECTION_LABELS),
+            "reason_now": frame["reason_now"],
+            "reason_before": frame["reason_before"],
+            "checkins_in_window": frame["goal_id"].map(told).astype("object").fillna("none"),
         }
     )
     worse = int((frame["direction"] == "worse").sum())
@@ -96,11 +136,11 @@ def agreements_section(changes: Changes) -> Section:
     frame = changes.agreements
     table = pd.DataFrame(
         {
-            "Affiliate": frame["affiliate_name"],
-            "Change": frame["change"].map(AGREEMENT_CHANGE_LABELS),
-            "Signed": _dates(frame["signed_on"]),
-            "Renewal due": _dates(frame["renewal_due_on"]),
-            "Agreement": frame["agreement_id"],
+            "affiliate_name": frame["affiliate_name"],
+            "agreement_change": frame["change"].map(AGREEMENT_CHANGE_LABELS),
+            "signed_on": pd.to_datetime(frame["signed_on"]),
+            "renewal_due_on": pd.to_datetime(frame["renewal_due_on"]),
+            "agreement_id": frame["agreement_id"],
         }
     )
     counts = changes.counts()
@@ -123,15 +163,13 @@ def membership_section(changes: Changes) -> Section:
     before_on, now_on = changes.members_before_on, changes.members_now_on
     table = pd.DataFrame(
         {
-            "Region": regions["icma_region"],
-            f"Members {before_on:{DATE}}" if before_on is not None else "Members before": regions["members_before"].map(
-                _count
-            ),
-            f"Members {now_on:{DATE}}" if now_on is not None else "Members now": regions["members"].map(_count),
-            "Change": regions["change"].map(_signed),
-            "Change (%)": regions["change_pct"].map(lambda share: _signed(share, percent=True)),
-            "Affiliates counted at both": regions["count_affiliates_both"],
-            "Counted at one date only": regions["count_affiliates_one_date"],
+            "icma_region": regions["icma_region"],
+            "members_before": regions["members_before"],
+            "members": regions["members"],
+            "change": regions["change"],
+            "change_pct": regions["change_pct"],
+            "count_affiliates_both": regions["count_affiliates_both"],
+            "count_affiliates_one_date": regions["count_affiliates_one_date"],
         }
     )
     if before_on is None:
@@ -144,7 +182,8 @@ def membership_section(changes: Changes) -> Section:
     else:
         summary = (
             f"Affiliate members {_signed(total.change)} ({_signed(total.change_pct, percent=True)}) from "
-            f"{before_on:{DATE}} to {now_on:{DATE}}, like for like: over the affiliates counted at both month ends."
+            f"{before_on:{DATE}} to {now_on:{DATE}}, like for like: over the affiliates counted at both month ends "
+            f"({label_text('members_before')}: at {before_on:{DATE}}; {label_text('members')}: at {now_on:{DATE}})."
         )
     return Section(
         key="membership",
@@ -167,13 +206,13 @@ def membership_affiliates_section(changes: Changes, limit: int = 10) -> Section:
     counted = {"both": "", "before only": "not counted now", "now only": "not counted before"}
     table = pd.DataFrame(
         {
-            "Affiliate": shown["affiliate_name"].fillna(shown["affiliate_id"]),
-            "Region": shown["icma_region"],
-            "Members before": shown["members_before"].map(_count),
-            "Members now": shown["members"].map(_count),
-            "Change": shown["change"].map(_signed),
-            "Change (%)": shown["change_pct"].map(lambda share: _signed(share, percent=True)),
-            "Note": shown["counted"].map(counted),
+            "affiliate_name": shown["affiliate_name"].fillna(shown["affiliate_id"]),
+            "icma_region": shown["icma_region"],
+            "members_before": shown["members_before"],
+            "members": shown["members"],
+            "change": shown["change"],
+            "change_pct": shown["change_pct"],
+            "counted": shown["counted"].map(counted),
         }
     )
     return Section(
@@ -190,12 +229,12 @@ def activities_section(changes: Changes) -> Section:
     frame = changes.activities
     table = pd.DataFrame(
         {
-            "Affiliate": frame["affiliate_name"],
-            "Date": _dates(frame["occurred_on"]),
-            "Activity": frame["title"],
-            "Kind": frame["activity_type"].astype(str).str.replace("_", " "),
-            "Status": frame["status"].astype(str).str.replace("_", " "),
-            "Liaison": frame["liaison_name"].fillna(""),
+            "affiliate_name": frame["affiliate_name"],
+            "occurred_on": pd.to_datetime(frame["occurred_on"]),
+            "activity_title": frame["title"],
+            "activity_type": _words(frame["activity_type"]),
+            "status": _words(frame["status"]),
+            "liaison_name": frame["liaison_name"].fillna(""),
         }
     )
     return Section(
@@ -209,17 +248,15 @@ def activities_section(changes: Changes) -> Section:
 
 
 def events_section(changes: Changes) -> Section:
+    """The events taking place in the window, their dates and place in words as on the calendar."""
     frame = changes.events
-    end = frame["end_on"].where(frame["end_on"].notna(), frame["start_on"])
-    where = frame["city"].fillna("").str.cat(frame["country_name"].fillna(""), sep=", ").str.strip(", ")
     table = pd.DataFrame(
         {
-            "Event": frame["name"],
-            "Organizer": frame["organizer"],
-            "From": _dates(frame["start_on"]),
-            "To": _dates(end),
-            "Where": where,
-            "Note": frame["is_cancelled"].map({True: "cancelled", False: ""}),
+            "event_name": frame["name"],
+            "organizer": frame["organizer"],
+            "dates": event_dates_text(frame),
+            "place": event_place_text(frame),
+            "is_cancelled": frame["is_cancelled"].map({True: "cancelled", False: ""}),
         }
     )
     return Section(
@@ -236,16 +273,16 @@ def silent_section(changes: Changes) -> Section:
     frame = changes.silent
     table = pd.DataFrame(
         {
-            "Affiliate": frame["affiliate_name"],
-            "Region": frame["icma_region"],
-            "Last contact": _dates(frame["last_activity_on"]).replace("–", "never"),
+            "affiliate_name": frame["affiliate_name"],
+            "icma_region": frame["icma_region"],
+            "last_activity_on": pd.to_datetime(frame["last_activity_on"]),
         }
     )
     return Section(
         key="silent",
         title="No contact in the window",
         summary=f"{len(frame)} relationships had no counted activity (done, or a confirmed conference visit) "
-        "in the window, longest silent first.",
+        "in the window, longest silent first (those with no last activity had none on record).",
         table=table,
         links=tuple(profile_link(affiliate_id) for affiliate_id in frame["affiliate_id"]),
         empty_text="Every relationship had contact in the window.",
@@ -257,14 +294,14 @@ def uploads_section(changes: Changes) -> Section:
     at = pd.to_datetime(frame["at"], utc=True)
     table = pd.DataFrame(
         {
-            "When (UTC)": at.dt.strftime("%Y-%m-%d %H:%M").fillna("–"),
-            "What": frame["what"].map(changes_module.UPLOAD_KINDS),
-            "Kind of data": frame["kind"].astype(str).str.replace("_", " "),
-            "File": frame["file_name"].fillna(""),
-            "Rows loaded": frame["rows_loaded"],
-            "Rows replaced": frame["rows_replaced"],
-            "By": frame["by"].fillna(""),
-            "Batch": frame["batch_id"],
+            "committed_at": at.dt.strftime("%Y-%m-%d %H:%M"),
+            "ledger_entry": frame["what"].map(changes_module.UPLOAD_KINDS),
+            "upload_kind": _words(frame["kind"]),
+            "file_name": frame["file_name"].fillna(""),
+            "rows_loaded": frame["rows_loaded"],
+            "rows_replaced": frame["rows_replaced"],
+            "committed_by": frame["by"].fillna(""),
+            "batch_id": frame["batch_id"],
         }
     )
     return Section(
@@ -327,20 +364,14 @@ def headline(changes: Changes) -> list[tuple[str, str]]:
 # --- HTML and text ---------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    return html.escape(str(value))
-
-
 def table_html(section: Section, app_url: str = "", limit: int | None = None) -> str:
     """The section's table as HTML with inline styles; the first column links to the row's page when the app's
     address is known. Every cell is escaped."""
-    table = section.table if limit is None else section.table.head(limit)
+    table = in_words(section.table if limit is None else section.table.head(limit))
     head = "".join(f'<th style="{HEAD_STYLE}">{html.escape(str(column))}</th>' for column in table.columns)
     rows = []
     for position, row in enumerate(table.itertuples(index=False)):
-        cells = [_cell(value) for value in row]
+        cells = [html.escape(value) if value else MISSING for value in row]
         link = section.links[position]
         url = link.url(app_url) if link is not None else ""
         if url:
@@ -376,9 +407,9 @@ def sections_text(parts: list[Section], app_url: str = "", limit: int | None = N
             lines += [section.empty_text, ""]
             continue
         lines += [section.summary, ""]
-        table = section.table if limit is None else section.table.head(limit)
+        table = in_words(section.table if limit is None else section.table.head(limit))
         for position, row in enumerate(table.itertuples(index=False)):
-            values = [_text(value) for value in row]
+            values = list(row)
             line = f"- {values[0]}: " + "; ".join(
                 f"{column} {value}" for column, value in zip(table.columns[1:], values[1:], strict=True) if value
             )
@@ -389,12 +420,6 @@ def sections_text(parts: list[Section], app_url: str = "", limit: int | None = N
             lines.append(f"  and {len(section.table) - limit} more.")
         lines.append("")
     return "\n".join(lines)
-
-
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return " ".join(str(value).split())
 
 
 # --- figures ----------------------------------------------------------------------------------------

@@ -165,6 +165,32 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
     "activity_type": ColumnLabel("Kind"),
     "activity_title": ColumnLabel("What"),
     "icma_person": ColumnLabel("ICMA person"),
+    # -- what changed between two dates (the What changed page, the digest, the board pack) -----------
+    "status_change": ColumnLabel(
+        "Status change", help="Worse or better than on the earlier date, or started: the goal had not started then"
+    ),
+    "reason_before": ColumnLabel("Why before", help="The goal's status and its reason on the earlier date"),
+    "reason_now": ColumnLabel("Why now", help="The goal's status and its reason on the later date"),
+    "checkins_in_window": ColumnLabel("Check-ins in the window"),
+    "agreement_change": ColumnLabel("Agreement change"),
+    "members_before": ColumnLabel("Members before", "count", help="Members counted at the earlier month end"),
+    "count_affiliates_both": ColumnLabel("Affiliates counted at both", "count"),
+    "count_affiliates_one_date": ColumnLabel("Counted at one date only", "count"),
+    "counted": ColumnLabel(
+        "Counted", help="An affiliate counted at one month end only is left out of the like-for-like change"
+    ),
+    # -- the upload ledger ---------------------------------------------------------------------------
+    "committed_at": ColumnLabel("When (UTC)"),
+    "ledger_entry": ColumnLabel("Entry", help="An upload, a correction (an upload that replaced rows) or an undo"),
+    "upload_kind": ColumnLabel("Kind of data"),
+    "file_name": ColumnLabel("File"),
+    "rows_loaded": ColumnLabel("Rows loaded", "count"),
+    "rows_replaced": ColumnLabel("Rows replaced", "count"),
+    "committed_by": ColumnLabel("By"),
+    "batch_id": ColumnLabel("Batch"),
+    # -- alert rules ---------------------------------------------------------------------------------
+    "alert_rule": ColumnLabel("Rule"),
+    "fires_when": ColumnLabel("Fires when"),
     # -- roles ---------------------------------------------------------------------------------------
     "email": ColumnLabel("E-mail"),
     "roles": ColumnLabel("Roles"),

@@ -13,8 +13,8 @@ def test_the_page_shows_what_changed_in_the_window_of_the_url(monkeypatch, tiny_
     assert metrics["Due for renewal"] == "1"  # Solace's agreement, due 2026-12-31
     titles = [header.value for header in app.subheader]
     assert titles[:3] == ["Goals whose status changed", "Agreements", "Membership by region"]
-    goals_table = next(frame.value for frame in app.dataframe if "Before" in frame.value.columns)
-    assert goals_table["Affiliate"].tolist() == ["Solace"] and "reached" in goals_table["Now"].iloc[0]
+    goals_table = next(frame.value for frame in app.dataframe if "Why before" in frame.value.columns)
+    assert goals_table["Affiliate"].tolist() == ["Solace"] and "reached" in goals_table["Why now"].iloc[0]
     assert any("after 2025-12-31 up to and including 2026-11-30" in caption.value for caption in app.caption)
 
 
