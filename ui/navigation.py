@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.auth.roles import Identity
+from analytics.core.links import PROFILE_ID
 from ui.auth import visible_to
 
 
@@ -51,8 +52,6 @@ def page_entry(url_path: str) -> PageEntry:
 
 
 PROFILE = page_entry("affiliate")
-# The profile's own query parameter: ?id=<affiliate_id>.
-PROFILE_ID = "id"
 
 
 def navigation_pages(identity: Identity) -> list[st.Page]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-# The page files the links open, relative to the project root (app.py's st.navigation lists them).
+# The page files the links open, relative to the project root, and their addresses: as ui.navigation.PAGES
+# declares them (a test checks they agree; core cannot import ui).
 GOALS_PAGE = "pages/goals.py"
 PROFILE_PAGE = "pages/affiliate.py"
+# The profile's own query parameter: ?id=<affiliate_id> (ui.navigation and the profile page read it here).
+PROFILE_ID = "id"
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Link:
 
 def profile_link(affiliate_id: str) -> Link:
     """The affiliate's profile page."""
-    return Link(PROFILE_PAGE, "affiliate", (("id", str(affiliate_id)),))
+    return Link(PROFILE_PAGE, "affiliate", ((PROFILE_ID, str(affiliate_id)),))
 
 
 def goal_link(goal_id: str, affiliate_name: str, title: str) -> Link:

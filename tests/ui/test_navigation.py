@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.auth.roles import ACTIONS, Identity, Role
+from analytics.core.links import goal_link, profile_link
 from bench.pages import discover_pages
 from tests.apptest import run_page
 from tests.conftest import ROOT
@@ -54,3 +55,13 @@ def test_profile_links_keep_the_as_of_date():
         f"{PROFILE.url_path}?id=state-ca&as_of=2026-11-27",
         f"{PROFILE.url_path}?id=intl-gbr-solace&as_of=2026-11-27",
     ]
+
+
+def test_the_links_of_e_mails_and_the_pack_open_declared_pages():
+    # analytics.core.links cannot read PAGES (core imports nothing of ui): it must name the same pages.
+    for link in (profile_link("state-ca"), goal_link("G0001", "Cal-ICMA", "Grow dual membership")):
+        assert page_entry(link.url_path).script == link.page
+    assert (
+        profile_link("state-ca").path
+        == profile_links(pd.Series(["state-ca"]), dt.date(2026, 11, 27))[0].split("&as_of=")[0]
+    )
