@@ -120,3 +120,22 @@ def uploads_written(data_dir: Path) -> list[str]:
     layout = StoreLayout(data_dir)
     parts = [layout.ledger, layout.archive, layout.rejected, *(layout.rows(kind) for kind in UPLOADABLE_TABLES)]
     return [part.name for part in parts if part.exists()]
+
+
+@pytest.fixture(scope="session")
+def s3_emulator():
+    """moto's S3 server on loopback, one per test session (tests/object_store.py: an emulator, not AWS)."""
+    from tests.object_store import S3Emulator
+
+    emulator = S3Emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def s3_store(s3_emulator, monkeypatch) -> dict[str, str]:
+    """The runtime store on a new bucket of the emulator, for this test: the settings' environment it set."""
+    environment = s3_emulator.settings_environment()
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return environment

@@ -11,7 +11,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # Where the e-mail settings may also be written (as Streamlit reads its secrets: relative to the working directory).
 DEFAULT_SECRETS_FILE = Path(".streamlit") / "secrets.toml"
-# The settings that may come from the secrets file when the environment does not set them.
+# The settings that may come from the secrets file when the environment does not set them (e-mail; the object
+# store's options, which may hold its keys).
 SECRET_SETTINGS: tuple[str, ...] = (
     "AFFILIATE_SMTP_HOST",
     "AFFILIATE_SMTP_PORT",
@@ -19,6 +20,7 @@ SECRET_SETTINGS: tuple[str, ...] = (
     "AFFILIATE_SMTP_USER",
     "AFFILIATE_SMTP_PASSWORD",
     "AFFILIATE_SMTP_FROM",
+    "AFFILIATE_STORAGE_OPTIONS",
 )
 
 
@@ -46,6 +48,16 @@ class Settings:
     # AFFILIATE_MAX_UPLOAD_ROWS: the most data rows one uploaded file may hold (checked before reading a
     # Parquet file in full). Two million leaves room above the one-million-row benchmark (bench/).
     max_upload_rows: int = 2_000_000
+    # Where the runtime store's shared part lives (docs/deploy.md, "Several servers"): the Delta tables of uploads,
+    # the ledger and the archive of uploaded files (analytics/store/location.py).
+    # AFFILIATE_STORE_URL: a folder or an object-store URL (s3://bucket/prefix, az://container/prefix,
+    # gs://bucket/prefix) that every app server and command shares. Default: none, <data_dir>/store/.
+    store_url: str = ""
+    # AFFILIATE_STORAGE_OPTIONS: the object store's options, KEY=value pairs separated by ";", as deltalake names
+    # them (e.g. "AWS_REGION=eu-west-1;AWS_ENDPOINT_URL=https://s3.example.org"); may also be written in
+    # .streamlit/secrets.toml. Default: none, and credentials come from the machine's own environment (AWS_*
+    # variables, an instance role). Never printed (left out of this object's repr).
+    storage_options: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     # Sign-in and roles (README, "Sign-in"; analytics/auth/roles.py).
     # AFFILIATE_REQUIRE_SIGN_IN: "true" makes sign-in mandatory: without an [auth] section in
     # .streamlit/secrets.toml every page refuses to open instead of running in local mode. Default false: a
@@ -101,7 +113,7 @@ class Settings:
     def from_environment(
         cls, environ: dict[str, str] | None = None, secrets_file: Path | None = DEFAULT_SECRETS_FILE
     ) -> Settings:
-        """The settings from `environ` (default: the process environment), the e-mail ones falling back on
+        """The settings from `environ` (default: the process environment), those of SECRET_SETTINGS falling back on
         `secrets_file`'s top-level keys of the same names."""
         environ = _secrets(secrets_file) | dict(os.environ if environ is None else environ)
         data_dir = environ.get("AFFILIATE_DATA_DIR") or str(DEFAULT_DATA_DIR)
@@ -111,6 +123,8 @@ class Settings:
             inactive_after_months=int(environ.get("AFFILIATE_STALE_AFTER_MONTHS", cls.inactive_after_months)),
             max_upload_megabytes=int(environ.get("AFFILIATE_MAX_UPLOAD_MEGABYTES", cls.max_upload_megabytes)),
             max_upload_rows=int(environ.get("AFFILIATE_MAX_UPLOAD_ROWS", cls.max_upload_rows)),
+            store_url=(environ.get("AFFILIATE_STORE_URL") or "").strip().rstrip("/"),
+            storage_options=_pairs(environ.get("AFFILIATE_STORAGE_OPTIONS", "")),
             require_sign_in=_is_true(environ.get("AFFILIATE_REQUIRE_SIGN_IN", "")),
             roles_file=Path(environ["AFFILIATE_ROLES_FILE"]).expanduser()
             if environ.get("AFFILIATE_ROLES_FILE")

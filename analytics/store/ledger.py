@@ -9,6 +9,10 @@ in Delta Lake tables (the `deltalake` package), one per kind of data:
     store/ledger/       one row per event of a batch: committed, then maybe undone (append only)
     store/archive/      every uploaded file, raw, named by its SHA-256
 
+These may live elsewhere than `<data_dir>/store/`, in one folder or object store that several app servers
+share (AFFILIATE_STORE_URL; analytics.store.location): a table's place is then a URL, read with the storage
+options of `delta_table`. What a machine derives for itself (checks, caches) stays in `<data_dir>/store/`.
+
 A batch becomes visible in one step: its ledger row. Data rows whose batch has no committed
 ledger row (a process killed mid-commit) are never shown; a batch with an `undone` ledger row
 is no longer shown. Nothing is ever deleted, so every earlier state stays recoverable from the
@@ -19,7 +23,7 @@ This module only reads; analytics.uploads.pipeline writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +32,7 @@ import pyarrow.compute as pc
 from deltalake import DeltaTable
 
 from analytics.core.schema import UPLOADABLE_TABLES
+from analytics.store.location import StoreLocation
 
 COMMITTED = "committed"
 UNDONE = "undone"
@@ -56,47 +61,65 @@ BATCH_COLUMNS = [field.name for field in LEDGER_SCHEMA]
 
 @dataclass(frozen=True)
 class StoreLayout:
-    """The folders of the runtime store of one data folder."""
+    """The folders of the runtime store of one data folder: `root` on this machine, the tables and the archive
+    where `location` says (default: the settings' AFFILIATE_STORE_URL, else `root` itself)."""
 
     data_dir: Path
+    location: StoreLocation = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.location is None:
+            object.__setattr__(self, "location", StoreLocation.of(Path(self.data_dir)))
 
     @property
     def root(self) -> Path:
+        """`<data_dir>/store/` on this machine: what it derives for itself (checks, caches), and by default all."""
         return Path(self.data_dir) / "store"
 
     @property
-    def ledger(self) -> Path:
-        return self.root / "ledger"
+    def ledger(self) -> Path | str:
+        return self.location.path("ledger")
 
     @property
-    def rejected(self) -> Path:
-        return self.root / "rejected"
+    def rejected(self) -> Path | str:
+        return self.location.path("rejected")
 
     @property
-    def archive(self) -> Path:
-        return self.root / "archive"
+    def archive(self) -> Path | str:
+        return self.location.path("archive")
 
-    def rows(self, kind: str) -> Path:
+    def rows(self, kind: str) -> Path | str:
         """store/<kind>/: the uploaded rows of an uploadable table (schema `is_uploadable`)."""
         if kind not in UPLOADABLE_TABLES:
             raise ValueError(f"{kind!r} is not an uploadable table; these are: {', '.join(UPLOADABLE_TABLES)}")
-        return self.root / kind
+        return self.location.path(kind)
 
 
-def is_table(path: Path) -> bool:
-    return (path / "_delta_log").is_dir() and DeltaTable.is_deltatable(str(path))
+def storage_options(path: Path | str) -> dict[str, str] | None:
+    """deltalake's storage options for a table of the store: the settings' when `path` is an object-store URL."""
+    return StoreLocation.of(Path()).storage_options if isinstance(path, str) and "://" in path else None
+
+
+def is_table(path: Path | str) -> bool:
+    if isinstance(path, Path) and not (path / "_delta_log").is_dir():
+        return False
+    return DeltaTable.is_deltatable(str(path), storage_options=storage_options(path))
+
+
+def delta_table(path: Path | str, version: int | None = None) -> DeltaTable:
+    """The Delta table of the store at `path` (a folder or a URL), at `version` (latest: None)."""
+    return DeltaTable(str(path), version=version, storage_options=storage_options(path))
 
 
 def ledger_version(data_dir: Path) -> int:
     """The number of the latest ledger commit, -1 when nothing was ever committed.
 
-    Read from the names of the commit files alone, so it is cheap enough to call on every page run.
+    Read from the names of the commit files alone (one listing on an object store), so it is cheap enough to
+    call on every page run.
     """
-    log = StoreLayout(Path(data_dir)).ledger / "_delta_log"
-    if not log.is_dir():
-        return -1
-    versions = [int(path.stem) for path in log.glob("*.json") if path.stem.isdigit()]
-    return max(versions, default=-1)
+    names = StoreLayout(Path(data_dir)).location.names("ledger/_delta_log")
+    stems = [name.removesuffix(".json") for name in names if name.endswith(".json")]
+    return max((int(stem) for stem in stems if stem.isdigit()), default=-1)
 
 
 def ledger_events(data_dir: Path) -> pd.DataFrame:
@@ -104,7 +127,7 @@ def ledger_events(data_dir: Path) -> pd.DataFrame:
     path = StoreLayout(Path(data_dir)).ledger
     if not is_table(path):
         return LEDGER_SCHEMA.empty_table().to_pandas()
-    return DeltaTable(str(path)).to_pyarrow_table().to_pandas()
+    return delta_table(path).to_pyarrow_table().to_pandas()
 
 
 def batches(data_dir: Path) -> pd.DataFrame:
@@ -140,7 +163,7 @@ def visible_rows(data_dir: Path, kind: str, without: frozenset[str] = frozenset(
     visible = visible_batches(data_dir, kind, without)
     if visible.empty or not is_table(path):
         return None
-    dataset = DeltaTable(str(path)).to_pyarrow_dataset()
+    dataset = delta_table(path).to_pyarrow_dataset()
     rows = dataset.to_table(filter=pc.field("batch_id").isin(visible["batch_id"].tolist()))
     order = pa.table({"batch_id": visible["batch_id"].tolist(), "upload_order": visible["upload_order"].tolist()})
     return rows.join(order, "batch_id")

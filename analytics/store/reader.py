@@ -156,9 +156,13 @@ def _ledger_version(data_dir: Path) -> int:
 
     Every Delta commit adds a file to `_delta_log/`, which changes the folder's modification time.
     A time within the last seconds is not trusted (the file system's clock ticks in milliseconds,
-    so two commits in one tick leave the same time), as git does with its index.
+    so two commits in one tick leave the same time), as git does with its index. An object store has no
+    folder times: its log is listed on every call.
     """
-    log = ledger.StoreLayout(data_dir).ledger / "_delta_log"
+    table = ledger.StoreLayout(data_dir).ledger
+    if not isinstance(table, Path):
+        return ledger.ledger_version(data_dir)  # on an object store: one listing, no folder time to trust
+    log = table / "_delta_log"
     try:
         modified = log.stat().st_mtime_ns
     except OSError:

@@ -16,11 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError
 
 from analytics.core.errors import first_line
-from analytics.core.files import write_bytes_atomically
 from analytics.core.schema import table as schema_table
 from analytics.store import ledger
 from analytics.store.ledger import StoreLayout
@@ -56,24 +55,32 @@ def rows_schema(kind: str) -> pa.Schema:
     return pa.schema([("batch_id", pa.string()), ("row_number", pa.int64()), *columns])
 
 
-def archive(layout: StoreLayout, data: bytes, sha256: str) -> Path:
-    """The raw file under its hash (never its uploaded name), whole or absent (core.files)."""
-    layout.archive.mkdir(parents=True, exist_ok=True)
-    target = layout.archive / sha256
-    if not target.exists():
-        write_bytes_atomically(target, data)
-    return target
+def archive(layout: StoreLayout, data: bytes, sha256: str) -> Path | str:
+    """The raw file under its hash (never its uploaded name), whole or absent (store.location)."""
+    name = f"archive/{sha256}"
+    if not layout.location.exists(name):
+        layout.location.write_bytes(name, data)
+    return layout.location.path(name)
 
 
-def append(path: Path, table: pa.Table) -> None:
-    """One atomic Delta append; retried when two processes create the table at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def append(path: Path | str, table: pa.Table) -> None:
+    """One atomic Delta append; retried when two processes create the table at once.
+
+    Timestamps must carry a time zone: a naive one would switch on Delta's timestampNtz feature and raise the
+    table to reader 3 / writer 7, which older Spark and Databricks readers refuse (docs/storage.md).
+    """
+    naive = [field.name for field in table.schema if pa.types.is_timestamp(field.type) and field.type.tz is None]
+    if naive:
+        raise ValueError(f"timestamps without a time zone in {', '.join(naive)}: write them as UTC")
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(CREATE_RETRIES):
         try:
             write_deltalake(
                 str(path),
                 table,
                 mode="append",
+                storage_options=ledger.storage_options(path),
                 commit_properties=CommitProperties(max_commit_retries=DELTA_COMMIT_RETRIES),
             )
             return
@@ -133,7 +140,7 @@ def rejected_rows(data_dir: Path, batch_id: str) -> pd.DataFrame:
     path = StoreLayout(Path(data_dir)).rejected
     if not ledger.is_table(path):
         return REJECTED_SCHEMA.empty_table().to_pandas()
-    rows = DeltaTable(str(path)).to_pyarrow_dataset().to_table(filter=pc.field("batch_id") == batch_id)
+    rows = ledger.delta_table(path).to_pyarrow_dataset().to_table(filter=pc.field("batch_id") == batch_id)
     return rows.to_pandas().sort_values("row_number").reset_index(drop=True)
 
 
