@@ -2,7 +2,8 @@
 
 A commit from either server's Upload page or from `python -m analytics ingest` shows on both servers' next page
 run; commits from all three at the same moment each land or are refused in words; and a reader that opens the
-store again and again meanwhile never sees part of a batch.
+store again and again meanwhile never sees part of a batch. The same holds with the store on object storage
+(AFFILIATE_STORE_URL on the S3 emulator of tests/object_store.py).
 """
 
 from __future__ import annotations
@@ -162,3 +163,33 @@ def test_commits_from_both_servers_and_the_cli_at_once_land_or_are_refused_in_wo
         shown = ledger_on_page(page)
         assert all(name in shown for name in landed), (landed, shown)
     assert on_first.page_errors == on_second.page_errors == []
+
+
+def test_on_object_storage_a_commit_from_one_server_shows_on_the_other_and_in_the_cli(browser, s3_emulator, tmp_path):
+    """The deployment docs/deploy.md describes: the servers share a store on object storage (the S3 emulator)."""
+    data_dir = write_tiny_data(tmp_path / "data")
+    environment = s3_emulator.settings_environment()
+    upload = tmp_path / "server_a.csv"
+    upload.write_text("affiliate,date,members,icma members\n" + FILES["server_a"])
+    first, second = start_server(data_dir, extra_env=environment), start_server(data_dir, extra_env=environment)
+    try:
+        on_first, on_second = open_page(browser, first), open_page(browser, second)
+        choose_file(on_first, upload)
+        on_first.page.get_by_role("button", name="Commit").click()
+        assert outcome_on_page(on_first) == "committed"
+        assert "server_a.csv" in ledger_on_page(on_second)
+        assert not (data_dir / "store" / "ledger").exists()  # the ledger is in the bucket
+        listed = subprocess.run(
+            [sys.executable, "-m", "analytics", "batches"],
+            cwd=ROOT,
+            env={**os.environ, "AFFILIATE_DATA_DIR": str(data_dir), **environment},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert listed.returncode == 0 and "server_a.csv" in listed.stdout
+        on_second.screenshot("several-servers-object-storage")
+        assert on_first.page_errors == on_second.page_errors == []
+    finally:
+        first.stop()
+        second.stop()
