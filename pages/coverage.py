@@ -97,7 +97,7 @@ AFFILIATE_MEASURES: list[str] = [
     "activity_score",
     "activity_level",
     "last_activity_on",
-    "needs_attention",
+    "is_inactive",
     "confidence",
 ]
 
@@ -107,7 +107,7 @@ def affiliate_table(affiliates: pd.DataFrame, columns: list[str], base_name: str
     view = affiliates.assign(
         affiliate_name=affiliates["name"],
         agreement_status=words(affiliates["agreement_status"]),
-        needs_attention=yes_no(affiliates["needs_attention"]),
+        is_inactive=yes_no(affiliates["is_inactive"]),
         confidence=confidence_text(affiliates["confidence"]),
     )[columns]
     show_table(view, key=f"{key}_table")
@@ -178,7 +178,9 @@ cards[1].metric(
 cards[2].metric(
     "Need attention",
     summary["count_needs_attention"],
-    help=f"Relationships with no counted activity in the {config.inactive_after_months} months before the as-of date.",
+    help=f"Relationships with no counted activity in the {config.inactive_after_months} months before the as-of date, "
+    f"or an agreement due for renewal within {config.renewal_window_months} months or lapsed: the list at the foot "
+    "of the page.",
     border=True,
 )
 cards[3].metric(
@@ -293,7 +295,7 @@ else:
             profile=shown_states["state_code"].map(first_profile),
             has_association=yes_no(shown_states["has_association"]),
             agreement_status=words(shown_states["agreement_status"]),
-            needs_attention=yes_no(shown_states["needs_attention"]),
+            is_inactive=yes_no(shown_states["is_inactive"]),
             confidence=confidence_text(
                 shown_states["state_code"].map(maps.lowest_confidence(state_frame, "state_code"))
             ),
@@ -312,7 +314,7 @@ else:
                 "activity_score",
                 "activity_level",
                 "agreement_status",
-                "needs_attention",
+                "is_inactive",
                 "confidence",
             ]
         ]
@@ -342,9 +344,7 @@ else:
 
 # -- what needs attention --------------------------------------------------------------------------
 st.subheader("Relationships that need attention")
-attention = coverage_frame[
-    coverage_frame["needs_attention"] | coverage_frame["agreement_status"].isin(["due_for_renewal", "lapsed"])
-]
+attention = coverage.relationships_needing_attention(coverage_frame)
 if attention.empty:
     st.success(
         f"Every relationship had activity in the last {config.inactive_after_months} months and no agreement is "
@@ -358,7 +358,6 @@ else:
     attention_view = attention.assign(
         affiliate_name=attention["name"],
         agreement_status=words(attention["agreement_status"]).fillna(maps.NO_AGREEMENT),
-        needs_attention=yes_no(attention["needs_attention"]),
         confidence=confidence_text(attention["confidence"]),
     )[
         [
@@ -368,12 +367,12 @@ else:
             "country_name",
             "state_code",
             "liaison_name",
+            "attention_reason",
             "last_activity_on",
-            "needs_attention",
             "agreement_status",
             "renewal_due_on",
             "confidence",
         ]
-    ].sort_values(["renewal_due_on", "affiliate_name"], na_position="last")
+    ]
     show_table(attention_view, key="coverage_attention_table")
     download_table(attention_view, "relationships_needing_attention", key="coverage_attn")

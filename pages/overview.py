@@ -41,7 +41,7 @@ def goals_summary(params: dict[str, Any]) -> GoalsSummary:
     at_risk = goals.reasons_for(goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"])
     counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
     return GoalsSummary(
-        share_on_track=overview.share_on_track(statuses),
+        share_on_track=goals.share_on_track(statuses),
         share_on_track_by_month=(
             [round(v * 100, 1) for v in portfolio["share_on_track"].fillna(0)] if portfolio is not None else None
         ),

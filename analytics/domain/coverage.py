@@ -26,9 +26,13 @@ work-plan items (9) is medium. Summed scores (a country with several affiliates,
 same cut points.
 
 `last_activity_on` is the date of the latest counted activity on or before `as_of`, however old.
-A relationship *needs attention* when it has no counted activity in the `inactive_after_months`
-months before `as_of` (`Settings.inactive_after_months`, AFFILIATE_STALE_AFTER_MONTHS): the last activity
-is older than that, or there is none.
+A relationship is *inactive* (`is_inactive`) when it has no counted activity in the
+`inactive_after_months` months before `as_of` (`Settings.inactive_after_months`,
+AFFILIATE_STALE_AFTER_MONTHS): the last activity is older than that, or there is none.
+
+A relationship *needs attention* (`needs_attention`, the one definition behind the Coverage page's
+"Need attention" card, its list and the countries' counts) when it is inactive, or its current agreement
+is due for renewal or lapsed (`ATTENTION_AGREEMENT_STATUSES`); `attention_reason` says which, in words.
 
 Agreements
 ----------
@@ -44,6 +48,7 @@ The windows that are settings (`analytics.core.settings.Settings`) have no defau
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
 from typing import TypedDict
 
@@ -53,6 +58,7 @@ import pandas as pd
 from analytics.core.errors import require_columns
 from analytics.core.schema import ACTIVITY_TYPES, AFFILIATE_TYPES, AGREEMENT_STATUSES
 from analytics.core.settings import Settings
+from analytics.domain.overview import affiliate_counts
 from analytics.domain.relationships import is_relationship
 
 ACTIVITY_WEIGHTS: dict[str, int] = {
@@ -67,6 +73,8 @@ ACTIVITY_LEVEL_MINIMUMS: dict[str, int] = {"low": 1, "medium": 6, "high": 12}
 ACTIVITY_WINDOW_MONTHS = 12
 # Agreement statuses from best to worst.
 AGREEMENT_STATUS_ORDER: tuple[str, ...] = AGREEMENT_STATUSES
+# Agreement statuses that make a relationship need attention (besides having no activity).
+ATTENTION_AGREEMENT_STATUSES: tuple[str, ...] = ("due_for_renewal", "lapsed")
 # What `coverage_by_state(..., measure=...)` may put in its `value` column.
 STATE_MEASURES: tuple[str, ...] = ("members", "icma_members", "share_icma", "growth_1y", "activity_score")
 
@@ -248,7 +256,9 @@ AFFILIATE_COVERAGE_COLUMNS: tuple[str, ...] = (
     "activity_level",
     "last_activity_on",
     "last_activity_title",
+    "is_inactive",
     "needs_attention",
+    "attention_reason",
 )
 COUNTRY_COVERAGE_COLUMNS: tuple[str, ...] = (
     "country_iso3",
@@ -283,6 +293,7 @@ STATE_COVERAGE_COLUMNS: tuple[str, ...] = (
     "activity_score",
     "activity_level",
     "agreement_status",
+    "is_inactive",
     "needs_attention",
     "value",
 )
@@ -302,7 +313,9 @@ NATIONAL_AFFILIATE_COLUMNS: tuple[str, ...] = (
     "activity_level",
     "last_activity_on",
     "last_activity_title",
+    "is_inactive",
     "needs_attention",
+    "attention_reason",
 )
 
 _OPTIONAL_AFFILIATE_COLUMNS: tuple[str, ...] = ("acronym", "world_region", "focus", "status")
@@ -323,6 +336,7 @@ class CoverageSummary(TypedDict):
     states_covered: int
     by_type: dict[str, TypeCount]
     count_needs_attention: int
+    count_inactive: int
     count_due_for_renewal: int
     count_lapsed: int
     count_without_agreement: int
@@ -501,8 +515,9 @@ def affiliate_coverage(
     covered. Columns: `AFFILIATE_COVERAGE_COLUMNS`. The affiliate's own `status` is renamed
     `affiliate_status`; liaison_id and liaison_name are those of the current agreement (empty
     without one, as are the agreement columns); affiliates without counted activities score 0 at
-    level "none"; `needs_attention` is True when the last activity is older than
-    `inactive_after_months` months before `as_of`, or there is none.
+    level "none"; `is_inactive` is True when the last activity is older than
+    `inactive_after_months` months before `as_of`, or there is none; `needs_attention` and
+    `attention_reason` follow the module docstring.
     """
     _require_positive(inactive_after_months, "inactive_after_months")
     require_columns(
@@ -543,10 +558,46 @@ def affiliate_coverage(
     result["activity_level"] = activity_level_for(result["activity_score"])
     result["last_activity_on"] = _dates(result["last_activity_on"])
     attention_cutoff = _months_before(as_of_on, inactive_after_months)
-    result["needs_attention"] = (
+    result["is_inactive"] = (
         result["last_activity_on"].isna() | result["last_activity_on"].lt(attention_cutoff)
     ).astype("bool")
+    result["needs_attention"] = (
+        result["is_inactive"] | result["agreement_status"].isin(ATTENTION_AGREEMENT_STATUSES)
+    ).astype("bool")
+    result["attention_reason"] = attention_reasons(result, inactive_after_months)
     return result[list(AFFILIATE_COVERAGE_COLUMNS)].reset_index(drop=True)
+
+
+def attention_reasons(frame: pd.DataFrame, inactive_after_months: int) -> pd.Series:
+    """Why each relationship needs attention, in words ("no activity in 12 months; agreement lapsed"), or "".
+
+    `frame` has `is_inactive` and `agreement_status` (a coverage frame).
+
+    >>> frame = pd.DataFrame({"is_inactive": [True, False, True, False],
+    ...     "agreement_status": ["lapsed", "due_for_renewal", None, "active"]})
+    >>> attention_reasons(frame, 12).tolist()
+    ['no activity in 12 months; agreement lapsed', 'agreement due for renewal', 'no activity in 12 months', '']
+    """
+    inactive = pd.Series(np.where(frame["is_inactive"], f"no activity in {inactive_after_months} months", ""))
+    status = frame["agreement_status"].astype("object")
+    agreement = pd.Series(
+        np.where(status.isin(ATTENTION_AGREEMENT_STATUSES), "agreement " + status.fillna("").str.replace("_", " "), "")
+    )
+    both = inactive.where(agreement.eq(""), inactive + "; " + agreement).where(inactive.ne(""), agreement)
+    return pd.Series(both.to_numpy(), index=frame.index, dtype="object")
+
+
+def relationships_needing_attention(affiliate_coverage_frame: pd.DataFrame) -> pd.DataFrame:
+    """The relationships that need attention (module docstring), those due for renewal soonest first, then by name.
+
+    Every column of the coverage frame is kept. Its length is `coverage_summary`'s `count_needs_attention`.
+    """
+    frame = affiliate_coverage_frame
+    return (
+        frame[frame["needs_attention"]]
+        .sort_values(["renewal_due_on", "name", "affiliate_id"], na_position="last")
+        .reset_index(drop=True)
+    )
 
 
 def national_affiliates_table(affiliate_coverage_frame: pd.DataFrame) -> pd.DataFrame:
@@ -665,6 +716,7 @@ def coverage_by_state(
             members_compared=("members_compared", lambda values: values.sum(min_count=1)),
             activity_score=("activity_score", "sum"),
             worst_status_rank=("status_rank", "max"),
+            is_inactive=("is_inactive", "any"),
             needs_attention=("needs_attention", "any"),
         )
         .reset_index()
@@ -690,6 +742,7 @@ def coverage_by_state(
     result["activity_score"] = result["activity_score"].astype("Int64")
     result["activity_level"] = activity_level_for(result["activity_score"]).where(result["has_association"])
     result["agreement_status"] = _status_from_rank(result["worst_status_rank"])
+    result["is_inactive"] = result["is_inactive"].astype("boolean")
     result["needs_attention"] = result["needs_attention"].astype("boolean")
     result["value"] = result[measure].astype("Float64").astype("float64")
     return result[list(STATE_COVERAGE_COLUMNS)]
@@ -704,21 +757,24 @@ def coverage_summary(
     """Headline counts of a coverage frame, each affiliate type against the figure ICMA states.
 
     `stated_state` and `stated_international` are `Settings.stated_state_agreements` and
-    `Settings.stated_international_agreements`.
+    `Settings.stated_international_agreements`. The counts per type and the countries and states covered
+    are `overview.affiliate_counts` (the Overview's cards), `count_needs_attention` the length of
+    `relationships_needing_attention`.
     """
     frame = affiliate_coverage_frame
-    types = frame["affiliate_type"]
+    counts = asdict(affiliate_counts(frame))
     stated: dict[str, int | None] = {"state": stated_state, "national": None, "international": stated_international}
     statuses = frame["agreement_status"]
     return CoverageSummary(
         count_affiliates=len(frame),
-        countries_covered=int(frame.loc[types.eq("international"), "country_iso3"].nunique()),
-        states_covered=int(frame.loc[types.eq("state"), "state_code"].nunique()),
+        countries_covered=counts["countries_covered"],
+        states_covered=counts["states_covered"],
         by_type={
-            affiliate_type: TypeCount(count=int(types.eq(affiliate_type).sum()), stated=stated[affiliate_type])
+            affiliate_type: TypeCount(count=counts[affiliate_type], stated=stated[affiliate_type])
             for affiliate_type in AFFILIATE_TYPES
         },
-        count_needs_attention=int(frame["needs_attention"].sum()),
+        count_needs_attention=len(relationships_needing_attention(frame)),
+        count_inactive=int(frame["is_inactive"].sum()),
         count_due_for_renewal=int(statuses.eq("due_for_renewal").sum()),
         count_lapsed=int(statuses.eq("lapsed").sum()),
         count_without_agreement=int(statuses.isna().sum()),

@@ -54,6 +54,8 @@ STATUS_LABELS: dict[str, str] = {
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES), ordered=True)
 # Statuses that need attention, and the order at_risk_list shows them in when pct_of_expected ties.
 ATTENTION_STATUSES: tuple[str, ...] = ("overdue", "off_track", "at_risk")
+# The statuses that count as "on track" in the share of goals on track (`share_on_track`, `portfolio_over_time`).
+ON_TRACK_STATUSES: tuple[str, ...] = ("achieved", "on_track")
 
 GOAL_COLUMNS: tuple[str, ...] = (
     "goal_id",
@@ -446,6 +448,24 @@ def reasons_for(
 # --- views built on goal_status -------------------------------------------------------------------
 
 
+def share_on_track(goal_status_rows: pd.DataFrame) -> float | None:
+    """The share of goals on track: achieved or on track, of the goals that have started; None when none has.
+
+    The one definition of "goals on track" every page, card and export shows (`portfolio_over_time` computes
+    the same share at each month end).
+
+    >>> share_on_track(pd.DataFrame({"status": ["achieved", "on_track", "at_risk", "overdue", "not_started"]}))
+    0.5
+    >>> share_on_track(pd.DataFrame({"status": ["not_started"]})) is None
+    True
+    """
+    status = goal_status_rows["status"].astype(str)
+    started = status[status != "not_started"]
+    if started.empty:
+        return None
+    return float(started.isin(ON_TRACK_STATUSES).mean())
+
+
 def portfolio_over_time(
     goals: pd.DataFrame,
     checkins: pd.DataFrame,
@@ -487,7 +507,7 @@ def portfolio_over_time(
         frame[f"count_{status}"] = flat_counts[:, code]
     frame["count_goals_started"] = flat_counts.sum(axis=1) - frame["count_not_started"]
     frame["count_stale"] = stale_counts.reshape(-1)
-    on_track = frame["count_achieved"] + frame["count_on_track"]
+    on_track = sum(frame[f"count_{status}"] for status in ON_TRACK_STATUSES)
     frame["share_on_track"] = (on_track / frame["count_goals_started"]).where(frame["count_goals_started"] > 0)
     return frame
 
@@ -591,7 +611,7 @@ def progress_by_month(
         evaluation = _evaluate(terms, day, rules)
         started = day >= terms.start_day
         count_started = int(started.sum())
-        on_track = np.isin(evaluation.status_code, [_STATUS_CODE["achieved"], _STATUS_CODE["on_track"]])
+        on_track = np.isin(evaluation.status_code, [_STATUS_CODE[status] for status in ON_TRACK_STATUSES])
         rows.append(
             {
                 "month_end": _as_timestamps(np.asarray([day]))[0],

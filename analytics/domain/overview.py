@@ -57,11 +57,3 @@ def affiliate_counts(affiliates: pd.DataFrame) -> AffiliateCounts:
         states_covered=int(states["state_code"].dropna().nunique()),
         candidates=int((~related).sum()),
     )
-
-
-def share_on_track(goal_statuses: pd.DataFrame) -> float | None:
-    """Achieved or on-track goals as a share of the goals that have started; None when none has."""
-    started = goal_statuses[goal_statuses["status"].astype(str) != "not_started"]
-    if started.empty:
-        return None
-    return float(started["status"].astype(str).isin(["achieved", "on_track"]).mean())

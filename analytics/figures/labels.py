@@ -12,7 +12,7 @@ label may name a setting (`{inactive_after_months}`): it then reads the number i
 
 >>> labelled(pd.DataFrame({"affiliate_name": ["Cal-ICMA"], "share_icma": [0.6]})).columns.tolist()
 ['Affiliate', 'Share also in ICMA']
->>> label_text("needs_attention", Settings(inactive_after_months=18))
+>>> label_text("is_inactive", Settings(inactive_after_months=18))
 'No activity in 18 months'
 """
 
@@ -77,14 +77,21 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
     "activity_score": ColumnLabel("Activity score", "count"),
     "activity_level": ColumnLabel("Activity level"),
     "last_activity_on": ColumnLabel("Last activity", "date"),
-    "needs_attention": ColumnLabel(
+    "is_inactive": ColumnLabel(
         "No activity in {inactive_after_months} months",
         help="No counted activity in the {inactive_after_months} months before the as-of date.",
     ),
+    "needs_attention": ColumnLabel(
+        "Needs attention",
+        help="No counted activity in the {inactive_after_months} months before the as-of date, or an agreement "
+        "due for renewal or lapsed.",
+    ),
+    "attention_reason": ColumnLabel("Why it needs attention"),
     "count_needs_attention": ColumnLabel(
         "Need attention",
         "count",
-        help="Affiliates with no counted activity in the {inactive_after_months} months before the as-of date.",
+        help="Relationships with no counted activity in the {inactive_after_months} months before the as-of date, "
+        "or an agreement due for renewal or lapsed.",
     ),
     "confidence": ColumnLabel("Confidence"),
     "lowest_confidence": ColumnLabel("Lowest confidence"),

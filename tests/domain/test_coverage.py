@@ -27,6 +27,7 @@ from analytics.domain.coverage import (
     coverage_by_state,
     coverage_summary,
     national_affiliates_table,
+    relationships_needing_attention,
 )
 
 AS_OF = date(2025, 6, 30)
@@ -167,14 +168,14 @@ def test_explanation_says_the_attention_window_it_is_given():
     assert coverage.score_explanation(Settings().inactive_after_months) == SCORE_EXPLANATION
 
 
-def test_needs_attention_follows_the_window_it_is_given():
+def test_inactivity_follows_the_window_it_is_given():
     affiliates = pd.DataFrame([affiliate("a", "state", state="AL")])
     agreements = pd.DataFrame([], columns=list(agreement("x", AS_OF, AS_OF)))
     activities = pd.DataFrame([activity("A1", "a", date(2024, 3, 1))])  # 16 months before as_of
     flags = [
         affiliate_coverage(
             affiliates, agreements, activities, LIAISONS, AS_OF, renewal_window_months=6, inactive_after_months=months
-        )["needs_attention"].item()
+        )["is_inactive"].item()
         for months in (12, 18)
     ]
     assert flags == [True, False]
@@ -220,7 +221,7 @@ def test_renewal_window_boundaries():
 # --- affiliates ------------------------------------------------------------------------------------
 
 
-def test_affiliate_without_activity_needs_attention_at_level_none():
+def test_affiliate_without_activity_is_inactive_at_level_none():
     frame = coverage_frame(
         [affiliate("quiet", "national"), affiliate("busy", "national")],
         [agreement("quiet", date(2024, 1, 1), date(2029, 1, 1))],
@@ -228,20 +229,58 @@ def test_affiliate_without_activity_needs_attention_at_level_none():
     ).set_index("affiliate_id")
     assert frame.loc["quiet", "activity_score"] == 0
     assert frame.loc["quiet", "activity_level"] == "none"
+    assert bool(frame.loc["quiet", "is_inactive"]) is True
     assert bool(frame.loc["quiet", "needs_attention"]) is True
+    assert frame.loc["quiet", "attention_reason"] == "no activity in 12 months"
     assert pd.isna(frame.loc["quiet", "last_activity_on"])
     assert frame.loc["quiet", "liaison_name"] == "Ada Lovelace"
+    assert bool(frame.loc["busy", "is_inactive"]) is False
     assert bool(frame.loc["busy", "needs_attention"]) is False
+    assert frame.loc["busy", "attention_reason"] == ""
     assert pd.isna(frame.loc["busy", "agreement_status"])
 
 
-def test_needs_attention_boundary_is_twelve_months_before_as_of():
+def test_inactivity_boundary_is_twelve_months_before_as_of():
     frame = coverage_frame(
         [affiliate("edge", "national"), affiliate("stale", "national")],
         [],
         [activity("A1", "edge", date(2024, 6, 30)), activity("A2", "stale", date(2024, 6, 29))],
     ).set_index("affiliate_id")
-    assert frame["needs_attention"].to_dict() == {"edge": False, "stale": True}
+    assert frame["is_inactive"].to_dict() == {"edge": False, "stale": True}
+
+
+def test_a_relationship_needs_attention_when_inactive_or_its_agreement_is_due_or_lapsed():
+    frame = coverage_frame(
+        [
+            affiliate("busy-active", "national"),
+            affiliate("busy-due", "national"),
+            affiliate("busy-lapsed", "national"),
+            affiliate("quiet-active", "national"),
+            affiliate("busy-none", "national"),
+        ],
+        [
+            agreement("busy-active", date(2024, 1, 1), date(2029, 1, 1)),
+            agreement("busy-due", date(2021, 1, 1), date(2025, 9, 1)),
+            agreement("busy-lapsed", date(2020, 1, 1), date(2025, 1, 1)),
+            agreement("quiet-active", date(2024, 1, 1), date(2029, 1, 1)),
+        ],
+        [
+            activity(f"A{n}", name, date(2025, 5, 1))
+            for n, name in enumerate(["busy-active", "busy-due", "busy-lapsed", "busy-none"])
+        ],
+    ).set_index("affiliate_id")
+    assert frame["needs_attention"].to_dict() == {
+        "busy-active": False,
+        "busy-due": True,
+        "busy-lapsed": True,
+        "quiet-active": True,
+        "busy-none": False,  # no agreement in the data is not, by itself, a reason
+    }
+    assert frame.loc["busy-due", "attention_reason"] == "agreement due for renewal"
+    assert frame.loc["busy-lapsed", "attention_reason"] == "agreement lapsed"
+    listed = relationships_needing_attention(frame.reset_index())
+    assert listed["affiliate_id"].tolist() == ["busy-lapsed", "busy-due", "quiet-active"]  # soonest renewal first
+    assert coverage_summary(frame.reset_index(), 43, 39)["count_needs_attention"] == len(listed)
 
 
 def test_national_table_keeps_only_national_affiliates_sorted_by_name():
@@ -425,7 +464,8 @@ def test_summary_counts_against_the_stated_figures():
     assert summary["by_type"]["international"] == {"count": 3, "stated": 39}
     assert summary["by_type"]["state"] == {"count": 1, "stated": 43}
     assert summary["by_type"]["national"] == {"count": 0, "stated": None}
-    assert summary["count_needs_attention"] == 3
+    assert summary["count_needs_attention"] == 4  # the three without activity, and gb, due for renewal
+    assert summary["count_inactive"] == 3
     assert summary["count_due_for_renewal"] == 1
     assert summary["count_lapsed"] == 1
     assert summary["count_without_agreement"] == 2

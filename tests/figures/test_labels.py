@@ -24,10 +24,10 @@ def test_two_names_share_a_label_only_when_they_hold_the_same_kind_of_value():
 
 
 def test_a_label_naming_a_setting_reads_it_and_needs_it():
-    assert label_text("needs_attention", Settings(inactive_after_months=9)) == "No activity in 9 months"
-    assert "9 months" in column_label("needs_attention", Settings(inactive_after_months=9)).help
+    assert label_text("is_inactive", Settings(inactive_after_months=9)) == "No activity in 9 months"
+    assert "9 months" in column_label("is_inactive", Settings(inactive_after_months=9)).help
     with pytest.raises(ValueError, match="names a setting"):
-        label_text("needs_attention")
+        label_text("is_inactive")
 
 
 def test_labelled_leaves_labels_and_data_headers_and_refuses_the_rest():

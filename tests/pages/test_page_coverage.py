@@ -136,3 +136,17 @@ def test_coverage_runs_on_the_bundled_sample_data(monkeypatch, bundled_data_dir)
     assert not app.error
     world, usa = figures(app)
     assert sum(len(trace.get("locations") or trace.get("lat") or []) for trace in world["data"]) >= 20
+
+
+@pytest.mark.parametrize("folder", ["tiny", "bundled"])
+def test_coverage_need_attention_card_counts_the_rows_of_its_list(monkeypatch, request, folder):
+    """The card and the list under it read one definition (coverage.relationships_needing_attention): the card
+    said 12 while the list had 23 rows when the card counted only the inactive relationships."""
+    if folder == "bundled" and not (ROOT / "data" / "affiliates.csv").exists():
+        pytest.skip("bundled sample data not generated yet")
+    data_dir = request.getfixturevalue(f"{folder}_data_dir")
+    app = run_page(monkeypatch, data_dir, "coverage", AS_OF)
+    assert not app.exception
+    listed = table_with(app, "Why it needs attention")
+    assert metric_values(app)["Need attention"] == str(len(listed))
+    assert listed["Why it needs attention"].str.len().gt(0).all()

@@ -76,5 +76,5 @@ def test_a_download_carries_the_labels_without_links_into_the_app_and_with_excel
 
 def test_a_label_reads_the_setting_in_force(monkeypatch):
     monkeypatch.setenv("AFFILIATE_STALE_AFTER_MONTHS", "24")
-    assert label("needs_attention") == "No activity in 24 months"
-    assert labelled(pd.DataFrame({"needs_attention": ["yes"]})).columns.tolist() == ["No activity in 24 months"]
+    assert label("is_inactive") == "No activity in 24 months"
+    assert labelled(pd.DataFrame({"is_inactive": ["yes"]})).columns.tolist() == ["No activity in 24 months"]
