@@ -7,7 +7,7 @@ from analytics.domain import coverage, goals, membership
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart, sample_data_notice
 from ui.data import load_table, run_query
-from ui.labels import download_table, show_table
+from ui.labels import download_table, label, show_table
 from ui.navigation import PROFILE_ID
 from ui.page import page_frame, page_title
 from ui.text import (
@@ -144,7 +144,7 @@ st.subheader("Goals by area of emphasis")
 if goal_rows.empty:
     st.info("No goals are recorded for this affiliate's agreements.")
 else:
-    statuses = goals.goal_status(goal_rows, checkins, as_of).merge(
+    statuses = goals.goal_status(goal_rows, checkins, as_of, frame.rules).merge(
         goal_rows[["goal_id", "area_of_emphasis", "title", "target_value", "unit", "due_on"]], on="goal_id"
     )
     counts = goals.status_matrix(statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
@@ -179,13 +179,13 @@ else:
     cards[0].metric(
         "Members",
         format_count(latest.latest),
-        delta=change_in_a_year(latest.change_pct),
+        **change_in_a_year(latest.change_pct),
         border=True,
     )
     cards[1].metric(
-        "Also ICMA members",
+        label("share_icma"),
         format_percent(share.latest, 1),
-        delta=points_in_a_year(share.change),
+        **points_in_a_year(share.change),
         border=True,
     )
     cards[2].metric("Latest snapshot", format_date(latest.latest_on), border=True)

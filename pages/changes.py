@@ -1,8 +1,8 @@
 """What changed between two dates: goals, agreements, membership, activities, events, silence and uploads.
 
 The window runs after `since` (bound to the URL as `since=`, default: the previous month end) up to and including
-the sidebar's as-of date (`as_of=`), with the goal status thresholds the link carries (as the Goals page sets
-them). The same sections make the monthly digest (`python -m analytics digest`) and the board pack's last part;
+the sidebar's as-of date (`as_of=`), with the goal status thresholds in force (the sidebar's, carried by the
+link). The same sections make the monthly digest (`python -m analytics digest`) and the board pack's last part;
 "Preview this month's digest" shows that e-mail for this window and scope. Selecting a row opens its goal or
 its affiliate's profile in the same tab.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.core.errors import AnalyticsError
 from analytics.domain import changes
 from analytics.figures import changes_report
-from ui.changes import preview_digest, rules_in_force, what_changed
+from ui.changes import preview_digest, what_changed
 from ui.components import SAMPLE_NOTICE, chart
 from ui.filters import EARLIEST_AS_OF, describe_scope
 from ui.labels import download_table, show_table
@@ -35,7 +35,7 @@ since = st.date_input(
     format="YYYY-MM-DD",
     help="What changed after this date, up to and including the as-of date in the sidebar.",
 )
-rules = rules_in_force()
+rules = frame.rules
 st.caption(
     f"What changed {changes_report.window_text_of(since, as_of)}. Goal status thresholds: at risk below "
     f"{rules.at_risk_below:.0%}, off track below {rules.off_track_below:.0%} of the expected progress."

@@ -1,9 +1,8 @@
 """Goals: progress against pro-rated targets, as of the sidebar's date, with the story behind it.
 
-Status thresholds are page controls bound to the URL (`?goals_at_risk_below=85`), defaulting to
-`GoalStatusRules()`, and are printed on the page and in the briefing pack. A rules file in the data
-folder would need the store to learn optional tables; controls are the simpler honest design: the
-thresholds in force are always visible and part of the shared link.
+Status thresholds are the sidebar's (ui.filters: shared by every page that counts statuses, bound to the
+URL as `?goals_at_risk_below=85`), defaulting to `GoalStatusRules()`, and are printed on the page and in
+the briefing pack: the thresholds in force are always visible and part of the shared link.
 
 The goals view (every goal's status, the portfolio), the at-risk list, the status matrices and the
 portfolio figure are kept per state of the data, filters and thresholds (`ui.data.kept_per_data`):
@@ -84,32 +83,10 @@ MATRIX_COLUMNS = {name: label(name) for name in ("affiliate_type", "icma_region"
 SUBJECTS = {"goal": "One goal", "affiliate": "An affiliate", "area": "An area of emphasis"}
 ALL = "All"
 GOAL_COLUMNS = {"title": {"width": "medium"}, "reason": {"width": "large"}}
-DEFAULT_RULES = goals.GoalStatusRules()
 scope = frame.scope
 as_of: dt.date = frame.as_of
 
-with st.expander("Status thresholds", icon="⚖️"):
-    left, right = st.columns(2)
-    at_risk_below = left.number_input(
-        "At risk below (% of expected progress)",
-        min_value=0,
-        max_value=100,
-        value=round(DEFAULT_RULES.at_risk_below * 100),
-        step=5,
-        key="goals_at_risk_below",
-        bind="query-params",
-    )
-    off_track_below = right.number_input(
-        "Off track below (% of expected progress)",
-        min_value=0,
-        max_value=100,
-        value=round(DEFAULT_RULES.off_track_below * 100),
-        step=5,
-        key="goals_off_track_below",
-        bind="query-params",
-    )
-
-rules = goals.GoalStatusRules(at_risk_below=at_risk_below / 100, off_track_below=off_track_below / 100)
+rules = frame.rules
 params = frame.params
 thresholds = (rules.at_risk_below, rules.off_track_below)
 events = run_query("affiliate_events_in_scope", **params)
@@ -134,7 +111,7 @@ cards = st.columns(6)
 cards[0].metric("Goals", len(statuses), help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
 cards[1].metric(
     "On track",
-    format_percent((counts["achieved"] + counts["on_track"]) / started if started else None),
+    format_percent(goals.share_on_track(statuses)),
     help="Share of the goals started by the as-of date that are on track or achieved.",
     border=True,
 )

@@ -17,7 +17,7 @@ from analytics.figures.charts import membership_trend
 from analytics.figures.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
 from ui.components import chart
 from ui.data import kept_per_data, run_query
-from ui.labels import download_table, show_table
+from ui.labels import download_table, label, show_table
 from ui.page import page_frame
 from ui.text import change_in_a_year, format_count, format_percent, like_for_like_note, points_in_a_year
 
@@ -71,7 +71,7 @@ like_for_like = {
 like_for_like_help = " " + like_for_like_note(len(membership.counted_both_years(year_on_year)))
 last_year = member_months[member_months["month_end_on"] > member_months["month_end_on"].max() - pd.DateOffset(years=1)]
 cards = st.columns(5)
-for card, label, change, change_in_year, help_text in (
+for card, card_label, change, change_in_year, help_text in (
     (
         cards[0],
         "Affiliate members",
@@ -83,7 +83,7 @@ for card, label, change, change_in_year, help_text in (
     ),
     (
         cards[1],
-        "Also ICMA members",
+        "Members also in ICMA",
         also_icma,
         like_for_like["icma_members"],
         "Of those, members who also belong to ICMA." + like_for_like_help,
@@ -91,16 +91,16 @@ for card, label, change, change_in_year, help_text in (
     (cards[3], "ICMA members", icma, icma, "ICMA's own total membership."),
 ):
     card.metric(
-        label,
+        card_label,
         format_count(change.latest),
-        delta=change_in_a_year(change_in_year.change_pct),
+        **change_in_a_year(change_in_year.change_pct),
         help=help_text + (f" As of {change.latest_on:%Y-%m-%d}." if change.latest_on is not None else ""),
         border=True,
     )
 cards[2].metric(
-    "Share also in ICMA",
+    label("share_icma"),
     format_percent(share.latest, 1),
-    delta=points_in_a_year(like_for_like["share_icma"].change),
+    **points_in_a_year(like_for_like["share_icma"].change),
     help="Affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     border=True,
 )

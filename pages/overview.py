@@ -15,7 +15,7 @@ from analytics.domain import goals, membership, overview
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart
 from ui.data import kept_per_data, run_query
-from ui.labels import download_table, show_table
+from ui.labels import download_table, label, show_table
 from ui.page import page_frame
 from ui.text import change_in_a_year, event_rows, format_count, format_percent, like_for_like_note, points_in_a_year
 
@@ -29,16 +29,18 @@ class GoalsSummary:
 
 
 @kept_per_data(max_entries=32)
-def goals_summary(params: dict[str, Any]) -> GoalsSummary:
+def goals_summary(params: dict[str, Any], at_risk_below: float, off_track_below: float) -> GoalsSummary:
+    """The goals' figures under the thresholds in force (the sidebar's: the same on every page)."""
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
     goal_rows = run_query("goals_in_scope", **params)
     checkins = run_query("goal_checkins_in_scope", **params)
     member_months = run_query("membership_by_month", **params)
-    statuses = goals.goal_status(goal_rows, checkins, params["as_of"], with_reasons=False).merge(
+    statuses = goals.goal_status(goal_rows, checkins, params["as_of"], rules, with_reasons=False).merge(
         goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id"
     )
     month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
-    portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, by=None) if month_ends else None
-    at_risk = goals.reasons_for(goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"])
+    portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, rules, by=None) if month_ends else None
+    at_risk = goals.reasons_for(goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"], rules)
     counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
     return GoalsSummary(
         share_on_track=goals.share_on_track(statuses),
@@ -64,7 +66,7 @@ member_months = membership.with_share_in_icma(run_query("membership_by_month", *
 year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
 icma_months = run_query("icma_membership_by_month", **params)
 events = run_query("upcoming_events", **params, limit=8)
-summary = goals_summary(params)
+summary = goals_summary(params, frame.rules.at_risk_below, frame.rules.off_track_below)
 
 if affiliates.empty:
     st.info("No affiliate matches the filters. Widen the region or type filter in the sidebar.")
@@ -127,7 +129,7 @@ cards[1].metric(
 cards[2].metric(
     "ICMA members",
     format_count(icma_members.latest),
-    delta=change_in_a_year(icma_members.change_pct),
+    **change_in_a_year(icma_members.change_pct),
     help="ICMA's total membership, latest month-end snapshot"
     + (f" ({icma_members.latest_on:%Y-%m-%d})." if icma_members.latest_on is not None else "."),
     chart_data=membership.recent(icma_months, "members"),
@@ -137,7 +139,7 @@ cards[2].metric(
 cards[3].metric(
     "Affiliate members",
     format_count(affiliate_members.latest),
-    delta=change_in_a_year(affiliate_members_like_for_like.change_pct),
+    **change_in_a_year(affiliate_members_like_for_like.change_pct),
     help="Members of the affiliates in scope at the latest month end"
     + (f" ({affiliate_members.latest_on:%Y-%m-%d})" if affiliate_members.latest_on is not None else "")
     + ". "
@@ -148,9 +150,9 @@ cards[3].metric(
     border=True,
 )
 cards[4].metric(
-    "Also ICMA members",
+    label("share_icma"),
     format_percent(share_icma.latest, 1),
-    delta=points_in_a_year(share_icma_like_for_like.change),
+    **points_in_a_year(share_icma_like_for_like.change),
     help="Share of affiliate members who also belong to ICMA: the value of belonging to both." + like_for_like_help,
     chart_data=[round(v * 100, 2) for v in membership.recent(member_months, "share_icma")],
     chart_type="line",

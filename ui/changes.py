@@ -23,26 +23,6 @@ from ui.components import show_error
 from ui.data import kept_per_data, run_query, settings
 from ui.labels import show_table
 
-# The Goals page's threshold controls, by the query parameters they are bound to: the thresholds in force.
-THRESHOLD_PARAMS = {"at_risk_below": "goals_at_risk_below", "off_track_below": "goals_off_track_below"}
-
-
-def rules_in_force() -> GoalStatusRules:
-    """The goal status thresholds the link carries (as the Goals page sets them), else the defaults."""
-    defaults = GoalStatusRules()
-    values = {}
-    for field, param in THRESHOLD_PARAMS.items():
-        try:
-            values[field] = (
-                float(st.query_params[param]) / 100 if param in st.query_params else getattr(defaults, field)
-            )
-        except ValueError:
-            values[field] = getattr(defaults, field)
-    try:
-        return GoalStatusRules(**values)
-    except AnalyticsError:
-        return defaults
-
 
 @kept_per_data(max_entries=16)
 def _what_changed(

@@ -1,7 +1,9 @@
-"""The filters every page shares (region, affiliate type, as-of date), bound to the URL.
+"""The filters every page shares (region, affiliate type, as-of date, goal status thresholds), bound to the URL.
 
-They are drawn once, in the sidebar, by app.py; pages read them with `current_scope()`. Because
-each widget is bound to a query parameter, a view is shared by copying its link.
+They are drawn once, in the sidebar, by app.py; pages read them with `current_scope()` and `status_rules()`
+(through ui.page's frame). Because each widget is bound to a query parameter and drawn on every page, a view
+is shared by copying its link, and the thresholds a user sets stay in force, and in the link, on every page
+that counts goal statuses (the Overview, Goals, What changed, the profiles).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from analytics.core.schema import AFFILIATE_TYPES, ICMA_REGIONS
+from analytics.domain.goals import GoalStatusRules
 
 REGION_OPTIONS: tuple[str, ...] = (*ICMA_REGIONS, "National")
 TYPE_LABELS: dict[str, str] = {
@@ -21,6 +24,11 @@ TYPE_LABELS: dict[str, str] = {
 }
 EARLIEST_AS_OF = date(2015, 1, 1)
 LATEST_AS_OF = date(2030, 12, 31)
+# The goal status thresholds, by the GoalStatusRules field each sets: (query parameter and widget key, label).
+THRESHOLDS: dict[str, tuple[str, str]] = {
+    "at_risk_below": ("goals_at_risk_below", "At risk below (% of expected progress)"),
+    "off_track_below": ("goals_off_track_below", "Off track below (% of expected progress)"),
+}
 
 
 def shared_filters() -> None:
@@ -53,6 +61,19 @@ def shared_filters() -> None:
             format="YYYY-MM-DD",
             help="Every figure as it stood on this date, using only data reported by then.",
         )
+        defaults = GoalStatusRules()
+        with st.expander("Goal status thresholds", icon="⚖️"):
+            for field, (key, text) in THRESHOLDS.items():
+                st.number_input(
+                    text,
+                    min_value=0,
+                    max_value=100,
+                    value=round(getattr(defaults, field) * 100),
+                    step=5,
+                    key=key,
+                    bind="query-params",
+                    help="Applies on every page that counts goal statuses, and travels in the link.",
+                )
 
 
 def current_scope() -> dict[str, Any]:
@@ -63,6 +84,19 @@ def current_scope() -> dict[str, Any]:
         "types": list(st.session_state.get("type") or []),
         "as_of": as_of,
     }
+
+
+def status_rules() -> GoalStatusRules:
+    """The goal status thresholds in force (the sidebar's, from the link), as shares of 1.
+
+    AnalyticsError when they contradict each other (off track below more than at risk below): a page shows it.
+    """
+    defaults = GoalStatusRules()
+    values = {
+        field: (st.session_state[key] / 100 if st.session_state.get(key) is not None else getattr(defaults, field))
+        for field, (key, _) in THRESHOLDS.items()
+    }
+    return GoalStatusRules(**values)
 
 
 def describe_scope(scope: dict[str, Any]) -> str:

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from analytics.core.errors import AnalyticsError
 from analytics.core.settings import Settings
+from analytics.domain.goals import GoalStatusRules
+from analytics.domain.membership import latest_as_of
 from ui.components import sample_data_notice, show_error
-from ui.data import scope_params, settings
-from ui.filters import current_scope, describe_scope
+from ui.data import run_query, scope_params, settings
+from ui.filters import current_scope, describe_scope, status_rules
 from ui.shell import ensure_app_shell
 
 # Whether this run of a page has drawn a title yet: an error before that comes under the page's menu title.
@@ -33,10 +36,15 @@ _title_drawn: ContextVar[bool] = ContextVar("title_drawn", default=False)
 
 @dataclass(frozen=True)
 class Frame:
-    """What a page works with: the shared filters' values and the settings in force."""
+    """What a page works with: the shared filters' values, the goal status thresholds and the settings in force."""
 
     scope: dict[str, Any]
     settings: Settings
+
+    @property
+    def rules(self) -> GoalStatusRules:
+        """The goal status thresholds in force (ui.filters.status_rules); AnalyticsError when they contradict."""
+        return status_rules()
 
     @property
     def as_of(self) -> date:
@@ -57,13 +65,41 @@ def page_frame(title: str | None, scope_note: str = "", *, shows_data: bool = Tr
     data (roles): the title alone.
     """
     ensure_app_shell()
-    frame = Frame(scope=current_scope(), settings=settings())
+    scope = current_scope()
     if title is not None:
         page_title(title)
-        if shows_data:
-            st.caption(describe_scope(frame.scope) + scope_note)
-            sample_data_notice()
-    return frame
+    if not shows_data:
+        return Frame(scope=scope, settings=settings())
+    chosen_on = scope["as_of"]
+    scope = {**scope, "as_of": min(chosen_on, data_latest_as_of())}
+    if title is not None:
+        st.caption(describe_scope(scope) + scope_note)
+    if scope["as_of"] < chosen_on:
+        clamped = (
+            f"The data's latest report is dated {latest_reported_on():%Y-%m-%d}: figures are shown as of "
+            f"{scope['as_of']:%Y-%m-%d}, the end of the month after it"
+        )
+        if "as_of" in st.query_params:  # chosen (in the link or the sidebar): said plainly
+            st.warning(
+                f"{clamped}, not {chosen_on:%Y-%m-%d}: later than that every figure would be a guess.", icon="📅"
+            )
+        else:  # today's date, the default
+            st.caption(f"{clamped}.")
+    if title is not None:
+        sample_data_notice()
+    return Frame(scope=scope, settings=settings())
+
+
+def latest_reported_on() -> date:
+    """The date of the latest fact reported so far, whatever the filters (query latest_reported_on)."""
+    reported_on = run_query("latest_reported_on")["latest_reported_on"].iloc[0]
+    return date.max if pd.isna(reported_on) else pd.Timestamp(reported_on).date()
+
+
+def data_latest_as_of() -> date:
+    """The latest as-of date the data answers for (analytics.domain.membership.latest_as_of)."""
+    reported_on = latest_reported_on()
+    return date.max if reported_on == date.max else latest_as_of(reported_on)
 
 
 def page_title(title: str) -> None:

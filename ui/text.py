@@ -6,6 +6,8 @@ every page. Column headers and column formats are in ui.labels.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from analytics.figures.calendar_charts import event_dates_text, event_place_text
@@ -87,14 +89,29 @@ def like_for_like_note(count_affiliates: int) -> str:
     )
 
 
-def change_in_a_year(change_pct: float | None) -> str | None:
-    """A card's change against a year earlier, as a percent: 0.1 -> "+10.0% in a year" (None: no card delta)."""
-    return None if change_pct is None else f"{change_pct:+.1%} in a year"
+# A card's change that rounds to nothing: in words, grey and without an arrow (never a red "↓ -0.0 pts").
+NO_CHANGE: dict[str, Any] = {"delta": "no change in a year", "delta_color": "off", "delta_arrow": "off"}
 
 
-def points_in_a_year(change: float | None) -> str | None:
-    """A share's change against a year earlier, in percentage points: 0.012 -> "+1.2 pts in a year"."""
-    return None if change is None else f"{change * 100:+.1f} pts in a year"
+def change_in_a_year(change_pct: float | None) -> dict[str, Any]:
+    """A card's change against a year earlier as st.metric's delta options: 0.1 -> "+10.0% in a year".
+
+    Signed ("+" or "-"); a change that rounds to 0.0% is `NO_CHANGE`; None gives no delta at all.
+
+    >>> change_in_a_year(0.1), change_in_a_year(-0.0004)["delta"], change_in_a_year(None)
+    ({'delta': '+10.0% in a year'}, 'no change in a year', {})
+    """
+    if change_pct is None or pd.isna(change_pct):
+        return {}
+    return NO_CHANGE if round(change_pct * 100, 1) == 0 else {"delta": f"{change_pct:+.1%} in a year"}
+
+
+def points_in_a_year(change: float | None) -> dict[str, Any]:
+    """A share's change against a year earlier in percentage points, as st.metric's delta options:
+    0.012 -> "+1.2 pts in a year"; a change that rounds to 0.0 pts is `NO_CHANGE`; None gives no delta."""
+    if change is None or pd.isna(change):
+        return {}
+    return NO_CHANGE if round(change * 100, 1) == 0 else {"delta": f"{change * 100:+.1f} pts in a year"}
 
 
 def event_rows(events: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ ends (`like_for_like_change`).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -68,6 +69,19 @@ def change_over_year(
 
 def _month_end(on: pd.Timestamp) -> pd.Timestamp:
     return on.normalize() + pd.offsets.MonthEnd(0)
+
+
+def latest_as_of(latest_reported_on: dt.date) -> dt.date:
+    """The latest as-of date the data answers for: the end of the month after the month of its latest report.
+
+    A month's reports arrive during the next month, so as of any day of that month the latest reports are the
+    current ones; later than that, every figure would be a guess (members carried forward, then none at all
+    next to a share of the last reports). The pages clamp a later as-of date to this one, and say so.
+
+    >>> latest_as_of(dt.date(2026, 10, 31)), latest_as_of(dt.date(2026, 11, 5))
+    (datetime.date(2026, 11, 30), datetime.date(2026, 12, 31))
+    """
+    return (_month_end(pd.Timestamp(latest_reported_on)) + pd.offsets.MonthEnd(1)).date()
 
 
 def last_month_end_counted(snapshot_on: pd.Timestamp) -> pd.Timestamp:

@@ -32,6 +32,7 @@ from analytics.domain.goals import (
     goal_status,
     latest_checkins,
     portfolio_over_time,
+    share_on_track,
     status_matrix,
 )
 from analytics.figures import changes_report
@@ -107,12 +108,12 @@ def status_by_area(statuses: pd.DataFrame) -> pd.DataFrame:
     )
     wide = wide.reindex(columns=list(STATUSES), fill_value=0).astype(int)
     stale = statuses.groupby("area_of_emphasis")["is_stale"].sum().astype(int)
-    started = wide.sum(axis=1) - wide["not_started"]
     table = wide.rename(columns=STATUS_LABELS)
     table.columns = [f"Goals {label}" for label in table.columns]
     table["Stale goals"] = stale.reindex(table.index, fill_value=0)
     table["Goals"] = wide.sum(axis=1)
-    table["Share on track"] = ((wide["achieved"] + wide["on_track"]) / started).where(started > 0).round(3)
+    shares = statuses.groupby("area_of_emphasis", observed=True)[["status"]].apply(share_on_track)
+    table["Share on track"] = shares.reindex(table.index).astype("float64").round(3)
     return table.rename_axis("Area of emphasis").reset_index()
 
 
@@ -271,11 +272,10 @@ def briefing_html(
     """
     as_of_text = f"{view.as_of:%Y-%m-%d}"
     counts = status_counts(view.statuses)
-    started = len(view.statuses) - counts["not_started"]
-    on_track = counts["achieved"] + counts["on_track"]
+    share = share_on_track(view.statuses)
     cards = [
         ("Goals", len(view.statuses)),
-        ("On track or achieved", f"{on_track / started:.0%}" if started else "–"),
+        ("On track or achieved", f"{share:.0%}" if share is not None else "–"),
         ("At risk", counts["at_risk"]),
         ("Off track", counts["off_track"]),
         ("Overdue", counts["overdue"]),

@@ -48,6 +48,9 @@ def test_profile_says_whether_the_network_totals_still_count_its_membership(monk
     app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
     assert "counts with its latest snapshot, for up to 12 months" in page_text(app)
     assert "no longer count" not in page_text(app)
+    # Solace goes on reporting; Cal-ICMA's latest snapshot (2026-10-31) has stopped counting by 2027-11-30.
+    membership = tiny_data_dir / "membership.csv"
+    membership.write_text(membership.read_text().rstrip("\n") + "\nintl-gbr-solace,2027-11-30,530,46,5,1\n")
     later = run_page(monkeypatch, tiny_data_dir, "affiliate", {**CAL_ICMA, "as_of": "2027-11-30"})
     assert "The network totals no longer count this affiliate" in page_text(later)
 

@@ -21,7 +21,7 @@ def test_membership_page_shows_the_whole_and_its_growth(monkeypatch, tiny_data_d
     assert not app.exception
     metrics = metric_values(app)
     assert metrics["Affiliate members"] == "1,620"
-    assert metrics["Also ICMA members"] == "705"
+    assert metrics["Members also in ICMA"] == "705"
     assert metrics["ICMA members"] == "13,100"
     growth = next(frame.value for frame in app.dataframe if "A year before" in frame.value.columns)
     cal = growth[growth["Affiliate"] == "Cal-ICMA"].iloc[0]
@@ -58,7 +58,7 @@ def test_the_whole_carries_stocks_forward_and_changes_like_for_like(monkeypatch,
     assert not app.exception
     cards = {metric.label: metric for metric in app.metric}
     assert cards["Affiliate members"].delta == "+10.0% in a year"  # Solace only reports from November 2025
-    assert cards["Also ICMA members"].delta == "+10.0% in a year"
+    assert cards["Members also in ICMA"].delta == "+10.0% in a year"
     assert cards["ICMA members"].delta == "+1.6% in a year"  # ICMA's own total is not like for like
     assert any("for up to 12 months" in caption.value for caption in app.caption)
     by_month = next(frame.value for frame in app.dataframe if "Affiliates counted" in frame.value.columns)

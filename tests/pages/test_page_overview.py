@@ -94,5 +94,7 @@ def test_affiliate_members_change_in_a_year_is_like_for_like(monkeypatch, tiny_d
     assert cards["Affiliate members"].delta == "+10.0% in a year"  # Cal-ICMA alone: 1,000 -> 1,100
     assert "like for like" in cards["Affiliate members"].proto.help
     assert "for up to 12 months" in cards["Affiliate members"].proto.help
-    assert cards["Also ICMA members"].delta == "+0.0 pts in a year"  # Cal-ICMA: 60% both years
+    # Cal-ICMA: 60% both years, a change of nothing: in words and grey, no arrow (it was "+0.0 pts", or red "-0.0")
+    assert cards["Share also in ICMA"].delta == "no change in a year"
+    assert (cards["Share also in ICMA"].proto.color, cards["Share also in ICMA"].proto.direction) == (2, 2)
     assert any("for up to 12 months" in caption.value for caption in app.caption)

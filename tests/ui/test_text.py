@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ui.text import (
+    NO_CHANGE,
     affiliate_choice_label,
     change_in_a_year,
     confidence_text,
@@ -71,15 +72,18 @@ def test_the_like_for_like_note_names_its_count():
 
 def test_a_cards_change_in_a_year():
     assert (change_in_a_year(0.1), change_in_a_year(-0.016), change_in_a_year(None)) == (
-        "+10.0% in a year",
-        "-1.6% in a year",
-        None,
+        {"delta": "+10.0% in a year"},
+        {"delta": "-1.6% in a year"},
+        {},
     )
-    assert (points_in_a_year(0.012), points_in_a_year(0.0), points_in_a_year(None)) == (
-        "+1.2 pts in a year",
-        "+0.0 pts in a year",
-        None,
+    assert (points_in_a_year(0.012), points_in_a_year(-0.0004), points_in_a_year(None)) == (
+        {"delta": "+1.2 pts in a year"},
+        NO_CHANGE,
+        {},
     )
+    # A change that rounds to zero reads in words, grey and without an arrow: never a red "-0.0 pts".
+    assert NO_CHANGE == {"delta": "no change in a year", "delta_color": "off", "delta_arrow": "off"}
+    assert change_in_a_year(0.0) == NO_CHANGE
 
 
 def test_an_event_reads_the_same_in_every_table_of_events():
