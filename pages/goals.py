@@ -82,7 +82,15 @@ frame = page_frame("Goals", ", using only check-ins reported by then.")
 MATRIX_COLUMNS = {name: label(name) for name in ("affiliate_type", "icma_region")}
 SUBJECTS = {"goal": "One goal", "affiliate": "An affiliate", "area": "An area of emphasis"}
 ALL = "All"
-GOAL_COLUMNS = {"title": {"width": "medium"}, "reason": {"width": "large"}}
+# The goal tables' long text gets room and wraps (show_table's wrap), so the why and the narrative are in view.
+GOAL_COLUMNS = {
+    "affiliate_name": {"width": 140},
+    "title": {"width": 170},
+    "status_label": {"width": 75},
+    "is_stale": {"width": 50},
+    "reason": {"width": 270},
+    "latest_narrative": {"width": 250},
+}
 scope = frame.scope
 as_of: dt.date = frame.as_of
 
@@ -153,7 +161,7 @@ if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
     st.caption(f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative.")
-    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS)
+    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS, wrap=True)
     download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
@@ -224,7 +232,7 @@ st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS)
+    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True)
     download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------

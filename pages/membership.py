@@ -180,6 +180,23 @@ st.caption(
     "Each affiliate's latest snapshot against what it counted at the same month end a year before "
     f"(its latest snapshot then, up to {membership.MAX_CARRY_MONTHS} months old)."
 )
-growth_table = growth.drop(columns=["affiliate_id"])
-show_table(growth_table)
+# Sorted by the change (the largest gains first, the largest losses last; no earlier count at the very end),
+# with the change beside the name so that it is in view without scrolling.
+growth_table = growth.sort_values(["change", "affiliate_name"], ascending=[False, True], na_position="last")[
+    [
+        "affiliate_name",
+        "change",
+        "change_pct",
+        "members",
+        "members_year_before",
+        "share_icma",
+        "new_members_12_months",
+        "lapsed_members_12_months",
+        "latest_on",
+        "affiliate_type",
+        "icma_region",
+        "icma_members",
+    ]
+]
+show_table(growth_table, options={"affiliate_name": {"width": 220}})
 download_table(growth_table, "membership_growth_by_affiliate", key="membership_growth")

@@ -160,19 +160,26 @@ cards[4].metric(
 )
 
 # -- goals at risk and what is coming --------------------------------------------------------------
+# The at-risk table spans the page, so that its six columns, the why included, are in view at 1440 px.
+AT_RISK_COLUMNS = {
+    "affiliate_name": {"width": 160},
+    "area_of_emphasis": {"width": 130},
+    "title": {"width": 180},
+    "status_label": {"width": 75},
+    "reason": {"width": 290},
+    "liaison_name": {"width": 115},
+}
+st.subheader("Goals at risk")
+at_risk = summary.at_risk
+if at_risk.empty:
+    st.success("No goal is at risk, off track or overdue for these filters.")
+else:
+    st.caption(f"{len(at_risk)} goals at risk, off track or overdue, worst first.")
+    table = at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[list(AT_RISK_COLUMNS)]
+    show_table(table.head(10), options=AT_RISK_COLUMNS, wrap=True, height="auto")
+    download_table(table, "goals_at_risk", key="overview_at_risk")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader("Goals at risk")
-    at_risk = summary.at_risk
-    if at_risk.empty:
-        st.success("No goal is at risk, off track or overdue for these filters.")
-    else:
-        st.caption(f"{len(at_risk)} goals at risk, off track or overdue, worst first.")
-        table = at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[
-            ["affiliate_name", "area_of_emphasis", "title", "status_label", "reason", "liaison_name"]
-        ]
-        show_table(table.head(10))
-        download_table(table, "goals_at_risk", key="overview_at_risk")
     chart(summary.status_figure, key="overview_status_chart")
 with right:
     st.subheader("Next events")

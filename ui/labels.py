@@ -19,6 +19,10 @@ from analytics.figures import labels
 from analytics.figures.labels import ColumnLabel
 from ui.components import download_buttons
 from ui.data import settings
+from ui.text import MISSING
+
+# Rows tall enough for three lines: st.dataframe wraps text only in rows taller than 4rem (64 px).
+WRAPPED_ROW_HEIGHT = 72
 
 # How each kind of cell is drawn on a page (st.column_config), and written into a workbook (Excel formats).
 EXCEL_FORMATS: dict[str, str] = {
@@ -76,14 +80,19 @@ def show_table(
     *,
     options: dict[str, dict[str, Any]] | None = None,
     data_columns: Iterable[str] = (),
+    wrap: bool = False,
     **dataframe_options: Any,
 ) -> Any:
-    """`frame` as a table on the page: labelled, formatted by kind, without its index.
+    """`frame` as a table on the page: labelled, formatted by kind, without its index, a blank cell as "–".
 
     `options` adds per-column presentation (width, pinned); `data_columns` are headers that are data values
-    (shown as they are); `dataframe_options` go to st.dataframe (height, on_select...).
+    (shown as they are); `wrap` gives rows of three lines, so long text (a reason, a narrative) wraps in its
+    column instead of running out of view; `dataframe_options` go to st.dataframe (height, on_select...).
     """
     view = labelled(frame, data_columns)
+    if wrap:
+        dataframe_options.setdefault("row_height", WRAPPED_ROW_HEIGHT)
+    dataframe_options.setdefault("placeholder", MISSING)
     return st.dataframe(
         view, hide_index=True, column_config=column_formats(view, options), key=key, **dataframe_options
     )

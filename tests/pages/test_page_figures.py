@@ -53,7 +53,7 @@ def test_the_profile_counts_statuses_under_the_thresholds_in_force(monkeypatch, 
 
 
 def test_also_in_icma_is_a_share_where_it_is_a_share_and_a_count_where_it_is_a_count(monkeypatch, tiny_data_dir):
-    """"Also ICMA members" was a share on the Overview and a count on Membership."""
+    """ "Also ICMA members" was a share on the Overview and a count on Membership."""
     overview = metric_values(run_page(monkeypatch, tiny_data_dir, query={"as_of": AS_OF}))
     members = metric_values(run_page(monkeypatch, tiny_data_dir, "membership", {"as_of": AS_OF}))
     assert "Also ICMA members" not in overview | members

@@ -26,6 +26,11 @@ def test_membership_page_shows_the_whole_and_its_growth(monkeypatch, tiny_data_d
     growth = next(frame.value for frame in app.dataframe if "A year before" in frame.value.columns)
     cal = growth[growth["Affiliate"] == "Cal-ICMA"].iloc[0]
     assert (cal["Members"], cal["A year before"], cal["Change"]) == (1100, 1000, 100)
+    # Sorted by the change, not the members, with the change beside the name (it was off-screen at 1440 px).
+    assert growth.columns[:3].tolist() == ["Affiliate", "Change", "Change %"]
+    changes = growth["Change"].dropna().tolist()
+    assert changes == sorted(changes, reverse=True)
+    assert growth["Change"].isna().tolist() == sorted(growth["Change"].isna().tolist())  # no earlier count: last
 
 
 def test_the_breakdown_comes_from_the_url(monkeypatch, tiny_data_dir):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.apptest import metric_values, run_page
@@ -98,3 +100,15 @@ def test_affiliate_members_change_in_a_year_is_like_for_like(monkeypatch, tiny_d
     assert cards["Share also in ICMA"].delta == "no change in a year"
     assert (cards["Share also in ICMA"].proto.color, cards["Share also in ICMA"].proto.direction) == (2, 2)
     assert any("for up to 12 months" in caption.value for caption in app.caption)
+
+
+def test_the_at_risk_table_has_its_six_columns_in_view_with_the_why_wrapped(monkeypatch, tiny_data_dir):
+    """At 1440 px only Affiliate and Area were in view; Goal, Status, Why and Liaison needed a sideways scroll."""
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
+    table = next(frame for frame in app.dataframe if "Why" in frame.value.columns)
+    shown = ["Affiliate", "Area of emphasis", "Goal", "Status", "Why", "Liaison"]
+    assert table.value.columns.tolist() == shown
+    widths = {name: column.get("width") for name, column in json.loads(table.proto.columns).items()}
+    assert all(isinstance(widths[name], int) for name in shown)
+    assert sum(widths[name] for name in shown) <= 960  # the page's width at 1440 px with the sidebar open
+    assert table.proto.row_height > 64  # st.dataframe wraps text only in rows taller than 4rem
