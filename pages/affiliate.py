@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.domain import coverage, goals, membership
+from analytics.domain import coverage, goals, membership, registry
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart, sample_data_notice
-from ui.data import load_table, run_query
+from ui.data import kept_per_data, load_table, run_query
 from ui.labels import download_table, label, show_table
-from ui.navigation import PROFILE_ID
+from ui.navigation import PROFILE, PROFILE_ID
 from ui.page import page_frame, page_title
 from ui.text import (
     affiliate_choice_label,
@@ -38,6 +38,49 @@ ACTIVITY_WORDS = {
     "member_exchange": "Member exchange",
     "work_plan_item": "Work plan item",
 }
+
+
+@kept_per_data(max_entries=4)
+def registry_and_terms() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every affiliates row (candidates included) with its place and event cities, and its search terms."""
+    frame = registry.registry(load_table("affiliates"), load_table("states"), load_table("events"))
+    return frame, registry.search_terms(frame)
+
+
+def affiliate_registry() -> None:
+    """The registry: every affiliate with its type, place, status and confidence, searched and ranked
+    (analytics.domain.registry); selecting a row opens its profile in the same tab."""
+    st.subheader("All affiliates")
+    query = st.text_input(
+        "Search the registry",
+        key="affiliate_search",
+        bind="query-params",
+        placeholder="A name, acronym, state, country or city: ACGOK, Kenya, Tbilisi",
+        help="Exact and starting matches first, then matches on the start of a word, then close spellings.",
+    )
+    every, terms = registry_and_terms()
+    found = registry.search(every, query, terms)
+    candidates = int(every["is_candidate"].sum())
+    st.caption(
+        (f"{len(found)} of {len(every)} affiliates match “{query}”, best first. " if query else f"{len(every)} rows: ")
+        + f"{len(every) - candidates} affiliates and {candidates} candidates (possible affiliates not on ICMA's list, "
+        "counted in no figure). Select a row to open its profile."
+    )
+    view = found.assign(
+        affiliate_type=found["affiliate_type"].map(TYPE_WORDS),
+        affiliate_status=found["affiliate_status"].where(~found["is_candidate"], "candidate: not an affiliate"),
+        confidence=confidence_text(found["confidence"]),
+    )[["affiliate_name", "acronym", "affiliate_type", "place", "affiliate_status", "confidence", "website"]]
+    chosen = show_table(
+        view,
+        key="affiliate_registry",
+        on_select="rerun",
+        selection_mode="single-row",
+        options={"affiliate_name": {"width": 320}, "place": {"width": 200}},
+    )
+    rows = chosen.selection.rows if chosen is not None else []
+    if rows:
+        st.switch_page(PROFILE.script, query_params={PROFILE_ID: found.iloc[rows[0]]["affiliate_id"]})
 
 
 def show_profile_of_choice() -> None:
@@ -73,7 +116,11 @@ if known_id is None:
     if requested_id:
         st.warning(f"No affiliate has the id “{requested_id}”. Choose one above.", icon="🔎")
     else:
-        st.info("Choose an affiliate above, or open one from the Coverage maps and tables.", icon="🔎")
+        st.info(
+            "Choose an affiliate above or in the registry below, or open one from the Coverage maps and tables.",
+            icon="🔎",
+        )
+    affiliate_registry()
     st.stop()
 
 params = {"affiliate_id": known_id, "as_of": as_of}

@@ -93,6 +93,9 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
         help="Relationships with no counted activity in the {inactive_after_months} months before the as-of date, "
         "or an agreement due for renewal or lapsed.",
     ),
+    "affiliate_status": ColumnLabel(
+        "Affiliate status", help="As recorded: current, former, or candidate (a possible affiliate, not on ICMA's list)"
+    ),
     "confidence": ColumnLabel("Confidence"),
     "lowest_confidence": ColumnLabel("Lowest confidence"),
     "is_small_country": ColumnLabel("Small country", "flag"),

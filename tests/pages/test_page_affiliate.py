@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.apptest import metric_values, run_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_tiny_candidate
 
 CAL_ICMA = {"id": "state-ca", "as_of": "2026-11-27"}
 
@@ -120,3 +121,43 @@ def test_a_candidate_profile_says_it_is_a_candidate_with_no_relationship(monkeyp
     assert any("status: candidate" in text.value for text in app.markdown)
     assert any(caption.value.startswith("Candidate: not on the available part") for caption in app.caption)
     assert any("No agreement" in info.value for info in app.info)
+
+
+def registry_table(app):
+    return next(frame.value for frame in app.dataframe if "Affiliate status" in frame.value.columns)
+
+
+def test_the_profile_with_no_id_lists_every_affiliate_in_the_registry(monkeypatch, tiny_data_dir):
+    """The profile with no id was an empty search box."""
+    app = run_page(monkeypatch, add_tiny_candidate(tiny_data_dir), "affiliate")
+    assert not app.exception
+    table = registry_table(app)
+    assert table.columns.tolist() == [
+        "Affiliate",
+        "Acronym",
+        "Affiliate type",
+        "Where",
+        "Affiliate status",
+        "Confidence",
+        "Website",
+    ]
+    assert len(table) == len(pd.read_csv(tiny_data_dir / "affiliates.csv"))
+    rows = table.set_index("Affiliate")
+    assert rows.loc["Cal-ICMA", "Where"] == "California (CA)"
+    assert (rows["Affiliate status"] == "candidate: not an affiliate").sum() == 1
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "affiliates.csv").exists(), reason="bundled sample data not generated yet")
+@pytest.mark.parametrize(
+    ("query", "first", "count"),
+    [("ACGOK", "intl-ken-acgok", 1), ("Kenya", "intl-ken-acgok", 1), ("Tbilisi", "intl-geo-nalag", 1)],
+)
+def test_the_registry_search_ranks_what_it_finds(monkeypatch, bundled_data_dir, query, first, count):
+    """ "ACGOK" gave 3 unrelated results, "Kenya" listed Kentucky, "Tbilisi" found nothing."""
+    app = run_page(monkeypatch, bundled_data_dir, "affiliate", {"affiliate_search": query})
+    assert not app.exception
+    names = pd.read_csv(bundled_data_dir / "affiliates.csv").set_index("affiliate_id")["name"]
+    table = registry_table(app)
+    assert table["Affiliate"].tolist()[:1] == [names[first]]
+    assert len(table) == count
+    assert "Kentucky" not in " ".join(table["Where"])
