@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from analytics.core.links import profile_link
 from analytics.domain import coverage, goals, membership, registry
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart, sample_data_notice
 from ui.data import kept_per_data, load_table, run_query
 from ui.labels import download_table, label, show_table
-from ui.navigation import PROFILE, PROFILE_ID
+from ui.navigation import PROFILE_ID
 from ui.page import page_frame, page_title
 from ui.text import (
     affiliate_choice_label,
@@ -71,16 +72,12 @@ def affiliate_registry() -> None:
         affiliate_status=found["affiliate_status"].where(~found["is_candidate"], "candidate: not an affiliate"),
         confidence=confidence_text(found["confidence"]),
     )[["affiliate_name", "acronym", "affiliate_type", "place", "affiliate_status", "confidence", "website"]]
-    chosen = show_table(
+    show_table(
         view,
         key="affiliate_registry",
-        on_select="rerun",
-        selection_mode="single-row",
         options={"affiliate_name": {"width": 320}, "place": {"width": 200}},
+        links=[profile_link(affiliate_id) for affiliate_id in found["affiliate_id"]],
     )
-    rows = chosen.selection.rows if chosen is not None else []
-    if rows:
-        st.switch_page(PROFILE.script, query_params={PROFILE_ID: found.iloc[rows[0]]["affiliate_id"]})
 
 
 def show_profile_of_choice() -> None:

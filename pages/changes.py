@@ -84,16 +84,12 @@ for section in changes_report.sections(found):
         continue
     linked = any(link is not None for link in section.links)
     st.caption(section.summary + (" Select a row to open it." if linked else ""))
-    event = show_table(
+    show_table(
         section.table,
         key=f"changes_{section.key}",
         options={name: {"width": "medium"} for name in WIDE_COLUMNS if name in section.table.columns},
-        on_select="rerun" if linked else "ignore",
-        selection_mode="single-row",
+        links=section.links if linked else None,
     )
     download_table(
         section.table, f"changes_{section.key}_{since:%Y-%m-%d}_{as_of:%Y-%m-%d}", key=f"changes_{section.key}_download"
     )
-    rows = event.selection.rows if linked else []
-    if rows and (link := section.links[rows[0]]) is not None:
-        st.switch_page(link.page, query_params=dict(link.params))

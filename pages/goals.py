@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.core.links import Link, goal_link
 from analytics.domain import goals
 from analytics.figures import briefing
 from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
@@ -63,6 +64,12 @@ def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float
         known_checkins=checkins[checkins["reported_on"] <= pd.Timestamp(params["as_of"])],
         worst_goal_id=next((ids.iloc[0] for ids in candidates if len(ids)), None),
     )
+
+
+def goal_links(table: pd.DataFrame) -> list[Link]:
+    """Each row's goal, its progress over time on this page (a labelled goal table: briefing.goal_table)."""
+    columns = [label("goal_id"), label("affiliate_name"), label("title")]
+    return [goal_link(*row) for row in table[columns].itertuples(index=False)]
 
 
 @kept_per_data(max_entries=32)
@@ -160,8 +167,11 @@ at_risk = page_data.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
-    st.caption(f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative.")
-    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS, wrap=True)
+    st.caption(
+        f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative. "
+        "Select a row to see the goal's progress below."
+    )
+    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS, wrap=True, links=goal_links(at_risk))
     download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
@@ -232,7 +242,7 @@ st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True)
+    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_links(goal_list))
     download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------

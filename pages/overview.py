@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.core.links import goal_link
 from analytics.domain import goals, membership, overview
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart
@@ -174,9 +175,19 @@ at_risk = summary.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
-    st.caption(f"{len(at_risk)} goals at risk, off track or overdue, worst first.")
+    st.caption(
+        f"{len(at_risk)} goals at risk, off track or overdue, worst first. Select a row to open the goal's progress."
+    )
     table = at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[list(AT_RISK_COLUMNS)]
-    show_table(table.head(10), options=AT_RISK_COLUMNS, wrap=True, height="auto")
+    shown = at_risk.head(10)
+    show_table(
+        table.head(10),
+        key="overview_at_risk_table",
+        options=AT_RISK_COLUMNS,
+        wrap=True,
+        height="auto",
+        links=[goal_link(*row) for row in shown[["goal_id", "affiliate_name", "title"]].itertuples(index=False)],
+    )
     download_table(table, "goals_at_risk", key="overview_at_risk")
 left, right = st.columns([3, 2], gap="large")
 with left:

@@ -9,16 +9,18 @@ writes a label or a column format itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from analytics.core.links import Link
 from analytics.figures import labels
 from analytics.figures.labels import ColumnLabel
 from ui.components import download_buttons
 from ui.data import settings
+from ui.navigation import open_selected_row, profile_link_of
 from ui.text import MISSING
 
 # Rows tall enough for three lines: st.dataframe wraps text only in rows taller than 4rem (64 px).
@@ -81,6 +83,7 @@ def show_table(
     options: dict[str, dict[str, Any]] | None = None,
     data_columns: Iterable[str] = (),
     wrap: bool = False,
+    links: Sequence[Link | None] | None = None,
     **dataframe_options: Any,
 ) -> Any:
     """`frame` as a table on the page: labelled, formatted by kind, without its index, a blank cell as "–".
@@ -88,14 +91,29 @@ def show_table(
     `options` adds per-column presentation (width, pinned); `data_columns` are headers that are data values
     (shown as they are); `wrap` gives rows of three lines, so long text (a reason, a narrative) wraps in its
     column instead of running out of view; `dataframe_options` go to st.dataframe (height, on_select...).
+
+    `links` (one per row, or None for a row that leads nowhere) makes the rows selectable: selecting one
+    opens its link in the same tab. A table with a profile column (kind "profile_link") leads to the profiles
+    by itself: the column is left out of view (a LinkColumn opens a new tab) and its rows open them.
     """
     view = labelled(frame, data_columns)
+    by_text = labels.labels_by_text(settings())
+    profiles = [column for column in view.columns if column in by_text and by_text[column].kind == "profile_link"]
+    if profiles:
+        if links is None:
+            links = [profile_link_of(path) if isinstance(path, str) else None for path in view[profiles[0]]]
+        dataframe_options.setdefault("column_order", [column for column in view.columns if column not in profiles])
+    if links is not None:
+        dataframe_options.update(on_select="rerun", selection_mode="single-row")
     if wrap:
         dataframe_options.setdefault("row_height", WRAPPED_ROW_HEIGHT)
     dataframe_options.setdefault("placeholder", MISSING)
-    return st.dataframe(
+    event = st.dataframe(
         view, hide_index=True, column_config=column_formats(view, options), key=key, **dataframe_options
     )
+    if links is not None:
+        open_selected_row(event, links)
+    return event
 
 
 def download_view(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -7,14 +7,16 @@ checks the role again itself, since anyone may type its address).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import parse_qsl
 
 import pandas as pd
 import streamlit as st
 
 from analytics.auth.roles import Identity
-from analytics.core.links import PROFILE_ID
+from analytics.core.links import PROFILE_ID, Link
 from ui.auth import visible_to
 
 
@@ -72,6 +74,22 @@ def navigation_pages(identity: Identity) -> list[st.Page]:
 def profile_links(affiliate_ids: pd.Series, as_of: date) -> pd.Series:
     """Relative links to each affiliate's profile, keeping the as-of date (for a table's link column)."""
     return f"{PROFILE.url_path}?{PROFILE_ID}=" + affiliate_ids.astype("str") + f"&as_of={as_of:%Y-%m-%d}"
+
+
+def profile_link_of(path: str) -> Link:
+    """The Link behind a `profile_links` address ("affiliate?id=state-ca&as_of=2026-11-27")."""
+    return Link(PROFILE.script, PROFILE.url_path, tuple(parse_qsl(path.partition("?")[2])))
+
+
+def open_selected_row(event, links: Sequence[Link | None]) -> None:
+    """After a row of a table is selected: open what the row leads to (`links`, by row) in the same tab.
+
+    A LinkColumn would open a new tab (a new session), so a table whose rows lead somewhere is shown with
+    single-row selection and this call instead (ui.labels.show_table's `links`).
+    """
+    rows = event.selection.rows if event is not None else []
+    if rows and (link := links[rows[0]]) is not None:
+        st.switch_page(link.page, query_params=dict(link.params))
 
 
 def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, list[str]], names: dict) -> None:

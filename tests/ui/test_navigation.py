@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -65,3 +66,12 @@ def test_the_links_of_e_mails_and_the_pack_open_declared_pages():
         profile_link("state-ca").path
         == profile_links(pd.Series(["state-ca"]), dt.date(2026, 11, 27))[0].split("&as_of=")[0]
     )
+
+
+def test_the_readmes_example_links_open_pages_that_exist():
+    """The README's `/overview?...` opened "Page not found": the Overview's address is `/`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"`/([a-z_]*)(?:\?[^`]*)?`", text)
+    assert examples
+    addresses = {"" if entry.is_default else entry.url_path for entry in PAGES}
+    assert sorted(set(examples) - addresses) == []
