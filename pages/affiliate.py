@@ -16,6 +16,7 @@ from ui.text import (
     change_in_a_year,
     confidence_text,
     confidence_words,
+    data_origin,
     event_rows,
     format_count,
     format_date,
@@ -278,7 +279,8 @@ else:
         activity_title=activities["title"],
         status=words(activities["status"]),
         icma_person=activities["liaison_name"].fillna("–") + " (" + activities["liaison_role"].fillna("–") + ")",
-    )[["occurred_on", "activity_type", "activity_title", "status", "icma_person", "event_name"]]
+        data_origin=data_origin(activities),
+    )[["occurred_on", "activity_type", "activity_title", "status", "icma_person", "event_name", "data_origin"]]
     kinds = ["All", *ACTIVITY_WORDS.values()]
     tabs = st.tabs(kinds)
     for kind, tab in zip(kinds, tabs, strict=True):
@@ -297,9 +299,7 @@ if events.empty:
 else:
     event_view = event_rows(events).assign(
         is_cancelled=marked(events["is_cancelled"], "cancelled"),
-        data_origin=pd.Series("uploaded", index=events.index)
-        .mask(events["source"].notna(), "public source")
-        .mask(events["is_sample"].astype(bool), "sample"),
+        data_origin=data_origin(events),
         confidence=confidence_text(events["confidence"]),
         source=events["source"].map(lambda text: (source_links(text) or [None])[0]),
     )[["dates", "event_name", "place", "is_cancelled", "data_origin", "confidence", "source"]]
@@ -314,7 +314,4 @@ if links:
     st.markdown("\n".join(f"- [{link}]({link})" if link.startswith("http") else f"- {link}" for link in links))
 else:
     st.caption("No public source is recorded for this affiliate.")
-st.caption(
-    "Name, place, website, relationship year and events come from the public sources above. Agreements, "
-    "goals, check-ins, membership and activities are generated sample data."
-)
+sample_data_notice()

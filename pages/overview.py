@@ -18,7 +18,15 @@ from ui.components import chart
 from ui.data import kept_per_data, run_query
 from ui.labels import download_table, label, show_table
 from ui.page import page_frame
-from ui.text import change_in_a_year, event_rows, format_count, format_percent, like_for_like_note, points_in_a_year
+from ui.text import (
+    change_in_a_year,
+    data_origin,
+    event_rows,
+    format_count,
+    format_percent,
+    like_for_like_note,
+    points_in_a_year,
+)
 
 
 @dataclass(frozen=True)
@@ -197,7 +205,9 @@ with right:
     if events.empty:
         st.info("No upcoming events for these filters.")
     else:
-        listing = event_rows(events)[["dates", "event_name", "organizer", "place", "is_sample"]]
+        listing = event_rows(events).assign(data_origin=data_origin(events))[
+            ["dates", "event_name", "organizer", "place", "data_origin"]
+        ]
         show_table(listing)
         download_table(listing, "next_events", key="overview_events")
     st.subheader(f"Renewals due in {config.renewal_window_months} months")

@@ -16,9 +16,10 @@ TOPOJSON_URL = "/app/static/topojson/"
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": TOPOJSON_URL, "responsive": True}
 
 SAMPLE_NOTICE = (
-    "**Sample data.** Affiliate names, places, websites and event dates are real, from public sources "
-    "(each with its confidence). Membership numbers, agreements, goals, progress, activities and liaisons "
-    "are generated for illustration."
+    "**Sample data.** Real, from public sources (each with its confidence): affiliate names, places, websites "
+    'and relationship years, and the events whose Data column says "public source" (their names, dates and '
+    "venues). Generated for illustration: membership numbers, agreements, goals, check-ins, activities, "
+    'liaisons, and the events marked "sample" (invented dates).'
 )
 
 

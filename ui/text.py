@@ -114,6 +114,17 @@ def points_in_a_year(change: float | None) -> dict[str, Any]:
     return NO_CHANGE if round(change * 100, 1) == 0 else {"delta": f"{change * 100:+.1f} pts in a year"}
 
 
+def data_origin(rows: pd.DataFrame) -> pd.Series:
+    """Where each row comes from, in words, for a table where real and sample rows meet: "sample" (is_sample),
+    "public source" (a `source` is recorded), else "uploaded"."""
+    has_source = rows["source"].notna() if "source" in rows.columns else pd.Series(False, index=rows.index)
+    return (
+        pd.Series("uploaded", index=rows.index, dtype="object")
+        .mask(has_source, "public source")
+        .mask(rows["is_sample"].fillna(False).astype(bool), "sample")
+    )
+
+
 def event_rows(events: pd.DataFrame) -> pd.DataFrame:
     """`events` with the cells every table of events shows: dates and place in words (as on the calendar),
     the event's name, and whether it is sample data. Columns: those of `events`, plus dates, event_name,

@@ -161,3 +161,11 @@ def test_the_registry_search_ranks_what_it_finds(monkeypatch, bundled_data_dir, 
     assert table["Affiliate"].tolist()[:1] == [names[first]]
     assert len(table) == count
     assert "Kentucky" not in " ".join(table["Where"])
+
+
+def test_the_profiles_activities_and_events_say_per_row_whether_they_are_sample(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    activities = table_with(app, "ICMA person")
+    assert set(activities["Data"]) == {"sample"}
+    assert table_with(app, "Dates")["Data"].tolist() == ["sample"]
+    assert sum("Sample data" in caption.value for caption in app.caption) >= 1

@@ -112,3 +112,13 @@ def test_the_at_risk_table_has_its_six_columns_in_view_with_the_why_wrapped(monk
     assert all(isinstance(widths[name], int) for name in shown)
     assert sum(widths[name] for name in shown) <= 960  # the page's width at 1440 px with the sidebar open
     assert table.proto.row_height > 64  # st.dataframe wraps text only in rows taller than 4rem
+
+
+def test_the_next_events_say_per_row_whether_they_are_real_or_sample(monkeypatch, tiny_data_dir):
+    """Real and sample events met in one list with one notice saying event dates are real."""
+    app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
+    events = next(frame.value for frame in app.dataframe if "Dates" in frame.value.columns).set_index("Event")
+    assert events.loc["Solace Summit 2026", "Data"] == "sample"
+    assert events.loc["Cal-ICMA Annual Conference 2027", "Data"] == "sample"
+    notice = next(caption.value for caption in app.caption if "Sample data" in caption.value)
+    assert 'events marked "sample"' in notice and "invented dates" in notice

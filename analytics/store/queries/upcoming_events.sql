@@ -12,6 +12,7 @@ SELECT
     events.country_name,
     events.website,
     events.is_sample,
+    events.source,
     events.confidence
 FROM events
 LEFT JOIN scoped_affiliates($regions, $types) AS scoped USING (affiliate_id)
