@@ -201,15 +201,6 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     chart(summary.status_figure, key="overview_status_chart")
 with right:
-    st.subheader("Next events")
-    if events.empty:
-        st.info("No upcoming events for these filters.")
-    else:
-        listing = event_rows(events).assign(data_origin=data_origin(events))[
-            ["dates", "event_name", "organizer", "place", "data_origin"]
-        ]
-        show_table(listing)
-        download_table(listing, "next_events", key="overview_events")
     st.subheader(f"Renewals due in {config.renewal_window_months} months")
     if due.empty:
         st.success("No agreement is due for renewal in the window.")
@@ -217,6 +208,16 @@ with right:
         renewals = due[["affiliate_name", "renewal_due_on", "days_to_renewal", "liaison_name"]]
         show_table(renewals)
         download_table(renewals, "renewals_due", key="overview_renewals")
+# The events span the page, so that whether each is real or sample data (its Data column) is in view.
+st.subheader("Next events")
+if events.empty:
+    st.info("No upcoming events for these filters.")
+else:
+    listing = event_rows(events).assign(data_origin=data_origin(events))[
+        ["dates", "event_name", "organizer", "place", "data_origin"]
+    ]
+    show_table(listing)
+    download_table(listing, "next_events", key="overview_events")
 
 # -- membership ------------------------------------------------------------------------------------
 st.subheader("Membership")
