@@ -282,7 +282,7 @@ else:
         data_origin=data_origin(activities),
     )[["occurred_on", "activity_type", "activity_title", "status", "icma_person", "event_name", "data_origin"]]
     kinds = ["All", *ACTIVITY_WORDS.values()]
-    tabs = st.tabs(kinds)
+    tabs = st.tabs(kinds, key="affiliate_activity_tab", bind="query-params")
     for kind, tab in zip(kinds, tabs, strict=True):
         with tab:
             rows = activity_view if kind == "All" else activity_view[activity_view["activity_type"].eq(kind)]

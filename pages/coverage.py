@@ -231,7 +231,7 @@ else:
             names_by_id,
         )
     with table_column:
-        by_country, by_affiliate = st.tabs(["By country", "By affiliate"])
+        by_country, by_affiliate = st.tabs(["By country", "By affiliate"], key="coverage_tab", bind="query-params")
         with by_country:
             country_rows = maps.country_table(countries, coverage_frame)
             country_view = country_rows.assign(
@@ -362,17 +362,23 @@ else:
     )[
         [
             "affiliate_name",
+            "attention_reason",
             "profile",
             "affiliate_type",
             "country_name",
             "state_code",
             "liaison_name",
-            "attention_reason",
             "last_activity_on",
             "agreement_status",
             "renewal_due_on",
             "confidence",
         ]
     ]
-    show_table(attention_view, key="coverage_attention_table")
+    # The why beside the name, both wrapped, so that the reason is in view at 1440 px.
+    show_table(
+        attention_view,
+        key="coverage_attention_table",
+        options={"affiliate_name": {"width": 260}, "attention_reason": {"width": 260}},
+        wrap=True,
+    )
     download_table(attention_view, "relationships_needing_attention", key="coverage_attn")

@@ -55,3 +55,17 @@ def test_the_rows_of_the_overview_and_goals_tables_lead_to_their_goal_or_profile
     tables = [frame for frame in app.dataframe if column in frame.value.columns]
     assert tables
     assert all(list(frame.proto.selection_mode) == [0] for frame in tables)
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "key", "tab"),
+    [
+        ("coverage", {**AS_OF, "coverage_tab": "By affiliate"}, "coverage_tab", "By affiliate"),
+        ("affiliate", {"id": "state-ca", "affiliate_activity_tab": "Work plan item"}, "affiliate_activity_tab", None),
+    ],
+)
+def test_the_chosen_tab_comes_from_the_link(monkeypatch, tiny_data_dir, page, query, key, tab):
+    """Tabs were not in the URL: a shared link opened the first one."""
+    app = run_page(monkeypatch, tiny_data_dir, page, query)
+    assert not app.exception
+    assert app.session_state[key] == (tab or query[key])
