@@ -102,8 +102,11 @@ def score_explanation(inactive_after_months: int) -> str:
 # score_explanation(settings.inactive_after_months), which follows AFFILIATE_STALE_AFTER_MONTHS.
 SCORE_EXPLANATION = score_explanation(Settings.inactive_after_months)
 
-# Countries (and territories) of under about 1,000 km² that are a few pixels or less even on the
-# 50m world map; the country map draws them as markers at `MARKER_COORDINATES`.
+# Countries (and territories) drawn a few pixels or less on the 50m world map: those of under about
+# 1,000 km², and those whose largest piece of land spans under 3 square degrees there (Palestine 0.9,
+# Eswatini 2.0: tests/figures/test_maps.py measures the outlines), and Israel, whose outline surrounds
+# Palestine's (a click meant for one landed on the other). The country map draws them as markers at
+# `MARKER_COORDINATES` as well, which can be seen and clicked.
 SMALL_COUNTRIES: frozenset[str] = frozenset(
     {
         "AND",  # Andorra
@@ -116,6 +119,7 @@ SMALL_COUNTRIES: frozenset[str] = frozenset(
         "FSM",  # Micronesia
         "GRD",  # Grenada
         "HKG",  # Hong Kong
+        "ISR",  # Israel
         "KIR",  # Kiribati
         "KNA",  # Saint Kitts and Nevis
         "LCA",  # Saint Lucia
@@ -128,9 +132,11 @@ SMALL_COUNTRIES: frozenset[str] = frozenset(
         "MUS",  # Mauritius
         "NRU",  # Nauru
         "PLW",  # Palau
+        "PSE",  # Palestine
         "SGP",  # Singapore
         "SMR",  # San Marino
         "STP",  # Sao Tome and Principe
+        "SWZ",  # Eswatini
         "SYC",  # Seychelles
         "TON",  # Tonga
         "TUV",  # Tuvalu

@@ -1,7 +1,7 @@
 """The event calendar's figures: a month grid, a year timeline, a map and representation over the years.
 
 Pure functions from DataFrames (the outputs of `analytics.domain.events`) to plotly Figures, in the shared
-theme of `analytics.figures.charts`. Each figure names what it shows in its title, labels every event with
+theme of `analytics.figures.theme`. Each figure names what it shows in its title, labels every event with
 its name (colour only repeats who organizes it), and renders an explicit "no data" note when empty.
 The labels they share with the page's tables (`event_dates_text`, `event_place_text`) live here too,
 so a date reads the same in a chart's hover and in the table beside it.
@@ -16,27 +16,50 @@ import plotly.graph_objects as go
 
 from analytics.core.schema import ICMA_REGIONS
 from analytics.domain.events import ORGANIZER_TYPES, UNKNOWN_REGION, event_end
-from analytics.figures.charts import LEGEND_BELOW, SERIES_COLORS, empty_figure, themed
 from analytics.figures.labels import labelled
+from analytics.figures.theme import (
+    MUTED_INK,
+    SERIES_COLORS,
+    empty_figure,
+    ink_on,
+    legend_below,
+    shortened,
+    themed,
+)
 
-# Who organizes an event: the fill of its bar, and a text colour that stays readable on that fill.
+# Who organizes an event: the fill of its bar, a text colour that stays readable on that fill (4.5:1 or
+# more), and a pattern, so that the organizer reads without its colour too (the legend names each).
 ORGANIZER_COLORS: dict[str, tuple[str, str]] = {
-    "ICMA": ("#0B5394", "white"),
-    "state affiliate": ("#E69F00", "black"),
-    "national affiliate": ("#CC79A7", "black"),
-    "international affiliate": ("#009E73", "white"),
-    "other affiliate": ("#BBBBBB", "black"),
+    "ICMA": ("#0B5394", "#FFFFFF"),
+    "state affiliate": ("#E69F00", "#000000"),
+    "national affiliate": ("#CC79A7", "#000000"),
+    "international affiliate": ("#007A5A", "#FFFFFF"),
+    "other affiliate": ("#BBBBBB", "#000000"),
 }
-CANCELLED_COLORS: tuple[str, str] = ("#EEEEEE", "#555555")
+ORGANIZER_PATTERNS: dict[str, str] = {
+    "ICMA": "",
+    "state affiliate": "/",
+    "national affiliate": "x",
+    "international affiliate": ".",
+    "other affiliate": "-",
+}
+CANCELLED_COLORS: tuple[str, str] = ("#EEEEEE", "#444444")
+# Patterns of the regions' segments in the representation chart, in REGION_ORDER.
+REGION_PATTERNS: tuple[str, ...] = ("", "/", "x", ".", "\\", "+", "-")
+# Where an event's facts come from, per row: the calendar, its exports and the profile say it in words.
+ORIGIN_PUBLIC_SOURCE = "public source"
+ORIGIN_UPLOADED = "uploaded"
+ORIGIN_SAMPLE = "sample"
 REGION_ORDER: tuple[str, ...] = (*ICMA_REGIONS, UNKNOWN_REGION)
-WEEKDAY_NAMES: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PLACE_UNKNOWN = "place unknown"
 DATES_NOT_KNOWN = "exact dates not known"
 # Month grid geometry: each week row is one line for the day numbers plus one line per bar lane.
 GRID_MIN_LANES = 2
-GRID_PIXELS_PER_LINE = 24
+GRID_PIXELS_PER_LINE = 30
 GRID_CHARACTERS_PER_DAY = 18
-# Legends sit under a figure (in the container's coordinates), clear of its title and top axis.
+# The longest event name the year timeline writes beside its bar (the hover and the table have it whole).
+TIMELINE_NAME_CHARACTERS = 34
 
 
 def event_dates_text(events: pd.DataFrame) -> pd.Series:
@@ -74,12 +97,27 @@ def event_place_text(events: pd.DataFrame) -> pd.Series:
     return joined.where(joined != "", PLACE_UNKNOWN).astype(object).rename("place")
 
 
+def event_origin_text(events: pd.DataFrame) -> pd.Series:
+    """Where each event's facts come from: "sample" (generated), "public source" (a real event, with its
+    source), or "uploaded" (a real event an analyst uploaded, which carries no source).
+
+    >>> events = pd.DataFrame({"is_sample": [True, False, False], "source": [None, "https://icma.org", None]})
+    >>> event_origin_text(events).tolist()
+    ['sample', 'public source', 'uploaded']
+    """
+    has_source = events["source"].notna() if "source" in events.columns else pd.Series(False, index=events.index)
+    origin = pd.Series(ORIGIN_UPLOADED, index=events.index, dtype=object, name="data_origin")
+    origin = origin.mask(has_source, ORIGIN_PUBLIC_SOURCE)
+    return origin.mask(events["is_sample"].fillna(False).astype(bool), ORIGIN_SAMPLE)
+
+
 def event_listing(events: pd.DataFrame) -> pd.DataFrame:
     """The events as people read them, one row per event in the given order: the table beside each figure.
 
     Columns: Dates, Event, ICMA representation (confirmed liaisons, or "none"), Planned (liaisons
     only planned to attend), Organizer, Organizer type, City, Country ("place unknown" without one),
-    Website, Status (under way / cancelled), Sample ("sample" for generated events), Confidence.
+    Website, Status (under way / cancelled), Data (`event_origin_text`: sample, public source or
+    uploaded), Confidence.
     Representation and organizer type are blank when `events` lacks those columns.
     """
 
@@ -107,7 +145,7 @@ def event_listing(events: pd.DataFrame) -> pd.DataFrame:
             "country_name": column("country_name").where(column("country_name") != "", PLACE_UNKNOWN),
             "website": events["website"].astype(object).where(events["website"].notna(), None),
             "event_status": status,
-            "is_sample": events["is_sample"].fillna(False).astype(bool).map({True: "sample", False: ""}),
+            "data_origin": event_origin_text(events),
             "confidence": column("confidence"),
         },
         index=events.index,
@@ -146,13 +184,15 @@ def month_grid_figure(
             x=3.5,
             y=weeks * lines_per_week / 2,
             showarrow=False,
-            font={"size": 14, "color": "#666"},
+            font={"size": 14, "color": MUTED_INK},
         )
+    # Short weekday names, never turned: turned labels ran up into the title on a phone.
     figure.update_xaxes(
         range=[0, 7],
         side="top",
         tickvals=[weekday + 0.5 for weekday in range(7)],
         ticktext=list(WEEKDAY_NAMES),
+        tickangle=0,
         showgrid=False,
         zeroline=False,
         fixedrange=True,
@@ -162,23 +202,18 @@ def month_grid_figure(
     figure.update_yaxes(
         range=[weeks * lines_per_week, 0], visible=False, showgrid=False, zeroline=False, fixedrange=True
     )
-    figure = themed(figure, title, height=140 + weeks * lines_per_week * GRID_PIXELS_PER_LINE)
-    figure.update_layout(
-        barmode="overlay",
-        bargap=0,
-        margin={"l": 10, "r": 10, "t": 80, "b": 40},
-        legend=LEGEND_BELOW,
-        hovermode="closest",
-    )
-    return figure
+    figure = themed(figure, title, height=170 + weeks * lines_per_week * GRID_PIXELS_PER_LINE)
+    figure.update_layout(barmode="overlay", bargap=0, margin={"t": 90}, hovermode="closest")
+    return legend_below(figure)
 
 
 def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day: date | None = None) -> go.Figure:
     """A Gantt chart of a year's events, one row per event, coloured (and named in the legend) by organizer.
 
     `events` are those overlapping the year, with `organizer_type`; sample events say "(sample)" after
-    their name. Each bar runs from the first day
-    to the end of the last day. `marked_day`, when inside the year, is drawn as a dashed "as of" line.
+    their name, which is cut to `TIMELINE_NAME_CHARACTERS` beside the bar (whole on hover). Each bar runs
+    from the first day to the end of the last day, its organizer told by colour and pattern.
+    `marked_day`, when inside the year, is drawn as a dashed "as of" line.
     """
     if events.empty:
         return _empty_figure(title, f"No events in {year} for these filters.")
@@ -199,15 +234,25 @@ def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day
                 y=labels[rows],
                 base=start_on.dt.strftime("%Y-%m-%d"),
                 x=(finish_at - start_on).dt.total_seconds() * 1000,
-                marker={"color": fill, "line": {"color": "#333", "width": 0.5}},
+                marker={
+                    "color": fill,
+                    "line": {"color": "#333", "width": 0.5},
+                    "pattern": _organizer_pattern(organizer),
+                },
                 hovertext=hover[rows],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     year_start, next_year = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year + 1, month=1, day=1)
-    figure.update_xaxes(type="date", range=[year_start, next_year], dtick="M1", tickformat="%b", showgrid=True)
+    figure.update_xaxes(type="date", range=[year_start, next_year], tickformat="%b", showgrid=True)
     figure.update_yaxes(
-        categoryorder="array", categoryarray=list(labels), autorange="reversed", title=None, showgrid=False
+        categoryorder="array",
+        categoryarray=list(labels),
+        tickvals=list(labels),
+        ticktext=[shortened(label, TIMELINE_NAME_CHARACTERS) for label in labels],
+        autorange="reversed",
+        title=None,
+        showgrid=False,
     )
     if marked_day is not None and year_start <= pd.Timestamp(marked_day) < next_year:
         marked = pd.Timestamp(marked_day).strftime("%Y-%m-%d")
@@ -215,11 +260,11 @@ def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day
             type="line", x0=marked, x1=marked, yref="paper", y0=0, y1=1, line={"color": "#D55E00", "dash": "dash"}
         )
         figure.add_annotation(
-            x=marked, yref="paper", y=1, text=f"as of {marked}", showarrow=False, yanchor="bottom", font={"size": 11}
+            x=marked, yref="paper", y=1, text=f"as of {marked}", showarrow=False, yanchor="bottom", font={"size": 12}
         )
-    figure = themed(figure, title, height=150 + 26 * len(ordered))
-    figure.update_layout(barmode="overlay", legend=LEGEND_BELOW, margin={"t": 70, "b": 50})
-    return figure
+    figure = themed(figure, title, height=170 + 26 * len(ordered))
+    figure.update_layout(barmode="overlay", margin={"t": 70})
+    return legend_below(figure)
 
 
 def events_by_country(events: pd.DataFrame) -> pd.DataFrame:
@@ -271,7 +316,7 @@ def events_map_figure(per_country: pd.DataFrame, title: str) -> go.Figure:
             locationmode="ISO-3",
             mode="markers+text",
             text=counts.astype(str),
-            textfont={"color": "white", "size": 11},
+            textfont={"color": "white", "size": 12},
             marker={
                 "size": 14 + 6 * (counts**0.5),
                 "color": SERIES_COLORS[0],
@@ -305,7 +350,8 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
     """Stacked bars: per year, how many affiliate conferences had ICMA representation, split by region.
 
     `counts` comes from `analytics.domain.events.representation_by_year`. Each segment is labelled with its
-    count and each year with "k of n conferences", so the figure reads without its colours.
+    count and has its region's pattern, and each year says "k of n", so the figure reads without its colours.
+    The page passes the conferences of one kind only (held, or still to come): the bars compare like with like.
     """
     if counts.empty:
         return _empty_figure(title, "No affiliate conference for these filters.")
@@ -320,7 +366,13 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
                 y=rows["count_with_representation"],
                 text=rows["count_with_representation"].where(rows["count_with_representation"] > 0),
                 textposition="inside",
-                marker_color=SERIES_COLORS[index % len(SERIES_COLORS)],
+                insidetextanchor="middle",
+                marker={
+                    "color": SERIES_COLORS[index % len(SERIES_COLORS)],
+                    "line": {"color": "#FFFFFF", "width": 1},
+                    "pattern": {"shape": REGION_PATTERNS[index % len(REGION_PATTERNS)], "fgopacity": 0.35},
+                },
+                textfont={"color": ink_on(SERIES_COLORS[index % len(SERIES_COLORS)])},
                 customdata=rows[["count_events", "share_with_representation"]].to_numpy(),
                 hovertemplate=(
                     f"{label}, %{{x}}<br>%{{y}} of %{{customdata[0]}} conferences with ICMA representation"
@@ -341,15 +393,10 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
     figure.update_xaxes(title=None, dtick=1, tickformat="d")
     # Headroom above the tallest bar for its "k of n" label.
     highest = max(int(totals["count_with_representation"].max()), 1)
-    figure.update_yaxes(title="conferences with ICMA representation", range=[0, highest * 1.15])
-    figure = themed(figure, title, height=420)
-    figure.update_layout(
-        barmode="stack",
-        legend={**LEGEND_BELOW, "traceorder": "normal"},
-        margin={"t": 60, "b": 70},
-        uniformtext={"minsize": 10, "mode": "hide"},
-    )
-    return figure
+    figure.update_yaxes(title="conferences represented", range=[0, highest * 1.15])
+    figure = themed(figure, title, height=440)
+    figure.update_layout(barmode="stack")
+    return legend_below(figure, traceorder="normal")
 
 
 # -- month grid drawing ----------------------------------------------------------------------------
@@ -383,7 +430,7 @@ def _draw_day_cells(figure: go.Figure, days: pd.DataFrame, lines_per_week: int, 
                 "text": f"<b>{number}</b> as of" if is_marked else number,
                 "showarrow": False,
                 "xanchor": "left",
-                "font": {"size": 12, "color": "#222" if day.is_in_month else "#999"},
+                "font": {"size": 12, "color": "#222" if day.is_in_month else MUTED_INK},
             }
         )
     figure.update_layout(
@@ -415,6 +462,7 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
         if not rows.any():
             continue
         fill, ink = CANCELLED_COLORS if kind == "cancelled" else ORGANIZER_COLORS[kind]
+        pattern = {"shape": ""} if kind == "cancelled" else _organizer_pattern(kind, ink)
         figure.add_trace(
             go.Bar(
                 name=kind,
@@ -428,7 +476,11 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
                 insidetextanchor="start",
                 textangle=0,
                 textfont={"color": ink, "size": 12},
-                marker={"color": fill, "line": {"color": "#333" if kind == "cancelled" else fill, "width": 1}},
+                marker={
+                    "color": fill,
+                    "line": {"color": "#333" if kind == "cancelled" else fill, "width": 1},
+                    "pattern": pattern,
+                },
                 hovertext=hover[rows],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -444,6 +496,11 @@ def _bar_label(name: str, is_continued_before: bool, is_continued_after: bool, i
 
 
 # -- shared helpers --------------------------------------------------------------------------------
+
+
+def _organizer_pattern(organizer: str, ink: str = "#000000") -> dict:
+    """The bar pattern of an organizer type: faint, so that a name written on the bar stays readable."""
+    return {"shape": ORGANIZER_PATTERNS.get(organizer, "-"), "fgcolor": ink, "fgopacity": 0.25, "size": 10}
 
 
 def _empty_figure(title: str, message: str = "No data for the chosen filters.") -> go.Figure:

@@ -63,12 +63,18 @@ def _vevent(row: pd.Series, last_day: date, stamp: datetime) -> Event:
         stamp=stamp,
         start=first_day,
         end=last_day + timedelta(days=1),
-        summary=_text(row.get("name")),
+        summary=_summary(row),
         location=_location(row),
         url=_text(row.get("website")),
         description=_description(row, first_day),
         status="CANCELLED" if _is_true(row.get("is_cancelled")) else None,
     )
+
+
+def _summary(row: pd.Series) -> str | None:
+    """The event's name, with "(sample)" after it for a generated event, as every view of the calendar says."""
+    name = _text(row.get("name"))
+    return f"{name} (sample)" if name and _is_true(row.get("is_sample")) else name
 
 
 def _location(row: pd.Series) -> str | None:

@@ -12,9 +12,17 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.figures.charts import DASHES, SERIES_COLORS, STATUS_COLORS, empty_figure, shortened, themed
+from analytics.figures.theme import (
+    DASHES,
+    MARKERS,
+    SERIES_COLORS,
+    STATUS_COLORS,
+    empty_figure,
+    legend_below,
+    shortened,
+    themed,
+)
 
-MARKERS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "x", "star")
 EVENT_COLOR = "#666666"
 # Narratives shown in one hover label before the rest are only counted.
 NARRATIVES_PER_POINT = 3
@@ -60,7 +68,7 @@ def portfolio_chart(portfolio: pd.DataFrame, group: str = "area_of_emphasis") ->
                 name=str(name),
                 mode="lines+markers",
                 line={"color": color, "dash": DASHES[index % len(DASHES)], "width": 2},
-                marker={"size": 5, "symbol": MARKERS[index % len(MARKERS)]},
+                marker={"size": 7, "symbol": MARKERS[index % len(MARKERS)]},
                 customdata=rows[["count_goals_started"]].to_numpy(),
                 hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.0f}}% of %{{customdata[0]}} started goals on track"
                 "<extra></extra>",
@@ -68,10 +76,9 @@ def portfolio_chart(portfolio: pd.DataFrame, group: str = "area_of_emphasis") ->
         )
     figure.update_yaxes(title="% of started goals on track", range=[0, 105], ticksuffix="%")
     figure.update_xaxes(title=None, dtick="M3", tickformat="%b %Y")
-    figure = themed(figure, title, height=460)
-    # The legend (area names, each with its own dash and marker) goes below the plot, where long names fit.
-    figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 12}})
-    return figure
+    # The legend (area names, each with its own dash and marker) goes below the plot, where long names fit;
+    # each entry is wide enough for its line's dash and marker to show.
+    return legend_below(themed(figure, title, height=520), entrywidth=0, itemwidth=50)
 
 
 def goal_progress_chart(

@@ -22,25 +22,26 @@ import plotly.graph_objects as go
 from analytics.core.schema import CONFIDENCE_LEVELS
 from analytics.domain import coverage
 from analytics.domain.coverage import STATE_MEASURES
-from analytics.figures.charts import empty_figure, themed
+from analytics.figures.theme import empty_figure, legend_below, themed
 
 # What a world map may be coloured by.
 WORLD_COLOURINGS: tuple[str, ...] = ("activity", "agreement")
 NO_AGREEMENT = "no agreement"
 
-# Sequential blues for the activity levels (none is grey): darker means more alive.
+# Activity levels: more alive is a darker blue; no activity at all is a light orange, apart from the blues
+# (and from the land of countries without an affiliate) for every kind of colour vision.
 ACTIVITY_LEVEL_COLORS: dict[str, str] = {
-    "none": "#CFCFCF",
+    "none": "#F4A582",
     "low": "#9ECAE1",
     "medium": "#4292C6",
     "high": "#08306B",
 }
-# Okabe-Ito, colour-blind safe, in the order of AGREEMENT_STATUS_ORDER, then no agreement.
+# Agreement statuses on the same blue-to-orange scale as the goal statuses, then no agreement (grey).
 AGREEMENT_STATUS_COLORS: dict[str, str] = {
-    "active": "#009E73",
-    "due_for_renewal": "#E69F00",
-    "lapsed": "#D55E00",
-    NO_AGREEMENT: "#CFCFCF",
+    "active": "#2171B5",
+    "due_for_renewal": "#FDB863",
+    "lapsed": "#B35806",
+    NO_AGREEMENT: "#BDBDBD",
 }
 CATEGORY_LABELS: dict[str, str] = {
     "none": "No activity",
@@ -51,6 +52,38 @@ CATEGORY_LABELS: dict[str, str] = {
     "due_for_renewal": "Due for renewal",
     "lapsed": "Agreement lapsed",
     NO_AGREEMENT: "No agreement",
+}
+# The shape of each category's marker (small countries, and the legend): the category reads without colour.
+CATEGORY_SYMBOLS: dict[str, str] = {
+    "none": "circle-open",
+    "low": "circle",
+    "medium": "square",
+    "high": "diamond",
+    "active": "circle",
+    "due_for_renewal": "triangle-up",
+    "lapsed": "x",
+    NO_AGREEMENT: "circle-open",
+}
+# Where a small country's marker goes when its own point is too close to a neighbour's (Tel Aviv and
+# Ramallah are 45 km apart): (latitude, longitude), by hand, with a line drawn back to the country.
+MARKER_PLACES: dict[str, tuple[float, float]] = {
+    "ISR": (33.2, 30.6),  # over the sea, west
+    "PSE": (30.8, 39.4),  # east
+}
+# The parts of the world the map can show: longitude and latitude ranges, in degrees.
+WORLD_VIEWS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "world": ((-180.0, 180.0), (-58.0, 85.0)),
+    "americas": ((-130.0, -55.0), (5.0, 62.0)),
+    "europe": ((-12.0, 46.0), (35.0, 71.5)),
+    "africa_middle_east": ((-20.0, 60.0), (-36.0, 42.0)),
+    "asia_pacific": ((65.0, 180.0), (-48.0, 40.0)),
+}
+WORLD_VIEW_LABELS: dict[str, str] = {
+    "world": "The world",
+    "americas": "The Americas",
+    "europe": "Europe",
+    "africa_middle_east": "Africa and the Middle East",
+    "asia_pacific": "Asia and the Pacific",
 }
 
 MEASURE_LABELS: dict[str, str] = {
@@ -71,9 +104,10 @@ MEASURE_FORMATS: dict[str, str] = {
 NO_ASSOCIATION_COLOR = "#DDDDDD"
 # Blues that start well above white, so the smallest value never looks like "no association".
 MEASURE_COLORSCALE: list[list[float | str]] = [[0.0, "#C6DBEF"], [0.5, "#4292C6"], [1.0, "#08306B"]]
-NO_FIGURE_COLOR = "#9E9E9E"
+NO_FIGURE_COLOR = "#8C8C8C"
 FADED_OPACITY = 0.25
-SMALL_COUNTRY_MARKER_SIZE = 11
+SMALL_COUNTRY_MARKER_SIZE = 13
+MARKER_EDGE = "#222222"
 
 # Where each ICMA US region's name is written on the US map: (latitude, longitude), by hand.
 REGION_LABEL_POSITIONS: dict[str, tuple[float, float]] = {
@@ -132,12 +166,6 @@ def _geo_layout(figure: go.Figure, **geo: object) -> None:
         bgcolor="rgba(0,0,0,0)",
         **geo,
     )
-
-
-def _legend_below(figure: go.Figure) -> go.Figure:
-    """A map's legend under it: above, a wrapped legend would run into the title."""
-    figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0}, margin={"b": 40})
-    return figure
 
 
 def country_category(countries: pd.DataFrame, colour_by: str) -> pd.Series:
@@ -221,18 +249,60 @@ def membership_measures(membership: pd.DataFrame, as_of: date) -> pd.DataFrame:
 # --- world ------------------------------------------------------------------------------------------
 
 
+def marker_places(countries: pd.DataFrame) -> pd.DataFrame:
+    """Where each small country's marker is drawn: `MARKER_PLACES` when it has one, else its own point.
+
+    Columns: country_iso3, lat, lon (the marker), point_lat, point_lon (the country's own point).
+    """
+    small = countries[countries["is_small_country"] & countries["lat"].notna() & countries["lon"].notna()]
+    placed = small["country_iso3"].map(MARKER_PLACES)
+    is_placed = placed.notna()
+    return pd.DataFrame(
+        {
+            "country_iso3": small["country_iso3"],
+            "lat": small["lat"].mask(is_placed, placed[is_placed].map(lambda place: place[0])),
+            "lon": small["lon"].mask(is_placed, placed[is_placed].map(lambda place: place[1])),
+            "point_lat": small["lat"],
+            "point_lon": small["lon"],
+        },
+        index=small.index,
+    )
+
+
+def _category_marker(category: str, color: str) -> dict:
+    symbol = CATEGORY_SYMBOLS[category]
+    is_open = symbol.endswith("-open") or symbol == "x"
+    return {
+        "size": SMALL_COUNTRY_MARKER_SIZE,
+        "symbol": symbol,
+        "color": color,
+        "line": {"color": color if is_open else MARKER_EDGE, "width": 3 if is_open else 1.2},
+    }
+
+
 def world_coverage_map(
-    countries: pd.DataFrame, affiliate_coverage_frame: pd.DataFrame, colour_by: str = "activity"
+    countries: pd.DataFrame,
+    affiliate_coverage_frame: pd.DataFrame,
+    colour_by: str = "activity",
+    view: str = "world",
 ) -> go.Figure:
     """Countries with international affiliates, coloured by activity level or worst agreement status.
 
-    `countries` is `coverage_by_country(...)`; `affiliate_coverage_frame` gives the hover lines.
-    One trace per category (named in the legend): a choropleth of the countries large enough to
-    see, and markers for the small ones. Each location's customdata is its country_iso3.
+    `countries` is `coverage_by_country(...)`; `affiliate_coverage_frame` gives the hover lines; `view`
+    is one of `WORLD_VIEWS`. Each category is named in the legend with its colour and marker shape;
+    countries large enough to see are filled in its colour, small ones (`is_small_country`) drawn as its
+    marker as well, at `marker_places` (with a line back to the country when the marker stands apart).
+    Each location's customdata starts with its country_iso3, so a click names the country clicked.
     """
+    if colour_by not in WORLD_COLOURINGS:
+        raise ValueError(f"unknown colouring {colour_by!r}; choose one of {', '.join(WORLD_COLOURINGS)}")
+    if view not in WORLD_VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of {', '.join(WORLD_VIEWS)}")
     title = "International affiliates by country: " + (
         "activity level" if colour_by == "activity" else "agreement status"
     )
+    if view != "world":
+        title += f" ({WORLD_VIEW_LABELS[view]})"
     if countries.empty:
         return empty_figure(title, "No international affiliate matches the filters.")
     categories = country_category(countries, colour_by)
@@ -243,6 +313,7 @@ def world_coverage_map(
         affiliate_lines=countries["country_iso3"].map(hover_lines).fillna(countries["affiliate_names"]),
         status_text=countries["worst_agreement_status"].astype("object").fillna(NO_AGREEMENT).str.replace("_", " "),
     )
+    places = marker_places(frame)
     figure = go.Figure()
     hovertemplate = (
         "<b>%{customdata[1]}</b> (%{customdata[2]} affiliate(s))<br>"
@@ -259,13 +330,28 @@ def world_coverage_map(
         "status_text",
         "affiliate_lines",
     ]
+    apart = places[(places["lat"] != places["point_lat"]) | (places["lon"] != places["point_lon"])]
+    if not apart.empty:
+        # One line per marker that stands apart, from the country's own point to the marker.
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[value for row in apart.itertuples() for value in (row.point_lat, row.lat, None)],
+                lon=[value for row in apart.itertuples() for value in (row.point_lon, row.lon, None)],
+                mode="lines",
+                line={"color": MARKER_EDGE, "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+                name="marker lines",
+            )
+        )
     for category, color in colors.items():
         rows = frame[frame["category"].eq(category)]
         if rows.empty:
             continue
         label = CATEGORY_LABELS[category]
+        marker = _category_marker(category, color)
         shapes = rows[~rows["is_small_country"]]
-        markers = rows[rows["is_small_country"] & rows["lat"].notna() & rows["lon"].notna()]
+        markers = rows.loc[rows.index.intersection(places.index)]
         if not shapes.empty:
             figure.add_trace(
                 go.Choropleth(
@@ -277,7 +363,7 @@ def world_coverage_map(
                     marker={"line": {"color": "#FFFFFF", "width": 0.6}},
                     name=label,
                     legendgroup=category,
-                    showlegend=True,
+                    showlegend=False,
                     customdata=shapes[customdata_columns].to_numpy(),
                     hovertemplate=hovertemplate,
                 )
@@ -285,31 +371,41 @@ def world_coverage_map(
         if not markers.empty:
             figure.add_trace(
                 go.Scattergeo(
-                    lat=markers["lat"],
-                    lon=markers["lon"],
+                    lat=places.loc[markers.index, "lat"],
+                    lon=places.loc[markers.index, "lon"],
                     mode="markers",
-                    marker={
-                        "size": SMALL_COUNTRY_MARKER_SIZE,
-                        "color": color,
-                        "line": {"color": "#333333", "width": 1},
-                    },
+                    marker=marker,
                     name=f"{label} (small country)",
                     legendgroup=category,
-                    showlegend=True,
+                    showlegend=False,
                     customdata=markers[customdata_columns].to_numpy(),
                     hovertemplate=hovertemplate,
                 )
             )
+        # The category's legend entry: its colour and its marker shape, drawn nowhere on the map.
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[None],
+                lon=[None],
+                mode="markers",
+                marker=marker,
+                name=label,
+                legendgroup=category,
+                hoverinfo="skip",
+            )
+        )
+    longitudes, latitudes = WORLD_VIEWS[view]
     _geo_layout(
         figure,
         scope="world",
         resolution=50,
         fitbounds=False,
         projection_type="natural earth",
-        lataxis_range=[-58, 85],
+        lonaxis_range=list(longitudes),
+        lataxis_range=list(latitudes),
     )
-    figure.update_layout(clickmode="event+select", dragmode=False)
-    return _legend_below(themed(figure, title, height=400))
+    figure.update_layout(clickmode="event+select", dragmode=False, margin={"l": 0, "r": 0})
+    return legend_below(themed(figure, title, height=520))
 
 
 # --- United States ----------------------------------------------------------------------------------
@@ -445,5 +541,5 @@ def us_coverage_map(states: pd.DataFrame, measure: str = "members", highlight_re
             )
         )
     _geo_layout(figure, scope="usa", showlakes=False)
-    figure.update_layout(clickmode="event+select", dragmode=False)
-    return _legend_below(themed(figure, title, height=400))
+    figure.update_layout(clickmode="event+select", dragmode=False, margin={"l": 0, "r": 0})
+    return legend_below(themed(figure, title, height=480))

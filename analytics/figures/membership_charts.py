@@ -6,14 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.domain.membership_trends import MEASURES
-from analytics.figures.charts import DASHES, SERIES_COLORS, empty_figure, shortened, themed
+from analytics.figures.theme import DASHES, SERIES_COLORS, empty_figure, shortened, themed
 
 # The longest group name a legend shows whole.
 LEGEND_NAME_CHARACTERS = 38
 
 
 def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) -> go.Figure:
-    """One line per group over time; lines differ by dash as well as colour, and carry their name at the end."""
+    """One line per group over time; lines differ by dash as well as colour, each named in the legend."""
     title = f"{MEASURES[measure]} by {group_label}"
     if trend.empty:
         return empty_figure(title)
@@ -31,10 +31,9 @@ def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) ->
             )
         )
     figure.update_yaxes(tickformat=".0%" if is_share else ",", rangemode="tozero", title=None)
-    themed(figure, title, height=440)
-    # Many groups: the legend goes to the right, one name a line, so it never covers the title.
-    figure.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
-    return figure
+    # Many groups: the legend goes below the plot (the theme's place), where it wraps on a narrow screen
+    # instead of taking half of its width.
+    return themed(figure, title, height=520)
 
 
 def share_in_icma_chart(months: pd.DataFrame) -> go.Figure:

@@ -114,7 +114,7 @@ def test_event_listing_shows_what_a_reader_needs_for_each_event():
         "Country",
         "Website",
         "Status",
-        "Sample",
+        "Data",
         "Confidence",
     ]
     listing = listing.set_index("Event")
@@ -125,7 +125,7 @@ def test_event_listing_shows_what_a_reader_needs_for_each_event():
     assert listing.loc["Solace Summit 2023", "Website"] == "https://solace.org.uk"
     assert pd.isna(listing.loc["MUNIEXPO 2024", "Website"])
     assert listing.loc["Called off", "Status"] == "cancelled"
-    assert listing.loc["Called off", "Sample"] == "sample"
+    assert listing.loc["Called off", "Data"] == "sample"
     assert listing.loc["ICMA Europe Summit 2023", "Organizer type"] == "ICMA"
 
 

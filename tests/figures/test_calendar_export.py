@@ -113,6 +113,10 @@ def test_month_precision_and_sample_events_are_flagged():
     assert "November 2023" in description
     assert "Sample event" in description
     assert "URL" not in event and "LOCATION" not in event
+    # The event's name says it too, as the agenda and the grid do: the summary is what a calendar shows.
+    assert str(event["SUMMARY"]) == "Autumn meeting (sample)"
+    real = vevents_by_uid(events_to_ics(EVENTS, stamp=STAMP))["E2023-off@icma-affiliate-insights"]
+    assert str(real["SUMMARY"]) == "Called off"
 
 
 def test_cancelled_event_has_status_cancelled():

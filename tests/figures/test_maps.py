@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -90,6 +92,23 @@ def locations(figure, trace_type: str = "choropleth") -> set[str]:
     return {location for trace in traces_of(figure, trace_type) for location in trace.locations}
 
 
+def drawn_markers(figure) -> list:
+    """The marker traces drawn on the map (not the legend's own entries, which have no point)."""
+    return [
+        trace
+        for trace in traces_of(figure, "scattergeo")
+        if trace.mode == "markers" and any(lat is not None for lat in trace.lat)
+    ]
+
+
+def legend_names(figure) -> list[str]:
+    return [trace.name for trace in figure.data if trace.showlegend is not False]
+
+
+def customdata_rows(figure) -> list:
+    return [row for trace in figure.data if trace.customdata is not None for row in trace.customdata]
+
+
 # --- world --------------------------------------------------------------------------------------------
 
 
@@ -103,7 +122,7 @@ def test_world_map_shows_the_whole_world_at_the_resolution_that_has_small_countr
 def test_world_map_draws_countries_as_shapes_and_small_countries_as_markers(affiliate_frame, countries):
     figure = maps.world_coverage_map(countries, affiliate_frame)
     assert locations(figure) == {"IND", "GBR"}
-    markers = traces_of(figure, "scattergeo")
+    markers = drawn_markers(figure)
     assert len(markers) == 1
     assert (markers[0].lat[0], markers[0].lon[0]) == coverage.MARKER_COORDINATES["MLT"]
     assert "small country" in markers[0].name
@@ -119,19 +138,21 @@ def test_world_map_adds_up_a_country_with_two_affiliates(affiliate_frame, countr
 
 def test_world_map_hover_names_each_affiliate_its_year_liaison_and_last_activity(affiliate_frame, countries):
     figure = maps.world_coverage_map(countries, affiliate_frame)
-    india = next(row for trace in figure.data for row in trace.customdata if row[0] == "IND")
+    india = next(row for row in customdata_rows(figure) if row[0] == "IND")
     assert "India A</b> · since 1990 · liaison Ada Lovelace · last activity 2025-04-01" in india[6]
-    malta = next(row for trace in figure.data for row in trace.customdata if row[0] == "MLT")
+    malta = next(row for row in customdata_rows(figure) if row[0] == "MLT")
     assert "since unknown · liaison none · last activity none" in malta[6]
 
 
 def test_world_map_names_every_category_in_its_legend(affiliate_frame, countries):
     by_activity = maps.world_coverage_map(countries, affiliate_frame, "activity")
     assert {trace.name for trace in traces_of(by_activity, "choropleth")} == {"Medium activity", "No activity"}
+    # One legend entry per category, small countries included, in the order of the levels.
+    assert legend_names(by_activity) == ["No activity", "Medium activity"]
     by_agreement = maps.world_coverage_map(countries, affiliate_frame, "agreement")
-    names = {trace.name for trace in by_agreement.data}
     # India's worst agreement is B's lapsed one; Malta has none.
-    assert names == {"Agreement lapsed", "Due for renewal", "No agreement (small country)"}
+    assert legend_names(by_agreement) == ["Due for renewal", "Agreement lapsed", "No agreement"]
+    assert by_agreement.layout.showlegend is True
 
 
 def test_country_category_follows_the_worst_agreement(countries):
@@ -252,3 +273,112 @@ def test_membership_measures_read_like_the_state_map_for_any_affiliate():
     assert pd.isna(measures.loc["natl-b", "share_icma"])  # no members to divide by
     assert pd.isna(measures.loc["natl-b", "growth_1y"])  # no snapshot a year earlier
     assert "natl-c" not in measures.index  # its only snapshot is after the as-of date
+
+
+# --- small countries ------------------------------------------------------------------------------------
+
+WORLD_OUTLINES = Path(__file__).resolve().parents[2] / "static" / "topojson" / "world_50m.json"
+BUNDLED_AFFILIATES = Path(__file__).resolve().parents[2] / "data" / "affiliates.csv"
+# A country whose largest piece of land spans less than this (longitude by latitude, in square degrees) is a
+# few pixels wide on the world map at 1440 px, and under two pixels on a phone.
+SMALL_SQUARE_DEGREES = 3.0
+
+
+def largest_piece_square_degrees(topology: dict, country_iso3: str) -> float:
+    """The bounding box, in square degrees, of the largest outer ring of a country in a TopoJSON topology."""
+    scale_x, scale_y = topology["transform"]["scale"]
+    shift_x, shift_y = topology["transform"]["translate"]
+
+    def points(arc_index: int) -> list[tuple[float, float]]:
+        x = y = 0
+        decoded = []
+        for step_x, step_y in topology["arcs"][arc_index if arc_index >= 0 else ~arc_index]:
+            x, y = x + step_x, y + step_y
+            decoded.append((x * scale_x + shift_x, y * scale_y + shift_y))
+        return decoded
+
+    largest = 0.0
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        if geometry.get("id") != country_iso3:
+            continue
+        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        for polygon in polygons:
+            ring = [point for arc in polygon[0] for point in points(arc)]
+            longitudes, latitudes = [point[0] for point in ring], [point[1] for point in ring]
+            largest = max(largest, (max(longitudes) - min(longitudes)) * (max(latitudes) - min(latitudes)))
+    return largest
+
+
+def test_every_affiliate_country_drawn_a_few_pixels_wide_gets_a_marker():
+    topology = json.loads(WORLD_OUTLINES.read_text(encoding="utf-8"))
+    countries = set(pd.read_csv(BUNDLED_AFFILIATES)["country_iso3"].dropna())
+    small = {iso3 for iso3 in countries if largest_piece_square_degrees(topology, iso3) < SMALL_SQUARE_DEGREES}
+    assert {"PSE", "SWZ"} <= small  # Palestine 0.9, Eswatini 2.0 square degrees
+    assert small <= coverage.SMALL_COUNTRIES
+    assert all(iso3 in coverage.MARKER_COORDINATES for iso3 in coverage.SMALL_COUNTRIES)
+
+
+NEIGHBOURS = pd.DataFrame(
+    [
+        ("intl-isr", "Israel X", "international", "ISR", "Israel", None, "International", 2010, "high"),
+        ("intl-pse", "Palestine Y", "international", "PSE", "Palestine", None, "International", 2012, "medium"),
+        ("intl-swz", "Eswatini Z", "international", "SWZ", "Eswatini", None, "International", None, "low"),
+        ("intl-zaf", "South Africa W", "international", "ZAF", "South Africa", None, "International", 1999, "high"),
+    ],
+    columns=AFFILIATES.columns,
+)
+
+
+@pytest.fixture
+def neighbours() -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = coverage.affiliate_coverage(
+        NEIGHBOURS,
+        AGREEMENTS.iloc[0:0],
+        ACTIVITIES.iloc[0:0],
+        LIAISONS,
+        AS_OF,
+        renewal_window_months=6,
+        inactive_after_months=12,
+    )
+    return coverage.coverage_by_country(frame), frame
+
+
+def test_small_neighbours_get_markers_apart_each_naming_its_own_country(neighbours):
+    countries, frame = neighbours
+    figure = maps.world_coverage_map(countries, frame)
+    points = {
+        row[0]: (lat, lon)
+        for trace in drawn_markers(figure)
+        for lat, lon, row in zip(trace.lat, trace.lon, trace.customdata, strict=True)
+    }
+    assert set(points) == {"ISR", "PSE", "SWZ"}
+    assert "ZAF" in locations(figure)  # large enough to draw and click
+    # Israel's and Palestine's markers stand apart (their own points are 45 km apart), each at its own place,
+    # with a line back to the country; a click on a marker names the country of that marker.
+    assert points["ISR"] == maps.MARKER_PLACES["ISR"] and points["PSE"] == maps.MARKER_PLACES["PSE"]
+    israel, palestine = points["ISR"], points["PSE"]
+    assert abs(israel[1] - palestine[1]) > 5
+    lines = next(trace for trace in traces_of(figure, "scattergeo") if trace.mode == "lines")
+    assert coverage.MARKER_COORDINATES["PSE"][0] in lines.lat
+    assert points["SWZ"] == coverage.MARKER_COORDINATES["SWZ"]
+    assert all(trace.marker.size >= maps.SMALL_COUNTRY_MARKER_SIZE for trace in drawn_markers(figure))
+
+
+def test_world_map_categories_differ_by_marker_shape_as_well_as_colour():
+    for categories in (("none", "low", "medium", "high"), ("active", "due_for_renewal", "lapsed", maps.NO_AGREEMENT)):
+        assert len({maps.CATEGORY_SYMBOLS[category] for category in categories}) == len(categories)
+
+
+def test_world_map_views_zoom_on_a_part_of_the_world(affiliate_frame, countries):
+    europe = maps.world_coverage_map(countries, affiliate_frame, view="europe")
+    assert tuple(europe.layout.geo.lonaxis.range) == maps.WORLD_VIEWS["europe"][0]
+    assert europe.layout.title.text.endswith("(Europe)")
+    with pytest.raises(ValueError, match="view"):
+        maps.world_coverage_map(countries, affiliate_frame, view="mars")
+
+
+def test_us_map_keeps_a_single_legend_entry(states):
+    # Every state but one has a figure (named by the colour bar): the one legend entry left is still shown.
+    figure = maps.us_coverage_map(states[states["state_code"].ne("TX")], "share_icma")
+    assert legend_names(figure) == ["No affiliated association"]
+    assert figure.layout.showlegend is True

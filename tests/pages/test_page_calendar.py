@@ -194,7 +194,7 @@ def test_each_event_shows_organizer_dates_place_website_and_sample_label(monkeyp
     assert (solace["Organizer"], solace["City"], solace["Country"]) == ("Solace", "Birmingham", "United Kingdom")
     assert solace["Website"] == "https://example.org/solace"
     assert solace["ICMA representation"] == "Jordan Lee (International Committee member)"
-    assert listed.loc["NFBPA Forum 2023", "Sample"] == "sample"
+    assert listed.loc["NFBPA Forum 2023", "Data"] == "sample"
     assert listed.loc["NFBPA Forum 2023", "Organizer type"] == "national affiliate"
     assert listed.loc["MUNIEXPO 2024", "Country"] == "place unknown"
 
