@@ -1,5 +1,10 @@
 """Event calendar: affiliate and ICMA events, who from ICMA goes, and the events as calendar files.
 
+The agenda comes first, as a list that reads on a phone as well as on a laptop, then the table and the
+files; the month grid, the year and the map follow. Every event says per row whether it is real (from a
+public source, or uploaded) or sample data. Representation over the years counts only conferences held
+by the as-of date: those still to come are counted apart, since planned attendance is not attendance.
+
 The events with their organizer and representation, and the month grid figure, are kept per state of
 the data and choices (`ui.data.kept_per_data`; never changed once built), so a rerun reads them.
 """
@@ -12,8 +17,14 @@ import streamlit as st
 
 from analytics.domain import events as ev
 from analytics.figures.calendar_charts import (
+    ORIGIN_PUBLIC_SOURCE,
+    ORIGIN_SAMPLE,
+    ORIGIN_UPLOADED,
     REGION_ORDER,
+    event_dates_text,
     event_listing,
+    event_origin_text,
+    event_place_text,
     events_by_country,
     events_map_figure,
     month_grid_figure,
@@ -26,6 +37,7 @@ from ui.data import kept_per_data, load_table, run_query
 from ui.filters import EARLIEST_AS_OF, LATEST_AS_OF
 from ui.labels import download_table, label, show_table
 from ui.page import page_frame
+from ui.text import literal
 
 frame = page_frame(
     "Event calendar",
@@ -48,6 +60,12 @@ HORIZON_LABELS = {
 AFFILIATE_ORGANIZERS = [kind for kind in ev.ORGANIZER_TYPES if kind != "ICMA"]
 UNREPRESENTED_HORIZON = "6m"  # how far ahead the "no ICMA representation" shortcut looks
 ICS_MIME = "text/calendar"
+AGENDA_LIST_LENGTH = 12  # the soonest events listed in words; the table below has them all
+ORIGIN_WORDS = {
+    ORIGIN_SAMPLE: "Sample event (generated)",
+    ORIGIN_PUBLIC_SOURCE: "Real event",
+    ORIGIN_UPLOADED: "Real event (uploaded)",
+}
 
 
 @kept_per_data(max_entries=32)
@@ -100,6 +118,31 @@ def show_unrepresented_affiliate_conferences() -> None:
     st.session_state["calendar_organizer"] = AFFILIATE_ORGANIZERS
     st.session_state["calendar_representation"] = "without"
     st.session_state["calendar_horizon"] = UNREPRESENTED_HORIZON
+
+
+def agenda_list(rows: pd.DataFrame) -> str:
+    """The soonest events as a Markdown list, by month: name, real or sample, dates, place, organizer, who goes.
+
+    Text from data is shown as written (ui.text.literal)."""
+    listed = rows.head(AGENDA_LIST_LENGTH)
+    origin = event_origin_text(listed).map(ORIGIN_WORDS)
+    dates, places = event_dates_text(listed), event_place_text(listed)
+    lines, month = [], None
+    for index, event in listed.iterrows():
+        event_month = f"{pd.Timestamp(event['start_on']):%B %Y}"
+        if event_month != month:
+            lines.append(f"\n**{event_month}**\n")
+            month = event_month
+        who = literal(event["representatives"]) or "none confirmed"
+        if event["planned_representatives"]:
+            who += f"; planned: {literal(event['planned_representatives'])}"
+        under_way = " · *under way*" if event["is_in_progress"] else ""
+        lines.append(
+            f"- **{literal(event['name'])}** · {origin[index]}{under_way}  \n"
+            f"{literal(dates[index])} · {literal(places[index])} · {literal(event['organizer'])} "
+            f"({literal(event['organizer_type'])}) · ICMA: {who}"
+        )
+    return "\n".join(lines)
 
 
 def listing_table(rows: pd.DataFrame, key: str) -> None:
@@ -171,8 +214,31 @@ if HORIZON_MONTHS[horizon] is not None:
     horizon_days = (pd.Timestamp(as_of) + pd.DateOffset(months=HORIZON_MONTHS[horizon]) - pd.Timestamp(as_of)).days
 upcoming = ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days)
 
+# -- agenda ---------------------------------------------------------------------------------------------
+st.header("Agenda")
+horizon_words = "" if horizon_days is None else f" starting within the {HORIZON_LABELS[horizon].lower()}"
+st.caption(
+    f"Events not yet over on {as_of:%Y-%m-%d}{horizon_words}, soonest first; "
+    f"{REPRESENTATION_LABELS[representation][0].lower()}{REPRESENTATION_LABELS[representation][1:]}. "
+    "Cancelled events are left out. Each says whether it is a real event or sample data."
+)
+if upcoming.empty:
+    st.info("No upcoming event for these filters. Widen the filters or the horizon, or move the as-of date.")
+else:
+    count_sample = int((event_origin_text(upcoming) == ORIGIN_SAMPLE).sum())
+    st.markdown(
+        f"**{len(upcoming)}** upcoming event{'s' if len(upcoming) != 1 else ''} "
+        f"({len(upcoming) - count_sample} real, {count_sample} sample), "
+        f"**{int((~upcoming['has_icma_representation']).sum())}** without ICMA representation."
+    )
+    st.markdown(agenda_list(upcoming))
+    if len(upcoming) > AGENDA_LIST_LENGTH:
+        st.caption(f"The soonest {AGENDA_LIST_LENGTH} of {len(upcoming)}; the table has them all.")
+    listing_table(upcoming, key="calendar_agenda_table")
+    download_table(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
+
 # -- month view -----------------------------------------------------------------------------------------
-st.subheader("Month")
+st.header("Month")
 previous_column, month_column, next_column = st.columns([1, 3, 1], vertical_alignment="bottom")
 # Options are "YYYY-MM" as they are, so that the link reads ?calendar_month=2023-10 (a bound widget puts
 # its option's label in the URL).
@@ -197,8 +263,10 @@ choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organize
 chart(month_figure(params, choices, month, as_of), key="calendar_month_chart")
 st.caption(
     "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
-    "the horizon does not. Bar colours repeat the organizer type; ◀ ▶ mark an event continuing from or into "
-    "another week. The as-of day has a blue outline."
+    "the horizon does not. Each bar's colour and pattern show its organizer type (named under the grid), "
+    "sample events say so after their name, and ◀ ▶ mark an event continuing from or into another week. "
+    "A name too long for its bar on a narrow screen is left out (hover, or see the agenda). The as-of day "
+    "has a blue outline."
 )
 if not month_only.empty:
     st.caption(
@@ -208,26 +276,8 @@ if not in_month.empty:
     with st.expander(f"The events of {shown:%B %Y} as a table"):
         listing_table(in_month, key="calendar_month_table")
 
-# -- agenda ---------------------------------------------------------------------------------------------
-st.subheader("Agenda")
-horizon_words = "" if horizon_days is None else f" starting within the {HORIZON_LABELS[horizon].lower()}"
-st.caption(
-    f"Events not yet over on {as_of:%Y-%m-%d}{horizon_words}, soonest first; "
-    f"{REPRESENTATION_LABELS[representation][0].lower()}{REPRESENTATION_LABELS[representation][1:]}. "
-    "Cancelled events are left out."
-)
-if upcoming.empty:
-    st.info("No upcoming event for these filters. Widen the filters or the horizon, or move the as-of date.")
-else:
-    st.markdown(
-        f"**{len(upcoming)}** upcoming event{'s' if len(upcoming) != 1 else ''}, "
-        f"**{int((~upcoming['has_icma_representation']).sum())}** without ICMA representation."
-    )
-    listing_table(upcoming, key="calendar_agenda_table")
-    download_table(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
-
 # -- calendar files ---------------------------------------------------------------------------------------
-st.subheader("Add to your calendar")
+st.header("Add to your calendar")
 st.caption(
     "iCalendar (.ics) files import into Outlook, Google Calendar and Apple Calendar. Every event is all-day; "
     "importing a newer file updates the events instead of duplicating them."
@@ -274,15 +324,15 @@ with all_column:
         )
 
 # -- year timeline ----------------------------------------------------------------------------------------
-st.subheader(f"The year {shown.year}")
+st.header(f"The year {shown.year}")
 year_events = ev.events_overlapping(filtered, date(shown.year, 1, 1), date(shown.year, 12, 31))
 chart(
     year_timeline_figure(year_events, shown.year, f"Events in {shown.year}, by start date", marked_day=as_of),
     key="calendar_year_chart",
 )
 st.caption(
-    "One row per event, named on the left; colours repeat the organizer type. The year follows the month shown. "
-    "Month-only events are drawn on the first of their month."
+    "One row per event, named on the left (sample events say so); colours and patterns show the organizer "
+    "type. The year follows the month shown. Month-only events are drawn on the first of their month."
 )
 if not year_events.empty:
     with st.expander(f"The events of {shown.year} as a table"):
@@ -290,7 +340,7 @@ if not year_events.empty:
         download_table(event_listing(year_events), f"events_{shown.year}", key="calendar_year")
 
 # -- map --------------------------------------------------------------------------------------------------
-st.subheader("Where the upcoming events take place")
+st.header("Where the upcoming events take place")
 per_country = events_by_country(upcoming)
 map_column, country_column = st.columns([3, 2], gap="large")
 with map_column:
@@ -305,23 +355,37 @@ with country_column:
         st.markdown("\n".join(f"- {name}" for name in place_unknown["name"]))
 
 # -- representation over the years ------------------------------------------------------------------------
-st.subheader("ICMA representation at affiliate conferences, over the years")
+st.header("ICMA representation at affiliate conferences, over the years")
 unfiltered_by_representation = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers)
-by_year = ev.representation_by_year(unfiltered_by_representation, affiliates)
+is_held = ev.event_end(unfiltered_by_representation) < pd.Timestamp(as_of)
+by_year = ev.representation_by_year(unfiltered_by_representation.loc[is_held], affiliates)
+to_come = ev.representation_by_year(unfiltered_by_representation.loc[~is_held], affiliates)
 figure_column, table_column = st.columns([3, 2], gap="large")
 with figure_column:
     chart(
-        representation_by_year_figure(by_year, "Affiliate conferences with ICMA representation, by organizer's region"),
+        representation_by_year_figure(
+            by_year, f"Affiliate conferences held by {as_of:%Y-%m-%d} with ICMA representation, by region"
+        ),
         key="calendar_representation_chart",
     )
     st.caption(
-        "Each bar is labelled with conferences represented of all conferences that year. Representation "
-        "includes liaisons planned to attend. The region, country and organizer filters apply; cancelled "
-        "conferences are left out."
+        "Each bar is labelled with conferences represented of all conferences held that year. Only conferences "
+        "over by the as-of date are drawn: those still to come are counted below, apart, since planned "
+        "attendance is not attendance. The region, country and organizer filters apply; cancelled conferences "
+        "are left out."
     )
+    if not to_come.empty:
+        count_to_come = int(to_come["count_events"].sum())
+        per_year = to_come.groupby("year")["count_events"].sum()
+        st.markdown(
+            f"**Still to come:** {count_to_come} affiliate conference{'s' if count_to_come != 1 else ''} "
+            f"({', '.join(f'{year}: {count}' for year, count in per_year.items())}), "
+            f"ICMA representation planned or confirmed at {int(to_come['count_with_representation'].sum())}. "
+            "The agenda says which are real events and which are sample data."
+        )
 with table_column:
     if by_year.empty:
-        st.info("No affiliate conference for these filters.")
+        st.info("No affiliate conference held by the as-of date for these filters.")
     else:
         table = by_year.sort_values(["year", "organizer_region"], ascending=[False, True])
         show_table(table)

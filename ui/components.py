@@ -16,10 +16,10 @@ TOPOJSON_URL = "/app/static/topojson/"
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": TOPOJSON_URL, "responsive": True}
 
 SAMPLE_NOTICE = (
-    "**Sample data.** Real, from public sources (each with its confidence): affiliate names, places, websites "
-    'and relationship years, and the events whose Data column says "public source" (their names, dates and '
-    "venues). Generated for illustration: membership numbers, agreements, goals, check-ins, activities, "
-    'liaisons, and the events marked "sample" (invented dates).'
+    "**Sample data.** Real, from public sources (each with its confidence): the affiliates' names, places, "
+    "websites and relationship years, and the events whose Data column says “public source” (their names, dates "
+    "and venues). Generated for illustration: membership numbers, agreements, goals, check-ins, activities, "
+    "liaisons, and every event marked “sample”, dates included."
 )
 
 

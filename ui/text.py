@@ -6,6 +6,7 @@ every page. Column headers and column formats are in ui.labels.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,29 @@ import pandas as pd
 from analytics.figures.calendar_charts import event_dates_text, event_place_text
 
 MISSING = "–"  # what a card shows for a value that is not known
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_WHITE_SPACE = re.compile(r"\s+")
+# Where GitHub-flavoured Markdown would find an address in plain text: before "://" of a web address, after the
+# "www" of a bare host name, before the "@" of an e-mail address.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bwww)(?=\\\.)|(?=\\@)")
+WORD_JOINER = "\u2060"
 LOW_CONFIDENCE = "⚠️ low"  # low confidence is flagged with a sign and a word, never colour alone
+
+
+def literal(value: object) -> str:
+    """`value` (text from data) as Markdown that Streamlit shows exactly as written, with nothing in it live
+    (no link, image, formatting, icon or formula): every ASCII punctuation character escaped, white space
+    folded, bare addresses broken with a word joiner; a missing value is "".
+
+    >>> literal("**Cal-ICMA**  [x](y)")
+    '\\\\*\\\\*Cal\\\\-ICMA\\\\*\\\\* \\\\[x\\\\]\\\\(y\\\\)'
+    >>> literal(None), literal(float("nan"))
+    ('', '')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    escaped = _ASCII_PUNCTUATION.sub(r"\\\1", _WHITE_SPACE.sub(" ", str(value)).strip())
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
 
 
 def format_count(value: float | None) -> str:

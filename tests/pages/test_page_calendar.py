@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -135,6 +137,13 @@ def agenda(app) -> pd.DataFrame:
 def figure(app, key: str) -> dict:
     chart = next(element for element in app.get("plotly_chart") if element.proto.id.endswith(key))
     return json.loads(chart.proto.spec)
+
+
+def numbers(values: list | dict) -> list[float]:
+    """A figure's array as numbers: plotly writes numeric arrays as {"dtype", "bdata"} (base64) in its JSON."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
 
 
 def download_labels(app) -> list[str]:
@@ -282,3 +291,44 @@ def test_a_month_without_events_says_so(monkeypatch, calendar_data_dir):
     month = figure(app, "calendar_month_chart")
     assert month["layout"]["title"]["text"] == "January 2025: 0 events"
     assert any("No events this month" in note["text"] for note in month["layout"]["annotations"])
+
+
+def test_the_agenda_comes_first_and_says_per_event_whether_it_is_real_or_sample(monkeypatch, calendar_data_dir):
+    app = run_page(monkeypatch, calendar_data_dir, "calendar", {"as_of": "2023-10-01"})
+    headers = [header.value for header in app.header]
+    assert headers[0] == "Agenda" and headers.index("Agenda") < headers.index("Month")
+    listed = next(block.value for block in app.markdown if "**SCMA Professional Conference 2023**" in block.value)
+    lines = {line.split("** · ")[0].lstrip("- *"): line for line in listed.splitlines() if line.startswith("- ")}
+    assert "Real event (uploaded)" in lines["SCMA Professional Conference 2023"]
+    assert "Sample event (generated)" in lines["NFBPA Forum 2023"]
+    counts = next(block.value for block in app.markdown if "upcoming event" in block.value)
+    assert "(4 real, 1 sample)" in counts
+
+
+def test_the_agenda_shows_text_from_data_as_written(monkeypatch, calendar_data_dir):
+    hostile = {**CALENDAR_EVENTS[0], "event_id": "E2023-x", "name": "**Bold** [link](https://example.org)"}
+    append_rows(calendar_data_dir / "events.csv", [hostile], EVENT_DEFAULTS)
+    app = run_page(monkeypatch, calendar_data_dir, "calendar", {"as_of": "2023-10-01"})
+    listed = next(block.value for block in app.markdown if "SCMA Professional Conference 2023" in block.value)
+    assert "\\*\\*Bold\\*\\* \\[link\\]\\(https" in listed
+
+
+def test_the_notice_says_which_facts_are_real(monkeypatch, calendar_data_dir):
+    app = run_page(monkeypatch, calendar_data_dir, "calendar", {"as_of": "2023-10-01"})
+    notice = next(caption.value for caption in app.caption if "Sample data" in caption.value)
+    assert "event dates are real" not in notice
+    assert "every event marked “sample”, dates included" in notice
+
+
+def test_representation_over_the_years_draws_held_conferences_and_counts_those_to_come_apart(
+    monkeypatch, calendar_data_dir
+):
+    # As of 2023-10-25: Solace Summit (represented) and SCMA are over; NFBPA Forum (planned) is still to come.
+    app = run_page(monkeypatch, calendar_data_dir, "calendar", {"as_of": "2023-10-25"})
+    chart = figure(app, "calendar_representation_chart")
+    assert "held by 2023-10-25" in chart["layout"]["title"]["text"]
+    drawn = sum(int(sum(numbers(trace["y"]))) for trace in chart["data"] if trace["type"] == "bar")
+    assert drawn == 1  # Solace Summit only: the planned NFBPA Forum is not counted as attended
+    to_come = next(block.value for block in app.markdown if block.value.startswith("**Still to come:**"))
+    # NFBPA Forum 2023 and MUNIEXPO 2024 here, and the tiny folder's own conferences of 2026 and 2027.
+    assert "4 affiliate conferences (2023: 1, 2024: 1, 2026: 1, 2027: 1)" in to_come

@@ -121,4 +121,4 @@ def test_the_next_events_say_per_row_whether_they_are_real_or_sample(monkeypatch
     assert events.loc["Solace Summit 2026", "Data"] == "sample"
     assert events.loc["Cal-ICMA Annual Conference 2027", "Data"] == "sample"
     notice = next(caption.value for caption in app.caption if "Sample data" in caption.value)
-    assert 'events marked "sample"' in notice and "invented dates" in notice
+    assert "every event marked “sample”, dates included" in notice
