@@ -62,9 +62,9 @@ def countries_of(params: dict[str, Any], window_months: int, statuses: tuple) ->
 
 
 @kept_per_data(max_entries=32)
-def world_map(params: dict[str, Any], window_months: int, statuses: tuple, colouring: str):
+def world_map(params: dict[str, Any], window_months: int, statuses: tuple, colouring: str, view: str):
     coverage_frame = with_status(params, window_months, statuses)
-    return maps.world_coverage_map(countries_of(params, window_months, statuses), coverage_frame, colouring)
+    return maps.world_coverage_map(countries_of(params, window_months, statuses), coverage_frame, colouring, view)
 
 
 @kept_per_data(max_entries=32)
@@ -159,7 +159,7 @@ summary = coverage.coverage_summary(
 )
 
 # -- coverage figures ------------------------------------------------------------------------------
-st.subheader("Coverage figures")
+st.header("Coverage figures")
 international = summary["by_type"]["international"]
 state = summary["by_type"]["state"]
 cards = [column for row in range(2) for column in st.columns(3)]
@@ -208,28 +208,39 @@ with st.expander("How the activity score is made"):
     st.markdown(coverage.score_explanation(config.inactive_after_months))
 
 # -- the world -------------------------------------------------------------------------------------
-st.subheader("International affiliates")
+st.header("International affiliates")
 countries = countries_of(*coverage_key)
 international_frame = coverage_frame[coverage_frame["affiliate_type"].eq("international")]
 if countries.empty:
     st.info("No international affiliate matches the filters.")
 else:
-    map_column, table_column = st.columns([3, 2], gap="large")
-    with map_column:
-        world_selection = chart(
-            world_map(*coverage_key, COLOURINGS.get(colouring, "activity")),
-            key="coverage_world_map",
-            on_select="rerun",
-        )
-        st.caption(
-            "Click a country to open its affiliate's profile. Countries too small for the map are drawn as "
-            "circles. A country with several affiliates adds up their scores and shows its worst agreement status."
-        )
-        open_profile_from_selection(
-            world_selection,
-            international_frame.groupby("country_iso3")["affiliate_id"].agg(list).to_dict(),
-            names_by_id,
-        )
+    # The map takes the page's width (a phone's too), its tables follow; a part of the world can be shown
+    # larger, where a phone's width is enough to tell neighbouring countries apart.
+    world_view = st.segmented_control(
+        "Show",
+        list(maps.WORLD_VIEWS),
+        format_func=maps.WORLD_VIEW_LABELS.__getitem__,
+        default="world",
+        required=True,
+        key="coverage_world_view",
+        bind="query-params",
+    )
+    world_selection = chart(
+        world_map(*coverage_key, COLOURINGS.get(colouring, "activity"), world_view or "world"),
+        key="coverage_world_map",
+        on_select="rerun",
+    )
+    st.caption(
+        "Click a country to open its affiliate's profile. Countries too small for the map are drawn as their "
+        "category's symbol as well (a line leads to the country where neighbours would overlap). A country "
+        "with several affiliates adds up their scores and shows its worst agreement status."
+    )
+    open_profile_from_selection(
+        world_selection,
+        international_frame.groupby("country_iso3")["affiliate_id"].agg(list).to_dict(),
+        names_by_id,
+    )
+    table_column = st.container()
     with table_column:
         by_country, by_affiliate = st.tabs(["By country", "By affiliate"], key="coverage_tab", bind="query-params")
         with by_country:
@@ -249,7 +260,7 @@ else:
             )
 
 # -- the United States -----------------------------------------------------------------------------
-st.subheader("US state associations")
+st.header("US state associations")
 measure_column, region_column = st.columns(2)
 measure = measure_column.selectbox(
     "Colour the states by",
@@ -272,22 +283,21 @@ state_frame = coverage_frame[coverage_frame["affiliate_type"].eq("state")]
 if state_frame.empty:
     st.info("No state association matches the filters.")
 else:
-    map_column, table_column = st.columns([3, 2], gap="large")
-    with map_column:
-        us_selection = chart(
-            us_map(*coverage_key, measure, highlight_region),
-            key="coverage_us_map",
-            on_select="rerun",
-        )
-        st.caption(
-            "Click a state to open its association's profile. Light grey states have no affiliated association; "
-            "hover a state for all its figures."
-        )
-        open_profile_from_selection(
-            us_selection,
-            state_frame.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
-            names_by_id,
-        )
+    us_selection = chart(
+        us_map(*coverage_key, measure, highlight_region),
+        key="coverage_us_map",
+        on_select="rerun",
+    )
+    st.caption(
+        "Click a state to open its association's profile. Light grey states have no affiliated association; "
+        "hover a state for all its figures."
+    )
+    open_profile_from_selection(
+        us_selection,
+        state_frame.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
+        names_by_id,
+    )
+    table_column = st.container()
     with table_column:
         shown_states = state_rows if highlight_region is None else state_rows[state_rows["icma_region"].eq(highlight)]
         first_profile = state_frame.groupby("state_code")["profile"].first()
@@ -322,7 +332,7 @@ else:
         download_table(state_view, "coverage_by_state", key="coverage_states")
 
 # -- national and equity affiliates ----------------------------------------------------------------
-st.subheader("National and equity affiliates")
+st.header("National and equity affiliates")
 national = coverage.national_affiliates_table(coverage_frame).merge(member_figures, on="affiliate_id", how="left")
 if national.empty:
     st.info("No national or equity affiliate matches the filters.")
@@ -343,7 +353,7 @@ else:
     )
 
 # -- what needs attention --------------------------------------------------------------------------
-st.subheader("Relationships that need attention")
+st.header("Relationships that need attention")
 attention = coverage.relationships_needing_attention(coverage_frame)
 if attention.empty:
     st.success(

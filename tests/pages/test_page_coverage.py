@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.domain.coverage import SCORE_EXPLANATION
+from analytics.figures import maps
 from tests.apptest import metric_values, run_page
 from tests.conftest import ROOT, add_tiny_candidate
 
@@ -150,3 +151,10 @@ def test_coverage_need_attention_card_counts_the_rows_of_its_list(monkeypatch, r
     listed = table_with(app, "Why it needs attention")
     assert metric_values(app)["Need attention"] == str(len(listed))
     assert listed["Why it needs attention"].str.len().gt(0).all()
+
+
+def test_coverage_world_map_shows_the_part_of_the_world_in_the_url(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "coverage", {**AS_OF, "coverage_world_view": "Europe"})
+    world = figures(app)[0]
+    assert world["layout"]["title"]["text"].endswith("(Europe)")
+    assert world["layout"]["geo"]["lonaxis"]["range"] == list(maps.WORLD_VIEWS["europe"][0])
