@@ -15,7 +15,9 @@ st.set_page_config(
     page_title="ICMA Affiliate Insights",
     page_icon="🤝",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Open beside the page on a wide screen, collapsed on a phone (768 px or narrower), where it would
+    # cover most of the page.
+    initial_sidebar_state="auto",
 )
 # Signed in (or local mode), or the sign-in screen / a refusal and the run ends here.
 identity = signed_in_identity()

@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.core.errors import AnalyticsError, DataValidationError
 from analytics.figures.exports import to_csv_bytes, to_excel_bytes
+from analytics.figures.theme import accessible_name
 
 # Where the app serves plotly's map outlines itself (static/topojson/, enableStaticServing).
 TOPOJSON_URL = "/app/static/topojson/"
@@ -83,5 +84,9 @@ def download_buttons(
 
 
 def chart(figure: go.Figure, key: str, on_select: str | Callable = "ignore") -> object:
-    """A plotly chart with the app's config (offline map outlines, no plotly logo)."""
-    return st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, on_select=on_select)
+    """A plotly chart with the app's config (offline map outlines, no plotly logo), in the figures' own theme
+    (analytics.figures.theme, as in the briefing pack; not Streamlit's), named for screen readers by its title
+    (`alt` makes the chart's box a figure with that name)."""
+    return st.plotly_chart(
+        figure, key=key, config=PLOTLY_CONFIG, on_select=on_select, theme=None, alt=accessible_name(figure)
+    )

@@ -34,7 +34,7 @@ THRESHOLDS: dict[str, tuple[str, str]] = {
 def shared_filters() -> None:
     """Draw the shared filters in the sidebar."""
     with st.sidebar:
-        st.subheader("Filters")
+        st.header("Filters")
         st.multiselect(
             "ICMA region",
             REGION_OPTIONS,
