@@ -158,7 +158,7 @@ st.caption(f"As of {as_of:%Y-%m-%d} (change the date in the sidebar).")
 sample_data_notice()
 
 # -- the agreement -----------------------------------------------------------------------------------
-st.subheader("Agreement")
+st.header("Agreement")
 if current.empty:
     st.info("No agreement signed by the as-of date is in the data.")
 else:
@@ -185,7 +185,7 @@ if len(agreements) > 1:
         show_table(agreements[["agreement_id", "signed_on", "renewal_due_on", "recorded_status", "liaison_name"]])
 
 # -- goals -------------------------------------------------------------------------------------------
-st.subheader("Goals by area of emphasis")
+st.header("Goals by area of emphasis")
 if goal_rows.empty:
     st.info("No goals are recorded for this affiliate's agreements.")
 else:
@@ -214,7 +214,7 @@ else:
     download_table(goal_view, f"goals_{known_id}", key="affiliate_goals")
 
 # -- membership --------------------------------------------------------------------------------------
-st.subheader("Membership")
+st.header("Membership")
 if member_months.empty:
     st.info("No membership figures are recorded for this affiliate up to the as-of date.")
 else:
@@ -251,7 +251,7 @@ else:
         download_table(month_view, f"membership_{known_id}", key="affiliate_membership")
 
 # -- activities with ICMA ----------------------------------------------------------------------------
-st.subheader("Activities with ICMA")
+st.header("Activities with ICMA")
 if activities.empty:
     st.info("No activities with ICMA are recorded for this affiliate.")
 else:
@@ -293,7 +293,7 @@ else:
     download_table(activity_view, f"activities_{known_id}", key="affiliate_activities")
 
 # -- events it organizes -----------------------------------------------------------------------------
-st.subheader("Events it organizes")
+st.header("Events it organizes")
 if events.empty:
     st.info("No events organized by this affiliate are in the data.")
 else:
@@ -307,7 +307,7 @@ else:
     download_table(event_view, f"events_{known_id}", key="affiliate_events")
 
 # -- sources -----------------------------------------------------------------------------------------
-st.subheader("Sources and confidence")
+st.header("Sources and confidence")
 st.markdown(f"Confidence in the facts about this affiliate: {confidence_words(affiliate['confidence'])}.")
 links = source_links(affiliate["source"])
 if links:

@@ -162,7 +162,7 @@ right.download_button(
 )
 
 # -- at-risk list ----------------------------------------------------------------------------------
-st.subheader("At-risk list")
+st.header("At-risk list")
 at_risk = page_data.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
@@ -175,7 +175,7 @@ else:
     download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
-st.subheader("Status matrix")
+st.header("Status matrix")
 matrix_by = st.segmented_control(
     "Columns",
     list(MATRIX_COLUMNS),
@@ -246,7 +246,7 @@ else:
     download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------
-st.subheader("Portfolio over time")
+st.header("Portfolio over time")
 st.caption(
     f"Share of the goals started by each month end that were achieved or on track then, by area, "
     f"over the {briefing.PORTFOLIO_MONTHS} month ends up to {as_of:%Y-%m-%d}."
@@ -260,7 +260,7 @@ show_table(latest.drop(columns=[month_end]), key="goals_portfolio_table")
 download_table(trends, f"goals_portfolio_{as_of:%Y-%m-%d}", key="goals_portfolio")
 
 # -- progress over time for one goal, an affiliate or an area ------------------------------------------
-st.subheader("Progress over time")
+st.header("Progress over time")
 subject = st.segmented_control(
     "Show progress of",
     list(SUBJECTS),

@@ -130,7 +130,7 @@ with st.expander("The figures by month"):
     download_table(table, "membership_by_month", key="membership_monthly")
 
 # -- by group --------------------------------------------------------------------------------------
-st.subheader("Trends by group")
+st.header("Trends by group")
 controls = st.columns(2)
 with controls[0]:
     group = st.segmented_control(
@@ -168,14 +168,14 @@ st.caption(
 download_table(trend.rename(columns={"group": group}), f"membership_by_{group}", key="membership_group")
 
 # -- joiners and leavers -----------------------------------------------------------------------------
-st.subheader("New and lapsed members")
+st.header("New and lapsed members")
 flows = flows_by_month(member_months)
 chart(flows_figure, key="membership_flows_chart")
 st.caption("The last 36 months: joiners above the line, leavers below, the net change dotted.")
 download_table(flows, "membership_new_and_lapsed", key="membership_flows")
 
 # -- growth against a year earlier ---------------------------------------------------------------------
-st.subheader("Growth against a year earlier, by affiliate")
+st.header("Growth against a year earlier, by affiliate")
 st.caption(
     "Each affiliate's latest snapshot against what it counted at the same month end a year before "
     f"(its latest snapshot then, up to {membership.MAX_CARRY_MONTHS} months old)."

@@ -87,7 +87,7 @@ due = agreements[agreements["status"] == "due_for_renewal"]
 lapsed = agreements[agreements["status"] == "lapsed"]
 
 # -- the network ---------------------------------------------------------------------------------
-st.subheader("The network")
+st.header("The network")
 cards = st.columns(5)
 cards[0].metric(
     "State associations",
@@ -109,7 +109,7 @@ cards[3].metric(
 cards[4].metric("US states covered", counts.states_covered, help="States with an affiliated association.", border=True)
 
 # -- health --------------------------------------------------------------------------------------
-st.subheader("Health")
+st.header("Health")
 affiliate_members = membership.change_over_year(member_months, "members")
 affiliate_members_like_for_like = membership.like_for_like_change(year_on_year, "members")
 count_counted_both_years = len(membership.counted_both_years(year_on_year))
@@ -201,7 +201,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     chart(summary.status_figure, key="overview_status_chart")
 with right:
-    st.subheader(f"Renewals due in {config.renewal_window_months} months")
+    st.header(f"Renewals due in {config.renewal_window_months} months")
     if due.empty:
         st.success("No agreement is due for renewal in the window.")
     else:
@@ -220,7 +220,7 @@ else:
     download_table(listing, "next_events", key="overview_events")
 
 # -- membership ------------------------------------------------------------------------------------
-st.subheader("Membership")
+st.header("Membership")
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     chart(membership_figure(params), key="overview_membership_chart")

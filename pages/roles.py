@@ -28,7 +28,7 @@ if identity.is_local:
 holders = role_holders(config)
 groups = group_roles(config.group_roles)
 
-st.subheader("People in the role file")
+st.header("People in the role file")
 if holders.empty:
     st.info(
         "The role file lists nobody yet. Add people to it: a CSV with the columns email,role (one row per role "
@@ -43,7 +43,7 @@ st.caption(
     "(setting AFFILIATE_ROLES_FILE). Editing it needs access to the server."
 )
 
-st.subheader("Groups from the identity provider")
+st.header("Groups from the identity provider")
 if groups:
     show_table(pd.DataFrame({"group": list(groups), "role": [role.value for role in groups.values()]}))
 else:
@@ -51,7 +51,7 @@ else:
 unlisted = "no access" if config.unlisted_role == "none" else config.unlisted_role
 st.caption(f"Someone who signs in but is in neither gets: **{unlisted}** (setting AFFILIATE_UNLISTED_ROLE).")
 
-st.subheader("What each role may do")
+st.header("What each role may do")
 roles = [role.value.capitalize() for role in Role]
 policy = pd.DataFrame(
     {

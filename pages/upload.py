@@ -149,7 +149,7 @@ else:
         st.error(f"**{uploaded.name}** was not loaded: {error}. Nothing was stored.", icon="🚫")
         st.stop()
 
-    st.subheader("How the file was read")
+    st.header("How the file was read")
     st.caption(" · ".join(checked.notes))
     if other_kind := likely_kind(checked):
         left, right = st.columns([4, 1], vertical_alignment="center")
@@ -214,7 +214,7 @@ else:
     else:
         waiting_for = None
 
-    st.subheader("Checks")
+    st.header("Checks")
     if checked.rows_in_file == 0:
         st.error("The file has no data rows.", icon="🚫")
     elif waiting_for:
@@ -238,7 +238,7 @@ else:
         st.dataframe(report, hide_index=True, width="stretch", placeholder="")
         download_buttons(report, "upload_report", key="upload_report")
 
-    st.subheader("What committing will change")
+    st.header("What committing will change")
     if preview.already_loaded_as:
         st.info(f"This exact file is already loaded (batch {preview.already_loaded_as}); committing changes nothing.")
     elif checked.rows_in_file == 0:
@@ -309,7 +309,7 @@ else:
     )
 
 st.divider()
-st.subheader("Uploaded batches")
+st.header("Uploaded batches")
 ledger = batches(config.data_dir)
 if ledger.empty:
     st.info("No file has been uploaded yet. The bundled data is in use as it is.")
