@@ -36,7 +36,7 @@ from analytics.domain.goals import (
     status_matrix,
 )
 from analytics.figures import changes_report
-from analytics.figures.charts import LEGEND_BELOW, status_by_group
+from analytics.figures.charts import status_by_group
 from analytics.figures.exports import to_excel_bytes
 from analytics.figures.goal_charts import portfolio_chart
 from analytics.figures.labels import label_text, labelled
@@ -200,12 +200,11 @@ def briefing_figures(view: GoalsView) -> list[go.Figure]:
     """The pack's charts: goals by status per area, and the share on track over time by area."""
     counts = status_matrix(view.statuses.assign(all_goals="all"), rows="area_of_emphasis", columns="all_goals")
     trend = portfolio_chart(view.portfolio)
-    # In the pack the legend is anchored to the figure's bottom edge, with room kept for it: placed below the
-    # plot area in plot coordinates, it was cut off at print width (seen in the PDF pages).
+    # The legend is the theme's, at the bottom of the figure's box with its room reserved (placed below the plot
+    # area in plot coordinates, it was cut off at print width); at print width it wraps into up to one row per
+    # area, so the figure grows by a row's height per area and the plot keeps its own.
     areas = view.portfolio["area_of_emphasis"].nunique() if not view.portfolio.empty else 0
-    trend.update_layout(
-        legend={**LEGEND_BELOW, "font": {"size": 11}}, margin={"b": 70 + 22 * areas}, height=460 + 22 * areas
-    )
+    trend.update_layout(height=460 + 22 * areas)
     return [status_by_group(counts, "area_of_emphasis", "area of emphasis"), trend]
 
 

@@ -25,8 +25,8 @@ from analytics.domain import changes as changes_module
 from analytics.domain.changes import AGREEMENT_CHANGE_LABELS, Changes
 from analytics.domain.goals import STATUS_LABELS
 from analytics.figures.calendar_charts import event_dates_text, event_place_text
-from analytics.figures.charts import SERIES_COLORS, empty_figure, themed
 from analytics.figures.labels import column_label, label_text, labelled
+from analytics.figures.theme import SERIES_COLORS, empty_figure, themed
 
 DATE = "%Y-%m-%d"
 MISSING = "–"  # what a table cell of the e-mail or the pack shows for a value that is not known
