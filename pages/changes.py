@@ -78,7 +78,7 @@ with right:
     chart(figures[1].figure, key="changes_membership_chart")
 
 for section in changes_report.sections(found):
-    st.subheader(section.title)
+    st.header(section.title)
     if section.table.empty:
         st.caption(section.empty_text)
         continue

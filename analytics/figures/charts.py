@@ -15,8 +15,12 @@ from analytics.figures.theme import (
     STATUS_INK,
     STATUS_PATTERNS,
     empty_figure,
+    shortened,
     themed,
 )
+
+# The longest group name written beside a bar of `status_by_group`.
+GROUP_NAME_CHARACTERS = 26
 
 
 def membership_trend(months: pd.DataFrame, icma_months: pd.DataFrame) -> go.Figure:
@@ -81,5 +85,13 @@ def status_by_group(counts: pd.DataFrame, group: str, group_label: str) -> go.Fi
         )
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
     figure.update_xaxes(title="goals")
-    figure.update_yaxes(autorange="reversed", title=None)
-    return themed(figure, title, height=120 + 40 * counts[group].nunique())
+    # Group names are cut beside the bars (whole on hover and in the table beside the chart), so that on a phone
+    # the bars keep most of the width and no name runs out of the chart's box.
+    groups = list(dict.fromkeys(counts[group].astype(str)))
+    figure.update_yaxes(
+        autorange="reversed",
+        title=None,
+        tickvals=groups,
+        ticktext=[shortened(name, GROUP_NAME_CHARACTERS) for name in groups],
+    )
+    return themed(figure, title, height=160 + 40 * counts[group].nunique())

@@ -24,6 +24,8 @@ from analytics.figures.theme import (
 )
 
 EVENT_COLOR = "#666666"
+# The longest area name a legend entry shows whole (with its line sample it must fit a phone's width).
+LEGEND_NAME_CHARACTERS = 34
 # Narratives shown in one hover label before the rest are only counted.
 NARRATIVES_PER_POINT = 3
 
@@ -65,7 +67,7 @@ def portfolio_chart(portfolio: pd.DataFrame, group: str = "area_of_emphasis") ->
             go.Scatter(
                 x=rows["month_end"],
                 y=rows["share_on_track"] * 100,
-                name=str(name),
+                name=shortened(str(name), LEGEND_NAME_CHARACTERS),
                 mode="lines+markers",
                 line={"color": color, "dash": DASHES[index % len(DASHES)], "width": 2},
                 marker={"size": 7, "symbol": MARKERS[index % len(MARKERS)]},

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -25,6 +26,8 @@ INK = "#1A1A1A"  # text: 17:1 on white
 MUTED_INK = "#555555"  # notes and secondary labels: 7.5:1 on white
 GRID = "#E6E6E6"
 MIN_FONT_SIZE = 12  # no text of a figure is drawn smaller (bar labels that do not fit are hidden)
+# The longest line of a chart's title: 16 px text in a phone's 358 px wide chart.
+TITLE_LINE_CHARACTERS = 44
 
 
 def relative_luminance(color: str) -> float:
@@ -138,9 +141,21 @@ def shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def wrapped_title(title: str, width: int = TITLE_LINE_CHARACTERS) -> str:
+    """`title` in lines of at most `width` characters (plotly never wraps a title; a long one ran out of the
+    chart on a phone); a title that already has line breaks is kept as it is.
+
+    >>> wrapped_title("League of Cities of the Philippines: average progress of its goals", 44)
+    'League of Cities of the Philippines: average<br>progress of its goals'
+    """
+    if "<br" in title or len(title) <= width:
+        return title
+    return "<br>".join(textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False))
+
+
 def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
-    """A title and a height; the rest of the look is the default "icma" template."""
-    figure.layout.title.text = title
+    """A title (wrapped to fit a phone's width) and a height; the rest of the look is the default "icma" template."""
+    figure.layout.title.text = wrapped_title(title)
     figure.layout.height = height
     return figure
 

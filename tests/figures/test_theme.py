@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics.figures import calendar_charts, maps, theme
+from analytics.figures import calendar_charts, charts, maps, theme
 
 # Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
 # deficiency", severity 1.0: matrices on linear RGB.
@@ -111,3 +112,18 @@ def test_the_accessible_name_is_the_title_in_plain_words():
     figure = theme.themed(go.Figure(), "Members<br>by <i>region</i>")
     assert theme.accessible_name(figure) == "Chart: Members by region."
     assert theme.accessible_name(go.Figure()) == "Chart."
+
+
+def test_a_long_title_is_wrapped_to_fit_a_phone_and_its_name_reads_as_one_line():
+    figure = theme.themed(go.Figure(), "League of Cities of the Philippines: average progress of its goals")
+    assert all(len(line) <= theme.TITLE_LINE_CHARACTERS for line in figure.layout.title.text.split("<br>"))
+    assert theme.accessible_name(figure) == "Chart: League of Cities of the Philippines: average progress of its goals."
+
+
+def test_long_group_names_are_cut_beside_the_status_bars():
+    long_name = "Membership Development, Engagement, and Support"
+    counts = pd.DataFrame({"area": [long_name, "Ethics"], "status": ["on_track", "at_risk"], "count_goals": [3, 1]})
+    figure = charts.status_by_group(counts, "area", "area")
+    assert list(figure.layout.yaxis.tickvals) == [long_name, "Ethics"]
+    assert figure.layout.yaxis.ticktext[0] == theme.shortened(long_name, charts.GROUP_NAME_CHARACTERS)
+    assert figure.layout.yaxis.ticktext[1] == "Ethics"

@@ -11,7 +11,7 @@ def test_the_page_shows_what_changed_in_the_window_of_the_url(monkeypatch, tiny_
     metrics = metric_values(app)
     assert (metrics["Goals changed"], metrics["Goals worse"]) == ("1", "0")  # G0003 reached its target
     assert metrics["Due for renewal"] == "1"  # Solace's agreement, due 2026-12-31
-    titles = [header.value for header in app.subheader]
+    titles = [header.value for header in app.header]
     assert titles[:3] == ["Goals whose status changed", "Agreements", "Membership by region"]
     goals_table = next(frame.value for frame in app.dataframe if "Why before" in frame.value.columns)
     assert goals_table["Affiliate"].tolist() == ["Solace"] and "reached" in goals_table["Why now"].iloc[0]
