@@ -66,7 +66,7 @@ class BrowserPage:
         self.page.goto(f"{self.base_url}{path}", wait_until="domcontentloaded", timeout=timeout_ms)
         self.page.wait_for_selector("[data-testid=stApp]", timeout=timeout_ms)
         if wait_for_chart:
-            self.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout_ms)
+            self.page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=timeout_ms)
         self.wait_until_idle(timeout_ms)
 
     def wait_until_idle(self, timeout_ms: int = 30_000) -> None:
