@@ -52,7 +52,7 @@ def registry_and_terms() -> tuple[pd.DataFrame, pd.DataFrame]:
 def affiliate_registry() -> None:
     """The registry: every affiliate with its type, place, status and confidence, searched and ranked
     (analytics.domain.registry); selecting a row opens its profile in the same tab."""
-    st.subheader("All affiliates")
+    st.header("All affiliates")
     query = st.text_input(
         "Search the registry",
         key="affiliate_search",

@@ -178,7 +178,7 @@ AT_RISK_COLUMNS = {
     "reason": {"width": 290},
     "liaison_name": {"width": 115},
 }
-st.subheader("Goals at risk")
+st.header("Goals at risk")
 at_risk = summary.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
@@ -209,7 +209,7 @@ with right:
         show_table(renewals)
         download_table(renewals, "renewals_due", key="overview_renewals")
 # The events span the page, so that whether each is real or sample data (its Data column) is in view.
-st.subheader("Next events")
+st.header("Next events")
 if events.empty:
     st.info("No upcoming events for these filters.")
 else:
