@@ -1,4 +1,4 @@
--- One row: the date of the latest fact reported so far, whatever the filters: a membership snapshot, ICMA's
+-- One row per data folder (one in all): the date of the latest fact reported so far, whatever the filters: a membership snapshot, ICMA's
 -- own membership, a goal check-in or an activity done (planned and confirmed activities are not reports).
 SELECT max(reported_on)::DATE AS latest_reported_on
 FROM (
