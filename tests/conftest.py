@@ -1,7 +1,8 @@
 """Shared fixtures: a tiny hand-written data folder that satisfies the schema.
 
-Three affiliates (a state association, an international one, a national one), one liaison each
-kind, agreements, goals, check-ins, a few months of membership, events and activities. Tests copy
+Three affiliates (a state association, an international one, a national one), three liaisons with
+e-mail addresses (two in the West Coast region), agreements, goals with owners (G0003's owner is its
+agreement's liaison), check-ins, a comment, a few months of membership, events and activities. Tests copy
 it and break one thing at a time.
 """
 
@@ -31,9 +32,10 @@ state-ca,Cal-ICMA,Cal-ICMA,,state,USA,United States,CA,West Coast,,,https://cali
 intl-gbr-solace,Solace,Solace,,international,GBR,United Kingdom,,International,Europe,,,1987,current,,https://example.org/solace,high
 natl-nfbpa,National Forum for Black Public Administrators,NFBPA,,national,USA,United States,,,,Black public administrators,https://www.nfbpa.org,,current,,https://example.org/nfbpa,high
 """,
-    "liaisons": """liaison_id,name,role,icma_region,is_sample
-L001,Avery Stone,Regional Director,West Coast,true
-L002,Jordan Lee,International Committee member,International,true
+    "liaisons": """liaison_id,name,role,icma_region,email,is_sample
+L001,Avery Stone,Regional Director,West Coast,avery.stone@example.org,true
+L002,Jordan Lee,International Committee member,International,jordan.lee@example.org,true
+L003,Morgan Reyes,Regional Vice President,West Coast,morgan.reyes@example.org,true
 """,
     "agreements": """agreement_id,affiliate_id,liaison_id,signed_on,renewal_due_on,status,is_sample
 AG-state-ca-2019,state-ca,L001,2019-01-15,2024-01-15,lapsed,true
@@ -41,10 +43,10 @@ AG-state-ca-2024,state-ca,L001,2024-01-15,2029-01-15,active,true
 AG-intl-gbr-solace-2021,intl-gbr-solace,L002,2021-11-01,2026-12-31,due_for_renewal,true
 AG-natl-nfbpa-2020,natl-nfbpa,L001,2020-03-01,2025-03-01,lapsed,true
 """,
-    "goals": """goal_id,agreement_id,area_of_emphasis,title,metric,unit,direction,baseline_value,target_value,start_on,due_on,reporting_interval_months,is_sample
-G0001,AG-state-ca-2024,"Membership Development, Engagement, and Support",Grow dual membership,dual members,members,increase,100,200,2024-01-01,2027-12-31,3,true
-G0002,AG-state-ca-2024,Ethics,Hold ethics trainings,ethics trainings held,events,increase,0,12,2024-01-01,2026-12-31,6,true
-G0003,AG-intl-gbr-solace-2021,"Membership Development, Engagement, and Support",Cut member lapse rate,member lapse rate,percent,decrease,12,8,2022-01-01,2026-06-30,6,true
+    "goals": """goal_id,agreement_id,area_of_emphasis,title,metric,unit,direction,baseline_value,target_value,start_on,due_on,reporting_interval_months,owner_id,is_sample
+G0001,AG-state-ca-2024,"Membership Development, Engagement, and Support",Grow dual membership,dual members,members,increase,100,200,2024-01-01,2027-12-31,3,L001,true
+G0002,AG-state-ca-2024,Ethics,Hold ethics trainings,ethics trainings held,events,increase,0,12,2024-01-01,2026-12-31,6,L003,true
+G0003,AG-intl-gbr-solace-2021,"Membership Development, Engagement, and Support",Cut member lapse rate,member lapse rate,percent,decrease,12,8,2022-01-01,2026-06-30,6,,true
 """,
     "goal_checkins": """checkin_id,goal_id,reported_on,value,narrative,reported_by,is_sample
 C000001,G0001,2025-03-31,130,Joint webinar brought new members,Avery Stone,true
@@ -73,6 +75,9 @@ E2027-cal-icma,Cal-ICMA Annual Conference 2027,Cal-ICMA,state-ca,affiliate,2027-
 A000001,intl-gbr-solace,L002,conference_attendance,2026-12-02,ICMA President attends Solace Summit,confirmed,E2026-solace-summit,true
 A000002,state-ca,L001,work_plan_item,2026-05-01,Joint ethics webinar series,done,,true
 A000003,state-ca,L001,publication_contribution,2024-03-01,Article in PM magazine,done,,true
+""",
+    "goal_comments": """comment_id,goal_id,checkin_id,commented_on,author,comment,is_sample
+K000001,G0001,C000002,2026-04-02,Morgan Reyes,The conference drive worked: keep it for 2027,true
 """,
 }
 

@@ -1,9 +1,11 @@
 """Who may do what: roles, the identity of a person, and where their roles come from.
 
-Three roles, each allowed everything the one before it is:
+Four roles, each allowed everything the one before it is:
 
     viewer   every page; changes nothing (leadership, the International Committee)
-    analyst  also uploads files, undoes batches and sees the upload ledger
+    liaison  also records check-ins, activities and comments by form, for the goals and affiliates they own,
+             and undoes what they recorded (analytics.uploads.ownership checks the ownership at each commit)
+    analyst  also uploads files, records for every goal and affiliate, undoes any batch, sees the upload ledger
     admin    also sees who holds which role
 
 A person's roles come from the server alone: the role file (`email,role`, one row per role held,
@@ -34,6 +36,7 @@ from analytics.core.settings import Settings
 
 class Role(StrEnum):
     VIEWER = "viewer"
+    LIAISON = "liaison"
     ANALYST = "analyst"
     ADMIN = "admin"
 
@@ -41,6 +44,7 @@ class Role(StrEnum):
 # What each action is, in the words of a refusal ("you may not ...").
 ACTIONS: dict[str, str] = {
     "view": "view the dashboard",
+    "record": "record check-ins, activities or comments",
     "upload": "upload data",
     "undo": "undo an uploaded batch",
     "see_ledger": "see the upload ledger",
@@ -49,8 +53,9 @@ ACTIONS: dict[str, str] = {
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset({"view"}),
-    Role.ANALYST: frozenset({"view", "upload", "undo", "see_ledger"}),
-    Role.ADMIN: frozenset({"view", "upload", "undo", "see_ledger", "manage_roles"}),
+    Role.LIAISON: frozenset({"view", "record"}),  # for what they own only: analytics.uploads.ownership
+    Role.ANALYST: frozenset({"view", "record", "upload", "undo", "see_ledger"}),
+    Role.ADMIN: frozenset({"view", "record", "upload", "undo", "see_ledger", "manage_roles"}),
 }
 
 ROLE_FILE_COLUMNS = ["email", "role"]

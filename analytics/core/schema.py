@@ -59,6 +59,8 @@ class Column:
     nullable: bool = False
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
+    # Added after data folders were first written: a file without it reads as empty there (it must be nullable).
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Table:
     # Analysts may upload rows of it (analytics/uploads/kinds.py declares how): they are kept in store/<name>/
     # and its staging view shows them over the folder's rows with the same key.
     is_uploadable: bool = False
+    # Added after data folders were first written: a folder without its file reads as one with no rows.
+    may_be_absent: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -172,6 +176,14 @@ TABLES: tuple[Table, ...] = (
             Column("name", "VARCHAR", "Person's name (invented in the sample data)."),
             Column("role", "VARCHAR", "Role in ICMA.", allowed=LIAISON_ROLES),
             Column("icma_region", "VARCHAR", "Region the liaison serves.", allowed=ICMA_REGIONS),
+            Column(
+                "email",
+                "VARCHAR",
+                "E-mail address: a person signed in with it is this liaison (My work, the goals they own). "
+                "`@example.org` addresses in the sample data.",
+                nullable=True,
+                may_be_absent=True,
+            ),
             IS_SAMPLE,
         ),
         is_sample=True,
@@ -221,9 +233,17 @@ TABLES: tuple[Table, ...] = (
             Column("start_on", "DATE", "Start of the goal's term."),
             Column("due_on", "DATE", "End of the goal's term."),
             Column("reporting_interval_months", "INTEGER", "Months between expected check-ins.", minimum=1),
+            Column(
+                "owner_id",
+                "VARCHAR",
+                "The liaison who owns the goal and records its check-ins; empty means the agreement's liaison "
+                "(the view `goal_owners` says whose each goal is).",
+                nullable=True,
+                may_be_absent=True,
+            ),
             IS_SAMPLE,
         ),
-        references={"agreement_id": ("agreements", "agreement_id")},
+        references={"agreement_id": ("agreements", "agreement_id"), "owner_id": ("liaisons", "liaison_id")},
         is_uploadable=True,
         is_sample=True,
     ),
@@ -339,6 +359,28 @@ TABLES: tuple[Table, ...] = (
         },
         is_uploadable=True,
         is_sample=True,
+    ),
+    Table(
+        name="goal_comments",
+        grain="one row per comment on a goal or on one of its check-ins",
+        description=(
+            "The comment thread of a goal: who said what, when, about the goal or one check-in. Recorded by form "
+            "(the Goals page, My work) or uploaded; a folder may have no file of it."
+        ),
+        key=("comment_id",),
+        columns=(
+            Column("comment_id", "VARCHAR", "Stable key, e.g. `K-G0001-2026-11-30-avery-stone-thanks`."),
+            Column("goal_id", "VARCHAR", "The goal commented on."),
+            Column("checkin_id", "VARCHAR", "The check-in commented on, when the comment is about one.", nullable=True),
+            Column("commented_on", "DATE", "Date of the comment."),
+            Column("author", "VARCHAR", "Who wrote it (e-mail or name)."),
+            Column("comment", "VARCHAR", "The comment, as written (shown as text, never as markup)."),
+            IS_SAMPLE,
+        ),
+        references={"goal_id": ("goals", "goal_id")},
+        is_uploadable=True,
+        is_sample=True,
+        may_be_absent=True,
     ),
 )
 

@@ -7,8 +7,9 @@ bundled `data/`). Two kinds of rows come out:
   files are hand-collected and messy, so they are parsed here with the csv module and explicit,
   documented rules (see `read_reference` and `REFERENCE_FIXES`);
 - sample rows, generated from the fixed seed `SEED` with numpy's `default_rng`, as of the fixed date
-  `SAMPLE_THROUGH` (liaisons, agreements, goals, check-ins, membership, ICMA's monthly total, future
-  affiliate conferences, activities). Nothing reads the clock, so every run writes the same bytes.
+  `SAMPLE_THROUGH` (liaisons with their sample e-mail addresses, agreements, goals and their owners,
+  check-ins, comments, membership, ICMA's monthly total, future affiliate conferences, activities).
+  Nothing reads the clock, so every run writes the same bytes.
 
 `--scale N` writes N copies of every affiliate's generated history (copy k's ids end in `~k`), for
 benchmarks: membership is generated vectorised, copy by copy, and streamed to Parquet in row groups,
@@ -445,15 +446,93 @@ def liaisons_table(rng: np.random.Generator) -> pd.DataFrame:
     roles += [("Staff", "International"), ("Staff", "International"), ("Staff", "Northeast")]
     pairs = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     chosen = rng.choice(len(pairs), size=len(roles), replace=False)
+    names = [" ".join(pairs[index]) for index in chosen]
     return pd.DataFrame(
         {
             "liaison_id": [f"L{number:03d}" for number in range(1, len(roles) + 1)],
-            "name": [" ".join(pairs[index]) for index in chosen],
+            "name": names,
             "role": [role for role, _ in roles],
             "icma_region": [region for _, region in roles],
+            "email": [sample_email(name) for name in names],
             "is_sample": True,
-        }
+        },
+        columns=schema.table("liaisons").column_names,
     )
+
+
+def sample_email(name: str) -> str:
+    """A sample address for an invented name, at example.org (reserved for examples: nobody receives it).
+
+    >>> sample_email("Ingrid O'Neill")
+    'ingrid.oneill@example.org'
+    """
+    return ".".join(re.sub(r"[^a-z]", "", part.lower()) for part in name.split()) + "@example.org"
+
+
+def structure_pool(affiliate: pd.Series, liaisons: pd.DataFrame) -> pd.DataFrame:
+    """The liaisons ICMA's structure gives an affiliate: its region's Regional Vice Presidents and Regional
+    Director (state associations), the International Committee (international), staff (national); as the
+    store's view affiliate_liaisons reads them."""
+    if affiliate["affiliate_type"] == "international":
+        return liaisons[liaisons["role"] == "International Committee member"]
+    if affiliate["affiliate_type"] == "national":
+        return liaisons[liaisons["role"] == "Staff"]
+    in_region = liaisons["icma_region"] == affiliate["icma_region"]
+    return liaisons[in_region & liaisons["role"].isin(["Regional Vice President", "Regional Director"])]
+
+
+def goal_owners(
+    goals: pd.DataFrame, agreements: pd.DataFrame, affiliates: pd.DataFrame, liaisons: pd.DataFrame
+) -> list[str]:
+    """Each goal's owner: its agreement's liaison for half the goals, else one of the affiliate's liaisons by
+    ICMA's structure (drawn from a generator of its own, so the other tables do not change with it)."""
+    rng = np.random.default_rng([SEED, 16])
+    by_id = affiliates.set_index("affiliate_id")
+    agreement_of = agreements.set_index("agreement_id")
+    owners = []
+    for agreement_id in goals["agreement_id"]:
+        agreement = agreement_of.loc[agreement_id]
+        pool = structure_pool(by_id.loc[agreement["affiliate_id"]], liaisons)
+        if rng.random() < 0.5 or pool.empty:
+            owners.append(str(agreement["liaison_id"]))
+        else:
+            owners.append(str(pool["liaison_id"].iloc[int(rng.integers(len(pool)))]))
+    return owners
+
+
+COMMENT_TEXTS = (
+    "Thanks for the update; can we discuss the next steps at the regional meeting?",
+    "Good progress. Please share the attendance list when it is ready.",
+    "This is behind the expected path: what support would help?",
+    "Confirmed with the association's board; the figure is final.",
+    "Could you add the source of this number next time?",
+)
+
+
+def comments_table(goals: pd.DataFrame, checkins: pd.DataFrame, liaisons: pd.DataFrame) -> pd.DataFrame:
+    """A few comments on check-ins: on one goal in eight, its owner's reply to the latest check-in, a week later
+    (not after SAMPLE_THROUGH); drawn from a generator of their own."""
+    rng = np.random.default_rng([SEED, 17])
+    name_of = dict(zip(liaisons["liaison_id"], liaisons["name"], strict=True))
+    latest = checkins.sort_values("reported_on").groupby("goal_id").tail(1).set_index("goal_id")
+    records = []
+    for goal in goals.itertuples(index=False):
+        if goal.goal_id not in latest.index or rng.random() >= 0.125:
+            continue
+        checkin = latest.loc[goal.goal_id]
+        commented_on = min(pd.Timestamp(checkin["reported_on"]).date() + timedelta(days=7), SAMPLE_THROUGH)
+        records.append(
+            {
+                "comment_id": f"K{len(records) + 1:06d}",
+                "goal_id": goal.goal_id,
+                "checkin_id": checkin["checkin_id"],
+                "commented_on": commented_on,
+                "author": name_of[goal.owner_id],
+                "comment": COMMENT_TEXTS[int(rng.integers(len(COMMENT_TEXTS)))],
+                "is_sample": True,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=schema.table("goal_comments").column_names)
 
 
 def liaison_for(rng: np.random.Generator, affiliate: pd.Series, liaisons: pd.DataFrame) -> str:
@@ -1249,6 +1328,7 @@ def build_sample(reference_dir: Path = REFERENCE_DIR) -> SampleTables:
     goals, checkins = goals_and_checkins(
         rng, reference.affiliates, agreements, liaisons, {key: int(value) for key, value in latest_snapshot.items()}
     )
+    goals = goals.assign(owner_id=goal_owners(goals, agreements, reference.affiliates, liaisons))
     events = pd.concat([reference.events, sample_events_table(rng, reference.affiliates)], ignore_index=True)
     activities = activities_table(rng, reference.affiliates, agreements, liaisons, events)
     tables = {
@@ -1262,6 +1342,7 @@ def build_sample(reference_dir: Path = REFERENCE_DIR) -> SampleTables:
         "icma_membership": icma_membership_table(rng),
         "events": events,
         "activities": activities,
+        "goal_comments": comments_table(goals, checkins, liaisons),
     }
     return SampleTables(tables, profile, months)
 
@@ -1278,6 +1359,7 @@ COPIED_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "goals": (("goal_id", "agreement_id"), ()),
     "goal_checkins": (("checkin_id", "goal_id"), ()),
     "activities": (("activity_id", "affiliate_id", "event_id"), ()),
+    "goal_comments": (("comment_id", "goal_id", "checkin_id"), ()),
     "events": (("event_id", "affiliate_id"), ("name", "organizer")),
 }
 

@@ -64,7 +64,7 @@ import pandas as pd
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, Problem, UnknownQueryError
 from analytics.core.errors import first_line as _first_line
 from analytics.core.files import write_atomically, write_bytes_atomically
-from analytics.core.schema import TABLES, Table
+from analytics.core.schema import TABLES, TABLES_BY_NAME, Table
 from analytics.store import ledger
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -115,9 +115,22 @@ class TableFile:
         return 2 if self.is_csv else 1
 
 
+def _candidates(data_dir: Path, table: Table) -> list[Path]:
+    return [data_dir / f"{table.name}.parquet", data_dir / f"{table.name}.csv"]
+
+
+def with_absent_columns(relation: duckdb.DuckDBPyRelation, table: Table) -> duckdb.DuckDBPyRelation:
+    """The relation with every column the schema says a folder may lack (`may_be_absent`) and this file does, empty."""
+    present = set(relation.columns)
+    added = [column for column in table.columns if column.may_be_absent and column.name not in present]
+    if not added:
+        return relation
+    return relation.project(", ".join(["*", *(f"CAST(NULL AS VARCHAR) AS {_quote(column.name)}" for column in added)]))
+
+
 def table_file(data_dir: Path, table: Table) -> TableFile:
     """The file holding `table` in `data_dir`; DataFolderError when there is none or two."""
-    candidates = [data_dir / f"{table.name}.parquet", data_dir / f"{table.name}.csv"]
+    candidates = _candidates(data_dir, table)
     present = [path for path in candidates if path.is_file()]
     if not present:
         raise DataFolderError(f"{data_dir}: table {table.name!r} is missing (expected {table.name}.parquet or .csv)")
@@ -229,17 +242,23 @@ class Store:
         self._lock = threading.Lock()
         self.files: dict[str, TableFile] = {}
         self.uploads: dict[str, Any] = {}  # kind -> the visible uploaded rows (an Arrow table), kept alive here
+        absent = []  # tables the folder may lack (schema `may_be_absent`) and does: read as having no rows
         for table in TABLES:
-            self.files[table.name] = table_file(self.data_dir, table)
+            if table.may_be_absent and not any(path.is_file() for path in _candidates(self.data_dir, table)):
+                absent.append(table)
+            else:
+                self.files[table.name] = table_file(self.data_dir, table)
         self.files_key = files_key(self.data_dir)
         cache_dir = self._cache_dir()
         for table_file_ in self.files.values():
             self._create_raw_view(table_file_, cache_dir)
+        for table in absent:
+            self._create_empty_raw_view(table)
         missing = self._missing_columns()
         if missing:
             raise DataValidationError(missing)
-        for table_file_ in self.files.values():
-            self._create_staging_view(table_file_.table)
+        for table in TABLES:
+            self._create_staging_view(table)
         self._create_derived_views()
 
     # -- views ---------------------------------------------------------------------------------
@@ -268,9 +287,16 @@ class Store:
                 relation = self._read_csv(path)
             else:
                 relation = self._connection.read_parquet(path)
+            relation = with_absent_columns(relation, table_file_.table)
             relation.create_view(f"raw_{table_file_.table.name}", replace=True)
         except duckdb.Error as error:
             raise DataFolderError(f"{table_file_.path.name}: cannot be read ({_first_line(error)})") from error
+
+    def _create_empty_raw_view(self, table: Table) -> None:
+        """The raw view of a table the folder has no file of: its columns, as text, and no row."""
+        columns = ", ".join(f"CAST(NULL AS VARCHAR) AS {_quote(column.name)}" for column in table.columns)
+        with self.cursor() as cursor:
+            cursor.execute(f"CREATE OR REPLACE VIEW raw_{table.name} AS SELECT {columns} WHERE false")
 
     def _read_csv(self, path: str) -> duckdb.DuckDBPyRelation:
         """A CSV file's rows, every column as text."""
@@ -343,7 +369,10 @@ class Store:
         if rows is None or rows.num_rows == 0:
             return False
         self.uploads[table.name] = rows
-        self._connection.from_arrow(rows).create_view(f"uploaded_{table.name}", replace=True)
+        # Batches committed before a column was added lack it (schema `may_be_absent`): empty there.
+        with_absent_columns(self._connection.from_arrow(rows), table).create_view(
+            f"uploaded_{table.name}", replace=True
+        )
         return True
 
     # -- running queries -----------------------------------------------------------------------
@@ -382,15 +411,14 @@ class Store:
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole staging table (for small tables; big ones go through named queries)."""
-        if name not in self.files:
+        if name not in TABLES_BY_NAME:
             raise UnknownQueryError(f"no table named {name!r}")
         with self.cursor() as cursor:
             try:
                 return cursor.execute(f"SELECT * FROM {name}").df()
             except duckdb.Error as error:
-                raise AnalyticsError(
-                    f"{self.files[name].path.name}: {_first_line(error)}; run `python -m analytics check`"
-                ) from error
+                where = self.files[name].path.name if name in self.files else name
+                raise AnalyticsError(f"{where}: {_first_line(error)}; run `python -m analytics check`") from error
 
     def count_rows(self) -> dict[str, int]:
         """Rows per table."""

@@ -81,6 +81,7 @@ def append(path: Path | str, table: pa.Table) -> None:
                 table,
                 mode="append",
                 storage_options=ledger.storage_options(path),
+                schema_mode="merge",  # a column the schema gained since the table was made joins it, empty before
                 commit_properties=CommitProperties(max_commit_retries=DELTA_COMMIT_RETRIES),
             )
             return

@@ -24,7 +24,7 @@ import pandas as pd
 from analytics.core.schema import Table
 from analytics.core.schema import table as schema_table
 from analytics.uploads.checked import Checked, FileCells
-from analytics.uploads.checks import activities, events, goal_checkins, goals, membership
+from analytics.uploads.checks import activities, events, goal_checkins, goal_comments, goals, membership
 from analytics.uploads.errors import UnknownKindError
 from analytics.uploads.matching import (
     ColumnMatch,
@@ -69,6 +69,9 @@ class UploadKind:
     filled_by_committer: tuple[str, ...] = ()
     # How the rows that a file replaces are found and previewed.
     records: KeyedRecords = KEYED_RECORDS
+    # Who besides analysts may record rows of it by form (analytics/uploads/ownership.py): "goal owner",
+    # "goal owner or affiliate liaison" or "affiliate liaison"; None: only uploads, by analysts.
+    recorded_by: str | None = None
 
     @property
     def table(self) -> Table:
@@ -194,6 +197,7 @@ KINDS: tuple[UploadKind, ...] = (
         reference=goal_checkins.CheckinReference.from_store,
         preview_columns=("goal_id", "reported_on", "value"),
         filled_by_committer=("reported_by",),
+        recorded_by="goal owner",
     ),
     UploadKind(
         name="activities",
@@ -209,6 +213,23 @@ KINDS: tuple[UploadKind, ...] = (
         check=activities.check_activities,
         reference=activities.ActivityReference.from_store,
         preview_columns=("title", "occurred_on", "status"),
+        recorded_by="affiliate liaison",
+    ),
+    UploadKind(
+        name="goal_comments",
+        label="Goal comments",
+        noun="comments",
+        a_file="a goal comments file",
+        title="Upload comments on goals",
+        columns_help="Columns are matched by name (Goal, Check-in, Date, Author, Comment…); goals by id or title. "
+        "A comment without an author is recorded as written by you.",
+        same_key="comment id (made from the goal, the date and the text)",
+        columns=goal_comments.COLUMNS,
+        check=goal_comments.check_goal_comments,
+        reference=goal_comments.CommentReference.from_store,
+        preview_columns=("goal_id", "commented_on", "comment"),
+        filled_by_committer=("author",),
+        recorded_by="goal owner or affiliate liaison",
     ),
 )
 

@@ -103,6 +103,17 @@ class AffiliateResolver(NameResolver):
         return cls.from_names(records, "affiliate", "use its id, name or acronym as on the Affiliates page")
 
 
+def liaison_resolver(liaisons: pd.DataFrame, hint: str) -> NameResolver:
+    """Liaisons by id, name or e-mail address (a folder without e-mail addresses: by id or name)."""
+    emails = liaisons["email"] if "email" in liaisons.columns else pd.Series(None, index=liaisons.index)
+    columns = [as_objects(liaisons[name]) for name in ("liaison_id", "name")] + [as_objects(emails)]
+    records = [
+        (liaison_id, f"{name} ({liaison_id})", [liaison_id, name, email])
+        for liaison_id, name, email in zip(*columns, strict=True)
+    ]
+    return NameResolver.from_names(records, "liaison", hint)
+
+
 def as_objects(values: pd.Series) -> list[object]:
     """The values as a list, a missing one as None."""
     return values.astype(object).where(values.notna(), None).tolist()

@@ -37,7 +37,7 @@ from analytics.core.settings import Settings
 from analytics.store import ledger
 from analytics.store.ledger import COMMITTED, LEDGER_SCHEMA, UNDONE, StoreLayout
 from analytics.store.reader import Store
-from analytics.uploads import delta
+from analytics.uploads import delta, ownership
 from analytics.uploads.checked import Checked, report_text
 from analytics.uploads.errors import UndoRefused, UploadRejected
 from analytics.uploads.kinds import upload_kind
@@ -153,10 +153,11 @@ def commit(
 ) -> CommitResult:
     """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed.
 
-    PermissionDenied, before anything is read or written, unless `committed_by` may upload.
+    PermissionDenied, before anything is written, unless `committed_by` may upload, or record these rows by form
+    (analytics.uploads.ownership: a liaison, for what they own).
     """
     actor = acting_identity(committed_by)
-    require(actor, "upload")
+    ownership.require_may_commit(actor, checked, store.data_dir)
     data_dir = store.data_dir
     source = checked.source
     found = already_loaded(data_dir, checked.kind, source.sha256)
@@ -206,15 +207,18 @@ def commit(
 def undo(data_dir: Path, batch_id: str, undone_by: Identity | str | None = None) -> pd.Series:
     """Mark a batch undone (an appended ledger row): the data reads as if it had never been committed.
 
-    PermissionDenied, before anything is written, unless `undone_by` may undo.
+    PermissionDenied, before anything is written, unless `undone_by` may undo it (an analyst any batch, a liaison
+    their own: analytics.uploads.ownership).
     """
     actor = acting_identity(undone_by)
-    require(actor, "undo")
+    if not actor.may("record"):
+        require(actor, "undo")
     batches = ledger.batches(data_dir)
     match = batches[batches["batch_id"] == batch_id]
     if match.empty:
         raise UndoRefused(f"no batch {batch_id!r} in the ledger (see `python -m analytics batches`)")
     batch = match.iloc[0]
+    ownership.require_may_undo(actor, batch)
     if batch["status"] == UNDONE:
         raise UndoRefused(f"batch {batch_id} was already undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC")
     dependents = _still_named(Path(data_dir), batch_id, batch["kind"])

@@ -31,7 +31,8 @@ from analytics.uploads.errors import IngestError
 from analytics.uploads.names import normalise
 from analytics.uploads.values import TO_PANDAS, is_count_type
 
-FileType = Literal["csv", "xlsx", "parquet"]
+# "form": one row a person entered in a form of the app or a command (analytics/uploads/forms.py), never a file.
+FileType = Literal["csv", "xlsx", "parquet", "form"]
 
 # A line longer than this is not a row of membership data; refusing it keeps the parser safe.
 MAX_LINE_CHARACTERS = 100_000

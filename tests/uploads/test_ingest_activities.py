@@ -67,7 +67,7 @@ def test_every_activity_problem_names_its_row_column_and_reason(tiny_data_dir):
         ),
         (3, "Status", "done, but dated in the future"),
         (4, "Event", "unknown event (use its id, or its name as on the Calendar page)"),
-        (4, "Liaison", "unknown liaison (use their liaison id or full name, as on the affiliate's profile)"),
+        (4, "Liaison", "unknown liaison (use their liaison id, full name or e-mail, as on the affiliate's profile)"),
         (4, "Status", "not a status (use planned, confirmed, in progress, done or cancelled)"),
         (5, "Affiliate", "a value is required"),
         (6, "Date", "a value is required"),

@@ -21,7 +21,7 @@ import pandas as pd
 from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
 from analytics.uploads.checks.goals import agreement_in_force
 from analytics.uploads.matching import AFFILIATE_SYNONYMS, TargetColumn
-from analytics.uploads.names import AffiliateResolver, NameResolver, normalise, resolve_names
+from analytics.uploads.names import AffiliateResolver, NameResolver, liaison_resolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder
 
 if TYPE_CHECKING:
@@ -99,10 +99,6 @@ class ActivityReference:
         events: pd.DataFrame,
         activities: pd.DataFrame,
     ) -> ActivityReference:
-        liaison_records = [
-            (liaison_id, f"{name} ({liaison_id})", [liaison_id, name])
-            for liaison_id, name in zip(liaisons["liaison_id"], liaisons["name"], strict=True)
-        ]
         event_records = [
             (event_id, f"{name}, {pd.Timestamp(start_on):%Y-%m-%d} ({event_id})", [event_id, name])
             for event_id, name, start_on in zip(events["event_id"], events["name"], events["start_on"], strict=True)
@@ -116,9 +112,7 @@ class ActivityReference:
         )
         return cls(
             AffiliateResolver.from_tables(affiliates, states),
-            NameResolver.from_names(
-                liaison_records, "liaison", "use their liaison id or full name, as on the affiliate's profile"
-            ),
+            liaison_resolver(liaisons, "use their liaison id, full name or e-mail, as on the affiliate's profile"),
             NameResolver.from_names(event_records, "event", "use its id, or its name as on the Calendar page"),
             terms,
             stored,

@@ -2,7 +2,8 @@
 
 A check-in names its goal by id or title, a date that is neither in the future nor before the goal
 started, and a value in the goal's unit ("45%" and "1,234" are read as numbers; 0.33 for a goal
-measured in percent is refused as a fraction). A row without an id takes the id of the stored
+measured in percent is refused as a fraction). A value that moves away from the target since the goal's
+previous check-in needs a narrative saying why. A row without an id takes the id of the stored
 check-in of the same goal and date, so a corrected value replaces it; a new one gets `C-<goal>-<date>`.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
+from analytics.uploads.checked import Checked, FileCells, no_reasons, record_id, same_key_reasons, with_reason
 from analytics.uploads.matching import TargetColumn
 from analytics.uploads.names import NameResolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder, parse_numbers
@@ -66,8 +67,9 @@ class CheckinReference:
 
     goals: NameResolver
     goal_starts: pd.Series  # start_on by goal_id
-    checkins: pd.DataFrame  # checkin_id, goal_id, reported_on: one row per stored check-in
+    checkins: pd.DataFrame  # checkin_id, goal_id, reported_on, value: one row per stored check-in
     percent_goals: pd.DataFrame = field(default_factory=pd.DataFrame)  # by goal_id: baseline_value, target_value
+    directions: pd.Series = field(default_factory=lambda: pd.Series(dtype="string"))  # direction by goal_id
 
     @classmethod
     def from_tables(cls, goals: pd.DataFrame, checkins: pd.DataFrame) -> CheckinReference:
@@ -79,11 +81,13 @@ class CheckinReference:
             NameResolver.from_names(records, "goal", "use its id or its title as on the Goals page"),
             pd.to_datetime(goals.set_index("goal_id")["start_on"]).astype("datetime64[ns]"),
             checkins[["checkin_id", "goal_id"]].assign(
-                reported_on=pd.to_datetime(checkins["reported_on"]).astype("datetime64[ns]")
+                reported_on=pd.to_datetime(checkins["reported_on"]).astype("datetime64[ns]"),
+                value=checkins["value"].astype("float64"),
             ),
             goals[goals["unit"].map(normalise).isin(PERCENT_UNITS) | goals["unit"].str.strip().eq("%")].set_index(
                 "goal_id"
             )[["baseline_value", "target_value"]],
+            goals.set_index("goal_id")["direction"].astype("string"),
         )
 
     @classmethod
@@ -119,6 +123,13 @@ def check_goal_checkins(
     reasons["value"] = _fraction_reasons(rows, value_reason.mask(blank, "a value is required"), reference)
     rows["narrative"] = cells.value("narrative")
     rows["reported_by"] = cells.value("reported_by")
+    since = _moving_away(rows, reference)  # the previous check-in in words, where the value moves away from it
+    missing_why = since.notna() & rows["narrative"].isna()
+    why = "a narrative is needed: the value moved away from the target since " + since + "; say why"
+    if cells.has("narrative"):
+        reasons["narrative"] = no_reasons(cells.index).mask(missing_why, why)
+    else:
+        reasons["value"] = reasons["value"].mask(missing_why & reasons["value"].isna(), why)
 
     asked = pd.DataFrame({"goal_id": rows["goal_id"].astype(object), "reported_on": reported_on})
     stored = reference.checkins.drop_duplicates(["goal_id", "reported_on"])
@@ -152,3 +163,40 @@ def _fraction_reasons(rows: pd.DataFrame, reasons: pd.Series, reference: Checkin
     written = pd.Series(value * 100, index=rows.index).map("{:g}".format).astype("string")  # text, even when empty
     message = "looks like a fraction; this goal is measured in percent, so write " + written + " for " + written + "%"
     return reasons.mask(pd.Series(fraction, index=rows.index) & reasons.isna(), message)
+
+
+def _moving_away(rows: pd.DataFrame, reference: CheckinReference) -> pd.Series:
+    """Where a row's value moves away from its goal's target since the goal's previous stored check-in (before
+    the row's date): that check-in in words ("the check-in of 2026-03-31 (150)"); elsewhere missing."""
+    found = pd.Series(pd.NA, index=rows.index, dtype="string")
+    stored = reference.checkins.dropna(subset=["goal_id", "reported_on", "value"])
+    asked = rows[["goal_id", "reported_on", "value"]].dropna()
+    if asked.empty or stored.empty or reference.directions.empty:
+        return found
+    asked = asked.assign(goal_id=asked["goal_id"].astype(object), position=asked.index).sort_values("reported_on")
+    stored = stored.assign(goal_id=stored["goal_id"].astype(object)).sort_values("reported_on")
+    previous = pd.merge_asof(
+        asked,
+        stored.rename(columns={"reported_on": "previous_on", "value": "previous_value"})[
+            ["goal_id", "previous_on", "previous_value"]
+        ],
+        left_on="reported_on",
+        right_on="previous_on",
+        by="goal_id",
+        allow_exact_matches=False,
+    ).set_index("position")
+    direction = previous["goal_id"].map(reference.directions)
+    away = ((direction == "increase") & (previous["value"] < previous["previous_value"])) | (
+        (direction == "decrease") & (previous["value"] > previous["previous_value"])
+    )
+    away = away.fillna(False).astype(bool)
+    words = (
+        "the check-in of "
+        + previous["previous_on"].dt.strftime("%Y-%m-%d").fillna("")
+        + " ("
+        + previous["previous_value"].map("{:g}".format)
+        + ")"
+    )
+    return found.mask(
+        pd.Series(away, index=previous.index).reindex(rows.index, fill_value=False), words.reindex(rows.index)
+    )

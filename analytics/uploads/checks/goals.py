@@ -21,7 +21,7 @@ import pandas as pd
 from analytics.core.schema import AREAS_OF_EMPHASIS
 from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
 from analytics.uploads.matching import AFFILIATE_SYNONYMS, TargetColumn
-from analytics.uploads.names import AffiliateResolver, NameResolver, normalise, resolve_names
+from analytics.uploads.names import AffiliateResolver, NameResolver, liaison_resolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder, parse_counts, parse_numbers
 
 if TYPE_CHECKING:
@@ -113,6 +113,12 @@ COLUMNS: tuple[TargetColumn, ...] = (
         ("due", "due date", "due on", "deadline", "end", "end date", "target date", "term end", "by", "to"),
     ),
     TargetColumn(
+        "owner_id",
+        "owner",
+        False,
+        ("owner", "goal owner", "owner name", "owner email", "owner e mail", "owned by", "responsible", "accountable"),
+    ),
+    TargetColumn(
         "reporting_interval_months",
         "reporting interval",
         False,
@@ -137,10 +143,16 @@ class GoalReference:
     agreements: NameResolver
     terms: pd.DataFrame  # agreement_id, affiliate_id, signed_on, renewal_due_on: one row per agreement
     goals: pd.DataFrame  # goal_id, agreement_id, affiliate_id, title_key: one row per stored goal
+    owners: NameResolver | None = None  # the liaisons a goal's owner may name (by id, name or e-mail)
 
     @classmethod
     def from_tables(
-        cls, affiliates: pd.DataFrame, states: pd.DataFrame, agreements: pd.DataFrame, goals: pd.DataFrame
+        cls,
+        affiliates: pd.DataFrame,
+        states: pd.DataFrame,
+        agreements: pd.DataFrame,
+        goals: pd.DataFrame,
+        liaisons: pd.DataFrame | None = None,
     ) -> GoalReference:
         names = dict(zip(affiliates["affiliate_id"], affiliates["name"], strict=True))
         records = [
@@ -162,11 +174,13 @@ class GoalReference:
             ),
             terms,
             stored,
+            None if liaisons is None else liaison_resolver(liaisons, "use their liaison id, full name or e-mail"),
         )
 
     @classmethod
     def from_store(cls, store: Store) -> GoalReference:
-        return cls.from_tables(*(store.table(name) for name in ("affiliates", "states", "agreements", "goals")))
+        tables = ("affiliates", "states", "agreements", "goals", "liaisons")
+        return cls.from_tables(*(store.table(name) for name in tables))
 
 
 def agreement_in_force(affiliate_ids: pd.Series, on: pd.Series, terms: pd.DataFrame) -> pd.Series:
@@ -234,6 +248,11 @@ def check_goals(
     rows["goal_id"] = cells.value("goal_id").fillna(stored_ids).fillna(made)
     key_column = "goal_id" if cells.has("goal_id") else "title"
     reasons[key_column] = same_key_reasons(rows, ["goal_id"], reasons.get(key_column), "goal")
+    # A goal without an owner is its agreement's liaison's (the store's view goal_owners).
+    if reference.owners is None:
+        rows["owner_id"] = pd.Series(pd.NA, index=cells.index, dtype="string")
+    else:
+        rows["owner_id"], reasons["owner_id"] = resolve_names(cells.text("owner_id"), reference.owners)
     rows["is_sample"] = False
     return cells.checked(rows, reasons, question, file_problems)
 
