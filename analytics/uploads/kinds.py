@@ -72,6 +72,7 @@ class UploadKind:
     # Who besides analysts may record rows of it by form (analytics/uploads/ownership.py): "goal owner",
     # "goal owner or affiliate liaison" or "affiliate liaison"; None: only uploads, by analysts.
     recorded_by: str | None = None
+    one: str = ""  # what one row is called, for a form's messages: "check-in"
 
     @property
     def table(self) -> Table:
@@ -198,6 +199,7 @@ KINDS: tuple[UploadKind, ...] = (
         preview_columns=("goal_id", "reported_on", "value"),
         filled_by_committer=("reported_by",),
         recorded_by="goal owner",
+        one="check-in",
     ),
     UploadKind(
         name="activities",
@@ -214,6 +216,7 @@ KINDS: tuple[UploadKind, ...] = (
         reference=activities.ActivityReference.from_store,
         preview_columns=("title", "occurred_on", "status"),
         recorded_by="affiliate liaison",
+        one="activity",
     ),
     UploadKind(
         name="goal_comments",
@@ -230,6 +233,7 @@ KINDS: tuple[UploadKind, ...] = (
         preview_columns=("goal_id", "commented_on", "comment"),
         filled_by_committer=("author",),
         recorded_by="goal owner or affiliate liaison",
+        one="comment",
     ),
 )
 
