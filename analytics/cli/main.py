@@ -6,7 +6,22 @@ import argparse
 import signal
 from types import ModuleType
 
-from analytics.cli import alerts, batches, briefing, check, digest, docs, export, goals, ingest, sample, undo
+from analytics.cli import (
+    activity,
+    alerts,
+    batches,
+    briefing,
+    check,
+    checkin,
+    comment,
+    digest,
+    docs,
+    export,
+    goals,
+    ingest,
+    sample,
+    undo,
+)
 
 # command name -> (module that implements it, one-line help)
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
@@ -17,6 +32,9 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "ingest": (ingest, "check an uploaded file and commit it to the store (or --dry-run)"),
     "batches": (batches, "the upload ledger: every batch, newest first"),
     "undo": (undo, "undo an uploaded batch; the data reads as before it was committed"),
+    "checkin": (checkin, "record a check-in on a goal, as the app's form does (and --comment on it)"),
+    "activity": (activity, "record an activity of a relationship with an affiliate, as the app's form does"),
+    "comment": (comment, "add a comment to a goal's thread, or to one of its check-ins"),
     "export": (export, "the current data of a table (with uploads) as CSV or Parquet"),
     "briefing": (briefing, "the briefing pack (board pack) as of a date, as HTML, Excel or PDF"),
     "digest": (digest, "what changed between two dates, as an e-mail: written to a file or sent over SMTP"),

@@ -1,9 +1,9 @@
 """What the digest, the alerts and the board pack show, read from a store for one scope and window.
 
 A `Scope` is what one digest covers: regions and affiliate types (as the app's shared filters; empty means
-all) and, once goals have owners, the owner whose goals it is about (`goal_owner`): `scoped_goals` is the one
-place that narrows the goals to an owner's, so owner scoping plugs in there when the goals table gains
-`GOAL_OWNER_COLUMN`. Recipients come from `--to` (one scope) or a recipients file (`read_recipients`).
+all) and the owner whose goals it is about (`goal_owner`, an e-mail address): `scoped_goals` is the one place
+that narrows the goals to an owner's, by `GOAL_OWNER_COLUMN` of the goals query (the store's view goal_owners).
+Recipients come from `--to` (one scope) or a recipients file (`read_recipients`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from analytics.figures import briefing
 from analytics.store.ledger import batches
 from analytics.store.reader import Store
 
-# The column of goals that will name a goal's owner (an e-mail address); goals have none yet.
+# The column of goals_in_scope that names a goal's owner by e-mail address (the store's view goal_owners).
 GOAL_OWNER_COLUMN = "owner_email"
 # Regions a scope may name: ICMA's regions, and "National" for the national affiliates (as the app's filter).
 SCOPE_REGIONS: tuple[str, ...] = (*ICMA_REGIONS, "National")

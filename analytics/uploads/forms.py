@@ -54,6 +54,45 @@ class FormEntry:
         return f"{upload_kind(self.kind).label} form: {self.subject}"
 
 
+def checkin_entry(
+    goal: str, reported_on: date, value: object, narrative: str | None, reported_by: str | None = None
+) -> FormEntry:
+    """ "Record a check-in": the goal (id or title), its date, the value in the goal's unit, the narrative."""
+    fields = {"goal_id": goal, "reported_on": reported_on, "value": value, "narrative": narrative}
+    return FormEntry("goal_checkins", {**fields, "reported_by": reported_by}, f"{goal} on {reported_on:%Y-%m-%d}")
+
+
+def activity_entry(
+    affiliate: str,
+    activity_type: str,
+    occurred_on: date,
+    title: str,
+    status: str | None = None,
+    event: str | None = None,
+    liaison: str | None = None,
+) -> FormEntry:
+    """ "Record an activity": the affiliate, its type, date and title, its status and the event it belongs to."""
+    fields = {
+        "affiliate_id": affiliate,
+        "activity_type": activity_type,
+        "occurred_on": occurred_on,
+        "title": title,
+        "status": status,
+        "event_id": event,
+        "liaison_id": liaison,
+    }
+    return FormEntry("activities", fields, f"{affiliate} on {occurred_on:%Y-%m-%d}")
+
+
+def comment_entry(
+    goal: str, commented_on: date, text: str, checkin_id: str | None = None, author: str | None = None
+) -> FormEntry:
+    """A comment on a goal, or on one of its check-ins."""
+    fields = {"goal_id": goal, "checkin_id": checkin_id, "commented_on": commented_on, "author": author}
+    about = f"{goal}, check-in {checkin_id}" if checkin_id else goal
+    return FormEntry("goal_comments", {**fields, "comment": text}, f"{about} on {commented_on:%Y-%m-%d}")
+
+
 def form_data(entry: FormEntry) -> bytes:
     """The form as the bytes of a one-row CSV file under the kind's column labels (dates written ISO)."""
     columns = [column for column in upload_kind(entry.kind).columns if column.name in entry.fields]
