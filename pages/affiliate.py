@@ -8,6 +8,7 @@ from analytics.domain import coverage, goals, membership, registry
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart, sample_data_notice
 from ui.data import kept_per_data, load_table, run_query
+from ui.forms import affiliate_work_panel
 from ui.labels import download_table, label, show_table
 from ui.navigation import PROFILE_ID
 from ui.page import page_frame, page_title
@@ -291,6 +292,8 @@ else:
             else:
                 show_table(rows)
     download_table(activity_view, f"activities_{known_id}", key="affiliate_activities")
+
+affiliate_work_panel(known_id, key="affiliate_work")
 
 # -- events it organizes -----------------------------------------------------------------------------
 st.header("Events it organizes")

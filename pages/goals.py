@@ -25,6 +25,7 @@ from ui.changes import alert_rules_panel
 from ui.components import SAMPLE_NOTICE, chart
 from ui.data import kept_per_data, run_query
 from ui.filters import describe_scope
+from ui.forms import goal_work_panel
 from ui.labels import download_table, label, show_table
 from ui.page import page_frame
 from ui.text import format_percent
@@ -333,3 +334,8 @@ with table_column:
     else:
         show_table(checkin_table, key="goals_checkins_table")
         download_table(checkin_table, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")
+
+# -- the chosen goal's history, comments, and the forms to record a check-in or a comment -------------------------
+if subject == "goal":
+    st.subheader("History, comments and check-ins")
+    goal_work_panel(statuses[statuses["goal_id"] == goal_id].iloc[0], shown_checkins, key="goals_work")

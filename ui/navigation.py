@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import pandas as pd
 import streamlit as st
 
-from analytics.auth.roles import Identity
+from analytics.auth.roles import Identity, Role
 from analytics.core.links import PROFILE_ID, Link
 from ui.auth import visible_to
 
@@ -30,9 +30,11 @@ class PageEntry:
     url_path: str  # the page's address: /<url_path>
     action: str = "view"  # who sees it in the menu: people who may do this
     is_default: bool = False  # the page at the app's own address, /
+    leads_for: Role | None = None  # first in the menu, and the page at /, for a person whose highest role is this
 
 
 PAGES: tuple[PageEntry, ...] = (
+    PageEntry("pages/my_work.py", "My work", "🧭", "my_work", action="record", leads_for=Role.LIAISON),
     PageEntry("pages/overview.py", "Overview", "🏠", "overview", is_default=True),
     PageEntry("pages/goals.py", "Goals", "🎯", "goals"),
     PageEntry("pages/changes.py", "What changed", "🔄", "changes"),
@@ -56,6 +58,16 @@ def page_entry(url_path: str) -> PageEntry:
 PROFILE = page_entry("affiliate")
 
 
+def menu_for(identity: Identity) -> list[tuple[PageEntry, bool]]:
+    """The pages in menu order for this person, each with whether it is the page at /: for a liaison (a person
+    whose highest role is liaison) My work comes first and opens at /, for everyone else the Overview."""
+    highest = max(identity.roles, key=list(Role).index, default=None)
+    leading = [entry for entry in PAGES if entry.leads_for is not None and entry.leads_for == highest]
+    if not leading:
+        return [(entry, entry.is_default) for entry in PAGES]
+    return [(entry, entry is leading[0]) for entry in (*leading, *(entry for entry in PAGES if entry not in leading))]
+
+
 def navigation_pages(identity: Identity) -> list[st.Page]:
     """The pages for st.navigation, each shown in the menu to those who may use it."""
     return [
@@ -64,10 +76,10 @@ def navigation_pages(identity: Identity) -> list[st.Page]:
             title=entry.title,
             icon=entry.icon,
             url_path=entry.url_path,
-            default=entry.is_default,
+            default=is_default,
             visibility=visible_to(identity, entry.action),
         )
-        for entry in PAGES
+        for entry, is_default in menu_for(identity)
     ]
 
 

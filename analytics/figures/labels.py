@@ -201,6 +201,22 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
     # -- alert rules ---------------------------------------------------------------------------------
     "alert_rule": ColumnLabel("Rule"),
     "fires_when": ColumnLabel("Fires when"),
+    # -- a goal's history, the forms and My work -----------------------------------------------------
+    "happened_on": ColumnLabel("Date", "date"),
+    "entry": ColumnLabel("Entry", help="A check-in, a correction, a status change, a comment, an edit or an undo"),
+    "who": ColumnLabel("Who"),
+    "detail": ColumnLabel("Details"),
+    "recorded_at_utc": ColumnLabel("Recorded (UTC)", help="When it was committed; empty for the data folder's rows"),
+    "field": ColumnLabel("Field"),
+    "entered": ColumnLabel("You entered"),
+    "problem": ColumnLabel("Problem"),
+    "owner_name": ColumnLabel("Owner", help="The liaison who owns the goal and records its check-ins"),
+    "next_checkin_on": ColumnLabel(
+        "Check-in due", "date", help="The latest check-in (or the start) plus the goal's reporting interval"
+    ),
+    "checkin_state": ColumnLabel("Check-in", help="Overdue, due within 30 days, or not yet due"),
+    "liaison_role": ColumnLabel("Role"),
+    "is_agreement_liaison": ColumnLabel("Agreement liaison", "flag"),
     # -- roles ---------------------------------------------------------------------------------------
     "email": ColumnLabel("E-mail"),
     "roles": ColumnLabel("Roles"),
