@@ -2,7 +2,8 @@
 
 The server runs with sign-in required and its own secrets file (--secrets.files through STREAMLIT_SECRETS_FILES,
 never the repo's .streamlit/). The viewer gets the role from a group claim of the ID token, the analyst
-from the role file. Requests to any address other than the app and the provider are blocked and recorded.
+and the liaison from the role file (the liaison is Avery Stone of the tiny data, owner of goal G0001).
+Requests to any address other than the app and the provider are blocked and recorded.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from tests.conftest import write_tiny_data
 UPDATE = Path(__file__).resolve().parent / "membership_update.csv"
 VIEWER = "vera.viewer@example.org"
 ANALYST = "avery.analyst@example.org"
+LIAISON = "avery.stone@example.org"
 USERS = {
     VIEWER: {"name": "Vera Viewer", "groups": ["international-committee"]},
     ANALYST: {"name": "Avery Analyst", "groups": []},
+    LIAISON: {"name": "Avery Stone", "groups": []},
 }
 
 
@@ -41,7 +44,7 @@ def signed_in_server(tmp_path_factory, provider):
     folder = tmp_path_factory.mktemp("sign_in")
     data_dir = write_tiny_data(folder / "data")
     (data_dir / "store").mkdir()
-    (data_dir / "store" / "roles.csv").write_text(f"email,role\n{ANALYST},analyst\n")
+    (data_dir / "store" / "roles.csv").write_text(f"email,role\n{ANALYST},analyst\n{LIAISON},liaison\n")
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"
@@ -152,5 +155,81 @@ def test_an_analyst_signs_in_uploads_and_the_ledger_names_them(new_browser_page,
 
     batch = ledger.batches(signed_in_server.data_dir).iloc[0]
     assert (batch["committed_by"], batch["rows_loaded"], batch["file_name"]) == (ANALYST, 2, UPDATE.name)
+    assert browser_page.external_requests == []
+    assert browser_page.page_errors == []
+
+
+GOAL_VIEW = "/goals?goals_subject=One+goal&goals_goal=Cal-ICMA+%E2%80%94+"
+
+
+def record_checkin_in_browser(browser_page: BrowserPage, goal_title: str, value: str, note: str) -> None:
+    """On the Goals page's view of one goal: fill "Record a check-in", check it, and press "Record the check-in"."""
+    page = browser_page.page
+    browser_page.open(GOAL_VIEW + goal_title.replace(" ", "+"), wait_for_chart=False)
+    value_box = page.get_by_role("textbox", name="Value (")
+    try:
+        value_box.wait_for(timeout=90_000)
+    except Exception:
+        browser_page.screenshot("liaison-goal-view-not-drawn")
+        raise
+    browser_page.wait_until_idle(timeout_ms=90_000)
+    value_box.fill(value)
+    page.get_by_label("Narrative: what happened").fill(note)
+    page.get_by_role("button", name="Check the check-in").click()
+    page.get_by_role("button", name="Record the check-in").wait_for(timeout=30_000)
+    browser_page.wait_until_idle()
+    page.get_by_role("button", name="Record the check-in").click()
+    browser_page.wait_until_idle()
+
+
+def on_track_share(browser_page: BrowserPage) -> str:
+    browser_page.open("/overview", wait_for_chart=False)
+    card = browser_page.page.locator("[data-testid=stMetric]", has_text="Goals on track")
+    card.wait_for(timeout=90_000)
+    browser_page.wait_until_idle(timeout_ms=90_000)
+    return card.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def test_a_liaison_records_a_check_in_sees_it_everywhere_undoes_it_and_is_refused_elsewhere(
+    new_browser_page, signed_in_server, provider
+):
+    browser_page = new_browser_page()
+    sign_in(browser_page, provider, LIAISON)
+    page = browser_page.page
+    page.get_by_role("heading", name="My work").wait_for(timeout=30_000)  # their page at the app's own address
+    navigation = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert navigation.index("My work") < navigation.index("Overview") and "Upload data" not in navigation
+    before = on_track_share(browser_page)
+
+    record_checkin_in_browser(browser_page, "Grow dual membership", "195", "Fall membership drive")
+    page.get_by_text("Check-in recorded (batch").wait_for(timeout=30_000)
+    browser_page.screenshot("liaison-checkin-recorded")
+    batch = ledger.batches(signed_in_server.data_dir).iloc[0]
+    assert (batch["kind"], batch["committed_by"], batch["status"]) == ("goal_checkins", LIAISON, "committed")
+    goal_caption = page.locator("[data-testid=stCaptionContainer]", has_text="reported 95%")  # the goal's status
+    goal_caption.wait_for(timeout=30_000)
+
+    after = on_track_share(browser_page)
+    assert after != before
+    browser_page.open("/affiliate?id=state-ca", wait_for_chart=False)
+    browser_page.page.get_by_text("Record an activity with this affiliate").wait_for(timeout=30_000)
+    latest = browser_page.page.locator("td[role=gridcell]", has_text="195")  # the goals table's "Latest" cell
+    latest.first.wait_for(state="attached", timeout=30_000)
+
+    browser_page.open("/", wait_for_chart=False)  # a liaison's My work is the page at / (Streamlit's default page)
+    page.get_by_role("heading", name="My records").wait_for(timeout=30_000)
+    browser_page.wait_until_idle()
+    browser_page.screenshot("liaison-my-work")
+    page.get_by_role("button", name="Undo it").last.click()
+    page.get_by_text("undone: it no longer counts").wait_for(timeout=30_000)
+    assert ledger.batches(signed_in_server.data_dir).iloc[0]["status"] == "undone"
+    assert on_track_share(browser_page) == before
+
+    written = len(ledger.batches(signed_in_server.data_dir))
+    record_checkin_in_browser(browser_page, "Hold ethics trainings", "8", "Eight trainings held")
+    page.get_by_text("Nothing was recorded:").wait_for(timeout=30_000)
+    page.get_by_text("G0002 is not one of them").wait_for(timeout=30_000)
+    browser_page.screenshot("liaison-refused-on-another-goal")
+    assert len(ledger.batches(signed_in_server.data_dir)) == written  # nothing written
     assert browser_page.external_requests == []
     assert browser_page.page_errors == []
