@@ -87,7 +87,8 @@ else:
         ]
     ]
     st.caption("Overdue check-ins first. Choose a goal below to see its history and record a check-in.")
-    show_table(table, key="my_work_goals", options={"title": {"width": "medium"}, "reason": {"width": "large"}})
+    widths = {"title": {"width": "large"}, "affiliate_name": {"width": "medium"}, "reason": {"width": "large"}}
+    show_table(table, key="my_work_goals", options=widths)
 
     history = pd.concat(
         [
