@@ -71,6 +71,7 @@ def parameters(regions: list[str], types: list[str], as_of: date, affiliate_id: 
         "first_on": as_of - timedelta(days=400),
         "last_on": as_of,
         "since": as_of - timedelta(days=400),
+        "goal_id": "G0001",
     }
 
 

@@ -29,6 +29,7 @@ EVERYTHING = {
     "first_on": date(2025, 1, 1),
     "last_on": AS_OF,
     "since": date(2025, 1, 1),
+    "goal_id": "G0001",
 }
 
 
