@@ -71,7 +71,7 @@ cards[3].metric("At risk or worse", int(at_risk), border=True)
 cards[4].metric("My affiliates", len(affiliates), border=True)
 
 # -- my goals ----------------------------------------------------------------------------------------------------
-st.subheader("My goals")
+st.header("My goals")
 if owned.empty:
     st.info(f"{liaison['name']} owns no goal of the affiliates in scope. Widen the filters in the sidebar.")
 else:
@@ -98,13 +98,13 @@ else:
         ignore_index=True,
     )
     recent = work.recent_entries(history, SINCE)
-    st.subheader("What changed in the last 30 days")
+    st.header("What changed in the last 30 days")
     if recent.empty:
         st.caption(f"Nothing happened on your goals after {SINCE:%Y-%m-%d}.")
     else:
         show_table(recent[["happened_on", "title", "entry", "who", "detail"]], key="my_work_recent")
 
-    st.subheader("Record a check-in")
+    st.header("Record a check-in")
     titles = dict(zip(owned["goal_id"], owned["affiliate_name"] + " — " + owned["title"], strict=True))
     goal_id = st.selectbox("Goal", list(titles), format_func=titles.get, key="my_work_goal")
     goal = owned[owned["goal_id"] == goal_id].iloc[0]
@@ -113,7 +113,7 @@ else:
     goal_work_panel(goal, checkins, key="my_work_panel")
 
 # -- my affiliates -----------------------------------------------------------------------------------------------
-st.subheader("My affiliates")
+st.header("My affiliates")
 if affiliates.empty:
     st.info(f"{liaison['name']} works with no affiliate in the data.")
 else:
@@ -127,6 +127,6 @@ else:
 
 # -- undo -------------------------------------------------------------------------------------------------------
 if identity.may("record"):
-    st.subheader("My records")
+    st.header("My records")
     st.caption("Check-ins, activities and comments you recorded that count now; undo one, and it no longer counts.")
     undo_panel(identity, key="my_work_undo")
