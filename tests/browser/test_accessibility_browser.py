@@ -20,7 +20,7 @@ from tests.browser.conftest import ARTIFACTS, ROOT
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DESKTOP, PHONE = (1440, 900), (390, 844)
-WITHOUT_CHARTS = {"upload", "roles"}
+WITHOUT_CHARTS = {"upload", "roles", "my_work"}
 PAGES = [("/", "home", True)] + [
     (page.browser_path, page.url_path, page.url_path not in WITHOUT_CHARTS) for page in discover_pages()
 ]

@@ -50,4 +50,5 @@ def test_a_row_of_the_at_risk_table_opens_its_goal_in_the_same_tab(browser_page)
     browser_page.page.wait_for_url(re.compile(r"/goals\?.*goals_subject=One"), timeout=120_000)
     browser_page.wait_until_idle(120_000)
     assert len(browser_page.page.context.pages) == pages_before  # no new tab
-    assert "goals_goal=" in browser_page.page.url
+    # The page writes the chosen goal into the URL when its select box binds, a moment after the navigation.
+    browser_page.page.wait_for_url(re.compile(r"goals_goal="), timeout=60_000)

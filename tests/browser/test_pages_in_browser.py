@@ -7,7 +7,7 @@ import pytest
 from bench.pages import discover_pages
 
 # The pages that draw no plotly chart; every other page of the navigation must draw one.
-WITHOUT_CHARTS = {"upload", "roles"}
+WITHOUT_CHARTS = {"upload", "roles", "my_work"}
 # Every page of the app's navigation, by the address a person opens, and the app's own address.
 PAGES = [("/", True), *((page.browser_path, page.url_path not in WITHOUT_CHARTS) for page in discover_pages())]
 
