@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from analytics.core.errors import AnalyticsError
 from analytics.core.schema import AFFILIATE_TYPES, ICMA_REGIONS
 from analytics.domain.goals import GoalStatusRules
 
@@ -89,13 +90,22 @@ def current_scope() -> dict[str, Any]:
 def status_rules() -> GoalStatusRules:
     """The goal status thresholds in force (the sidebar's, from the link), as shares of 1.
 
-    AnalyticsError when they contradict each other (off track below more than at risk below): a page shows it.
+    AnalyticsError when they contradict each other (off track below more than at risk below): a page shows it,
+    in the sidebar's words.
     """
     defaults = GoalStatusRules()
     values = {
         field: (st.session_state[key] / 100 if st.session_state.get(key) is not None else getattr(defaults, field))
         for field, (key, _) in THRESHOLDS.items()
     }
+    if not 0 <= values["off_track_below"] <= values["at_risk_below"]:
+        names = {field: text.split(" (")[0] for field, (_, text) in THRESHOLDS.items()}
+        raise AnalyticsError(
+            f"The goal status thresholds contradict each other: “{names['off_track_below']}” is "
+            f"{values['off_track_below']:.0%} but “{names['at_risk_below']}” is {values['at_risk_below']:.0%}, "
+            "and a goal cannot be off track before it is at risk. Change them in the sidebar, under "
+            "“Goal status thresholds”."
+        )
     return GoalStatusRules(**values)
 
 

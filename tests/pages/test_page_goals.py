@@ -77,7 +77,9 @@ def test_inconsistent_thresholds_are_a_clear_error(monkeypatch, tiny_data_dir):
     query = {"as_of": AS_OF, "goals_at_risk_below": "50", "goals_off_track_below": "80"}
     app = run_page(monkeypatch, tiny_data_dir, page="goals", query=query)
     assert not app.exception
-    assert "off_track_below" in app.error[0].value
+    message = app.error[0].value
+    assert "“Off track below” is 80% but “At risk below” is 50%" in message
+    assert "in the sidebar" in message
 
 
 def test_progress_of_one_goal_shows_its_checkins(monkeypatch, tiny_data_dir):
@@ -92,3 +94,20 @@ def test_no_goal_in_scope_is_a_friendly_message(monkeypatch, tiny_data_dir):
     app = run_page(monkeypatch, tiny_data_dir, page="goals", query={"region": "Southeast"})
     assert not app.exception
     assert "No goal matches" in app.info[0].value
+
+
+def test_each_count_lists_the_goals_it_counts(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, page="goals", query={"as_of": AS_OF, "goals_status": "overdue"})
+    metrics = metric_values(app)
+    for key, card, status in (
+        ("goals_card_at_risk", "At risk", "at risk"),
+        ("goals_card_off_track", "Off track", "off track"),
+    ):
+        app.button(key=key).click().run()
+        shown = goal_list(app)
+        assert len(shown) == int(metrics[card])
+        assert set(shown["Status"]) == {status}
+    app.button(key="goals_card_stale").click().run()
+    assert len(goal_list(app)) == int(metrics["Stale"])
+    app.button(key="goals_card_all").click().run()
+    assert len(goal_list(app)) == int(metrics["Goals"])
