@@ -27,6 +27,7 @@ from ui.data import kept_per_data, run_query
 from ui.filters import describe_scope
 from ui.forms import goal_work_panel
 from ui.labels import download_table, label, show_table
+from ui.navigation import GOAL_LIST_HEADER
 from ui.page import page_frame
 from ui.text import format_percent
 
@@ -138,6 +139,28 @@ cards[5].metric(
     "Stale", counts["stale"], help="No check-in for longer than the goal's reporting interval.", border=True
 )
 
+
+def narrow_list(status: str = ALL, only_stale: bool = False) -> None:
+    """A card's count opens the goals it counts: the goal list's choices, all of them set (the list is below)."""
+    st.session_state.update(goals_area=ALL, goals_group=ALL, goals_status=status, goals_only_stale=only_stale)
+
+
+# Each count leads to the goals it counts: the goal list below, narrowed to them.
+# (The on-track share counts achieved goals too; its story over time is the portfolio chart at the foot.)
+for card, (name, text, choice) in zip(
+    [cards[0], *cards[2:]],
+    (
+        ("all", "List all", {}),
+        ("at_risk", "List at risk", {"status": "at_risk"}),
+        ("off_track", "List off track", {"status": "off_track"}),
+        ("overdue", "List overdue", {"status": "overdue"}),
+        ("stale", "List stale", {"only_stale": True}),
+    ),
+    strict=True,
+):
+    card.button(text, key=f"goals_card_{name}", on_click=narrow_list, kwargs=choice, type="tertiary", icon="↘️")
+st.caption(f"A card's link narrows the [{GOAL_LIST_HEADER.lower()}](#goal-list) below to the goals it counts.")
+
 st.markdown(
     "**Briefing pack** for a leadership meeting, as of the chosen date: one HTML file that opens with no "
     "internet, or an Excel workbook."
@@ -215,6 +238,7 @@ show_table(
 )
 download_table(matrix_long, f"goal_status_matrix_{as_of:%Y-%m-%d}", key="goals_matrix_download")
 
+st.header(GOAL_LIST_HEADER)
 areas = sorted(statuses["area_of_emphasis"].dropna().unique())
 groups = sorted(statuses[matrix_by].dropna().unique())
 filters = st.columns([3, 2, 2, 1], vertical_alignment="bottom")

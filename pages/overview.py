@@ -17,6 +17,7 @@ from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import chart
 from ui.data import kept_per_data, run_query
 from ui.labels import download_table, label, show_table
+from ui.navigation import COVERAGE, GOALS, MEMBERSHIP, drill_link, open_goals_of_bar
 from ui.page import page_frame
 from ui.text import (
     change_in_a_year,
@@ -107,6 +108,7 @@ cards[3].metric(
     "Countries covered", counts.countries_covered, help="Countries with an international affiliate.", border=True
 )
 cards[4].metric("US states covered", counts.states_covered, help="States with an affiliated association.", border=True)
+drill_link(st, "Where they are, and how active: Coverage", COVERAGE)
 
 # -- health --------------------------------------------------------------------------------------
 st.header("Health")
@@ -135,6 +137,7 @@ cards[1].metric(
     chart_type="line",
     border=True,
 )
+drill_link(cards[1], "The goals", GOALS)
 cards[2].metric(
     "ICMA members",
     format_count(icma_members.latest),
@@ -167,6 +170,8 @@ cards[4].metric(
     chart_type="line",
     border=True,
 )
+for card in cards[2:]:
+    drill_link(card, "By affiliate", MEMBERSHIP)
 
 # -- goals at risk and what is coming --------------------------------------------------------------
 # The at-risk table spans the page, so that its six columns, the why included, are in view at 1440 px.
@@ -199,7 +204,9 @@ else:
     download_table(table, "goals_at_risk", key="overview_at_risk")
 left, right = st.columns([3, 2], gap="large")
 with left:
-    chart(summary.status_figure, key="overview_status_chart")
+    bars = chart(summary.status_figure, key="overview_status_chart", on_select="rerun")
+    st.caption("Select a bar to list its goals on the Goals page.")
+    open_goals_of_bar(bars)
 with right:
     st.header(f"Renewals due in {config.renewal_window_months} months")
     if due.empty:

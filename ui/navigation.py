@@ -17,6 +17,7 @@ import streamlit as st
 
 from analytics.auth.roles import Identity, Role
 from analytics.core.links import PROFILE_ID, Link
+from analytics.domain.goals import STATUS_LABELS
 from ui.auth import visible_to
 
 
@@ -56,6 +57,36 @@ def page_entry(url_path: str) -> PageEntry:
 
 
 PROFILE = page_entry("affiliate")
+GOALS = page_entry("goals")
+COVERAGE = page_entry("coverage")
+MEMBERSHIP = page_entry("membership")
+# The Goals page's list of goals is under this header; a drill-through that filters the list says where it is.
+GOAL_LIST_HEADER = "Goal list"
+
+
+def goal_list_params(status: str | None = None, area: str | None = None, only_stale: bool = False) -> dict[str, str]:
+    """The Goals page's goal list narrowed to what a card, bar or cell counts: its bound choices as the URL holds
+    them (a bound select box writes its label, so a status travels as "at risk").
+
+    >>> goal_list_params("at_risk", "Ethics")
+    {'goals_area': 'Ethics', 'goals_status': 'at risk'}
+    >>> goal_list_params(only_stale=True)
+    {'goals_only_stale': 'true'}
+    """
+    params = {}
+    if area:
+        params["goals_area"] = area
+    if status:
+        params["goals_status"] = STATUS_LABELS[status]
+    if only_stale:
+        params["goals_only_stale"] = "true"
+    return params
+
+
+def drill_link(container, text: str, entry: PageEntry, params: dict[str, str] | None = None) -> None:
+    """A card's way to the detail behind it: a link to `entry` in the same tab, with `params` (the shared filters
+    are bound widgets and travel by themselves)."""
+    container.page_link(entry.script, label=text, icon="↘️", query_params=params or {})
 
 
 def menu_for(identity: Identity) -> list[tuple[PageEntry, bool]]:
@@ -130,3 +161,16 @@ def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, lis
             )
     else:
         st.caption(f"{place}: no affiliate in the data.")
+
+
+def open_goals_of_bar(selection) -> None:
+    """After a click on a bar of goals by status and area (figures.charts.status_by_group, whose bars carry
+    [area, status] as customdata): open the Goals page's list of those goals in the same tab."""
+    try:
+        points = selection["selection"]["points"]
+    except (KeyError, TypeError):
+        points = []
+    bars = [point["customdata"] for point in points if point.get("customdata")]
+    if bars:
+        area, status = bars[0][:2]
+        st.switch_page(GOALS.script, query_params=goal_list_params(status, area))

@@ -81,6 +81,8 @@ def status_by_group(counts: pd.DataFrame, group: str, group_label: str) -> go.Fi
                 insidetextanchor="middle",
                 textfont={"color": STATUS_INK[status]},
                 hovertemplate=f"%{{y}}<br>{label}: %{{x}} goals<extra></extra>",
+                # What a click on the bar opens: the goals of this group and status (ui.navigation).
+                customdata=[[name, status] for name in rows[group].astype(str)],
             )
         )
     figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
