@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.core.links import profile_link
 from analytics.domain import coverage, goals, membership, registry
 from analytics.figures.charts import membership_trend, status_by_group
-from ui.components import chart, sample_data_notice
+from ui.components import card_row, chart, sample_data_notice
 from ui.data import kept_per_data, load_table, run_query
 from ui.forms import affiliate_work_panel
 from ui.labels import download_table, label, show_table
@@ -166,7 +166,7 @@ else:
     agreement = current.iloc[0]
     liaison = agreements.loc[agreements["agreement_id"].eq(agreement["agreement_id"])].iloc[0]
     days = agreement["days_to_renewal"]
-    cards = st.columns(3)
+    cards = card_row(3)
     cards[0].metric(
         "Agreement status",
         str(agreement["agreement_status"]).replace("_", " "),
@@ -221,7 +221,7 @@ if member_months.empty:
 else:
     latest = membership.change_over_year(member_months, "members", max_carry_months=membership.MAX_CARRY_MONTHS)
     share = membership.change_over_year(member_months, "share_icma", max_carry_months=membership.MAX_CARRY_MONTHS)
-    cards = st.columns(3)
+    cards = card_row(3)
     cards[0].metric(
         "Members",
         format_count(latest.latest),
@@ -256,7 +256,7 @@ st.header("Activities with ICMA")
 if activities.empty:
     st.info("No activities with ICMA are recorded for this affiliate.")
 else:
-    cards = st.columns(4)
+    cards = card_row(4)
     cards[0].metric(
         f"Activity score ({coverage.ACTIVITY_WINDOW_MONTHS} months)",
         int(score_row["activity_score"]) if score_row is not None else 0,

@@ -15,7 +15,7 @@ from analytics.core.errors import AnalyticsError
 from analytics.domain import changes
 from analytics.figures import changes_report
 from ui.changes import preview_digest, what_changed
-from ui.components import SAMPLE_NOTICE, chart
+from ui.components import SAMPLE_NOTICE, card_row, chart
 from ui.filters import EARLIEST_AS_OF, describe_scope
 from ui.labels import download_table, show_table
 from ui.page import page_frame
@@ -48,7 +48,7 @@ scope_text = describe_scope(frame.scope).rsplit(", as of ", 1)[0]
 
 cards = changes_report.headline(found)
 for row in (cards[:5], cards[5:]):
-    for column, (card, value) in zip(st.columns(5), row, strict=True):
+    for column, (card, value) in zip(card_row(5), row, strict=True):
         column.metric(card, value, border=True)
 
 if st.button("Preview this month's digest", icon="✉️", key="changes_preview_digest"):

@@ -13,7 +13,7 @@ import streamlit as st
 from analytics.core.schema import AGREEMENT_STATUSES, US_REGIONS
 from analytics.domain import coverage
 from analytics.figures import maps
-from ui.components import chart
+from ui.components import card_row, chart
 from ui.data import kept_per_data, load_table, run_query, settings
 from ui.labels import download_table, show_table
 from ui.navigation import open_profile_from_selection, profile_links
@@ -162,7 +162,7 @@ summary = coverage.coverage_summary(
 st.header("Coverage figures")
 international = summary["by_type"]["international"]
 state = summary["by_type"]["state"]
-cards = [column for row in range(2) for column in st.columns(3)]
+cards = [*card_row(3), *card_row(3)]  # two lines of three: each label whole at 1440 px
 cards[0].metric(
     "Countries covered",
     summary["countries_covered"],

@@ -22,7 +22,7 @@ from analytics.domain import goals
 from analytics.figures import briefing
 from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
 from ui.changes import alert_rules_panel
-from ui.components import SAMPLE_NOTICE, chart
+from ui.components import SAMPLE_NOTICE, card_row, chart
 from ui.data import kept_per_data, run_query
 from ui.filters import describe_scope
 from ui.forms import goal_work_panel
@@ -124,7 +124,7 @@ scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
 # -- at a glance, and the briefing pack ------------------------------------------------------------
 counts = briefing.status_counts(statuses)
 started = len(statuses) - counts["not_started"]
-cards = st.columns(6)
+cards = card_row(6)
 cards[0].metric("Goals", len(statuses), help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
 cards[1].metric(
     "On track",

@@ -15,7 +15,7 @@ from analytics.domain import membership
 from analytics.domain.membership_trends import GROUPINGS, MEASURES, TOP_AFFILIATES, flows_by_month
 from analytics.figures.charts import membership_trend
 from analytics.figures.membership_charts import flows_chart, share_in_icma_chart, trend_by_group_chart
-from ui.components import chart
+from ui.components import card_row, chart
 from ui.data import kept_per_data, run_query
 from ui.labels import download_table, label, show_table
 from ui.page import page_frame
@@ -70,7 +70,7 @@ like_for_like = {
 }
 like_for_like_help = " " + like_for_like_note(len(membership.counted_both_years(year_on_year)))
 last_year = member_months[member_months["month_end_on"] > member_months["month_end_on"].max() - pd.DateOffset(years=1)]
-cards = st.columns(5)
+cards = card_row(5)
 for card, card_label, change, change_in_year, help_text in (
     (
         cards[0],

@@ -12,6 +12,7 @@ import streamlit as st
 
 from analytics.domain import goals, work
 from analytics.figures import briefing
+from ui.components import card_row
 from ui.data import kept_per_data, load_table, run_query
 from ui.forms import (
     goal_history,
@@ -62,7 +63,7 @@ def my_goals(params: dict, liaison_id: str) -> pd.DataFrame:
 owned = my_goals(params, liaison_id)
 affiliates = run_query("affiliate_liaisons").query("liaison_id == @liaison_id")
 states = owned["checkin_state"].astype(str).value_counts()
-cards = st.columns(5)
+cards = card_row(5)
 cards[0].metric("My goals", len(owned), border=True)
 cards[1].metric("Check-in overdue", int(states.get("overdue", 0)), border=True)
 cards[2].metric(f"Due in {work.SOON_DAYS} days", int(states.get("due soon", 0)), border=True)

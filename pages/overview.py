@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.core.links import goal_link
 from analytics.domain import goals, membership, overview
 from analytics.figures.charts import membership_trend, status_by_group
-from ui.components import chart
+from ui.components import card_row, chart
 from ui.data import kept_per_data, run_query
 from ui.labels import download_table, label, show_table
 from ui.navigation import COVERAGE, GOALS, MEMBERSHIP, drill_link, open_goals_of_bar
@@ -89,7 +89,7 @@ lapsed = agreements[agreements["status"] == "lapsed"]
 
 # -- the network ---------------------------------------------------------------------------------
 st.header("The network")
-cards = st.columns(5)
+cards = card_row(5)
 cards[0].metric(
     "State associations",
     f"{counts.state} of {config.stated_state_agreements}",
@@ -119,7 +119,7 @@ icma_members = membership.change_over_year(icma_months, "members")
 share_icma = membership.change_over_year(member_months, "share_icma")
 share_icma_like_for_like = membership.like_for_like_share_change(year_on_year)
 like_for_like_help = " " + like_for_like_note(count_counted_both_years)
-cards = st.columns(5)
+cards = card_row(5)
 cards[0].metric(
     f"Renewals due in {config.renewal_window_months} months",
     len(due),

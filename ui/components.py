@@ -24,6 +24,13 @@ SAMPLE_NOTICE = (
 )
 
 
+def card_row(count: int) -> list:
+    """Places for `count` cards side by side, that wrap instead of stacking one per line on a narrow screen: a
+    phone shows two cards a line (st.columns would give each card the whole width)."""
+    row = st.container(horizontal=True, wrap=True)
+    return [row.container(width="stretch") for _ in range(count)]
+
+
 def sample_data_notice() -> None:
     st.caption(f"ℹ️ {SAMPLE_NOTICE}")
 
