@@ -33,6 +33,15 @@ EXCEL_FORMATS: dict[str, str] = {
     "date": "yyyy-mm-dd",
     "year": "0",
 }
+# A change reads with its sign (labels.ColumnLabel.signed); a workbook can also keep the thousands separators.
+SIGNED_EXCEL_FORMATS: dict[str, str] = {"count": "+#,##0;-#,##0;0", "percent": "+0.0%;-0.0%;0.0%"}
+# On a page a signed change is drawn by a printf format, which has no thousands separator: signed percents only
+# (shown from percent points, so the cells hold value * 100), signed counts keep their separators and no "+".
+SIGNED_PERCENT_FORMAT = "%+.1f%%"
+
+
+def _excel_format(entry: ColumnLabel) -> str | None:
+    return (SIGNED_EXCEL_FORMATS if entry.signed else EXCEL_FORMATS).get(entry.kind)
 
 
 def label(name: str) -> str:
@@ -49,7 +58,8 @@ def _column_format(entry: ColumnLabel) -> dict[str, Any] | None:
     if entry.kind in ("count", "number"):
         return st.column_config.NumberColumn(format="localized", help=entry.help)
     if entry.kind == "percent":
-        return st.column_config.NumberColumn(format="percent", help=entry.help)
+        shown = SIGNED_PERCENT_FORMAT if entry.signed else "percent"
+        return st.column_config.NumberColumn(format=shown, help=entry.help)
     if entry.kind == "year":
         return st.column_config.NumberColumn(format="%d", help=entry.help)
     if entry.kind == "date":
@@ -98,6 +108,9 @@ def show_table(
     """
     view = labelled(frame, data_columns)
     by_text = labels.labels_by_text(settings())
+    entries = {column: by_text[column] for column in view.columns if column in by_text}
+    signed_percents = [column for column, entry in entries.items() if entry.kind == "percent" and entry.signed]
+    view[signed_percents] = view[signed_percents] * 100  # in points, for SIGNED_PERCENT_FORMAT
     profiles = [column for column in view.columns if column in by_text and by_text[column].kind == "profile_link"]
     if profiles:
         if links is None:
@@ -121,9 +134,10 @@ def download_view(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> tupl
     Excel format (counts with thousands separators, shares as percents, dates as dates)."""
     by_text = labels.labels_by_text(settings())
     view = labelled(frame, data_columns)
-    kinds = {column: by_text[column].kind for column in view.columns if column in by_text}
-    view = view.drop(columns=[column for column, kind in kinds.items() if kind == "profile_link"])
-    return view, {column: EXCEL_FORMATS[kind] for column, kind in kinds.items() if kind in EXCEL_FORMATS}
+    entries = {column: by_text[column] for column in view.columns if column in by_text}
+    view = view.drop(columns=[column for column, entry in entries.items() if entry.kind == "profile_link"])
+    formats = {column: _excel_format(entry) for column, entry in entries.items()}
+    return view, {column: shown for column, shown in formats.items() if shown is not None}
 
 
 def download_table(

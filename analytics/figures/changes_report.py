@@ -53,25 +53,24 @@ class Section:
     empty_text: str
 
 
-# Columns that hold a change, read with their sign ("+12", "-3.5%") in the e-mail and the pack.
-SIGNED_COLUMNS = frozenset({"change", "change_pct"})
-
-
 def cell_text(value: object, kind: str, is_signed: bool = False) -> str:
     """A cell as text by the kind of its column (analytics.figures.labels): "" when it is missing.
 
     >>> cell_text(1234.0, "count"), cell_text(-12, "count", is_signed=True), cell_text(0.0412, "percent", True)
     ('1,234', '-12', '+4.1%')
+    >>> cell_text(0, "count", is_signed=True), cell_text(-0.0004, "percent", True)  # no sign on what reads as zero
+    ('0', '0.0%')
     >>> cell_text(pd.Timestamp("2026-10-31"), "date"), cell_text(None, "date"), cell_text(" a  b ", "text")
     ('2026-10-31', '', 'a b')
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    sign = "+" if is_signed else ""
     if kind == "count":
-        return f"{value:{sign},.0f}"
+        shown = round(value)
+        return f"{shown:{'+' if is_signed and shown else ''},}"
     if kind == "percent":
-        return f"{value:{sign}.1%}"
+        shown = round(value * 100, 1) or 0.0  # never "-0.0%"
+        return f"{shown / 100:{'+' if is_signed and shown else ''}.1%}"
     if kind == "date":
         return f"{pd.Timestamp(value):{DATE}}"
     return " ".join(str(value).split())
@@ -80,7 +79,7 @@ def cell_text(value: object, kind: str, is_signed: bool = False) -> str:
 def in_words(table: pd.DataFrame) -> pd.DataFrame:
     """`table` under its labels, every cell as text formatted by the kind of its column. Pure."""
     cells = {
-        name: [cell_text(value, column_label(name).kind, name in SIGNED_COLUMNS) for value in table[name].tolist()]
+        name: [cell_text(value, column_label(name).kind, column_label(name).signed) for value in table[name].tolist()]
         for name in table.columns
     }
     return labelled(pd.DataFrame(cells, index=table.index, columns=list(table.columns)))

@@ -46,6 +46,7 @@ class ColumnLabel:
     kind: str = "text"
     help: str | None = None
     link_text: str | None = None  # what a link cell shows instead of the address (None: the address)
+    signed: bool = False  # a change: read with its sign ("+12", "-3.5%"), a zero without one
 
 
 COLUMN_LABELS: dict[str, ColumnLabel] = {
@@ -112,12 +113,12 @@ COLUMN_LABELS: dict[str, ColumnLabel] = {
     "icma_total": ColumnLabel("ICMA members", "count", help="ICMA's own total membership."),
     "new_members": ColumnLabel("Joined", "count"),
     "lapsed_members": ColumnLabel("Lapsed", "count"),
-    "net_change": ColumnLabel("Net change", "count"),
+    "net_change": ColumnLabel("Net change", "count", signed=True),
     "latest_on": ColumnLabel("Latest snapshot", "date"),
     "members_year_before": ColumnLabel("A year before", "count"),
-    "change": ColumnLabel("Change", "count"),
-    "change_pct": ColumnLabel("Change %", "percent"),
-    "growth_1y": ColumnLabel("Growth over a year", "percent"),
+    "change": ColumnLabel("Change", "count", signed=True),
+    "change_pct": ColumnLabel("Change %", "percent", signed=True),
+    "growth_1y": ColumnLabel("Growth over a year", "percent", signed=True),
     "new_members_12_months": ColumnLabel("Joined (12 months)", "count"),
     "lapsed_members_12_months": ColumnLabel("Lapsed (12 months)", "count"),
     # -- goals ---------------------------------------------------------------------------------------
@@ -237,7 +238,9 @@ def _resolved(text: str | None, settings: Settings | None) -> str | None:
 def column_label(name: str, settings: Settings | None = None) -> ColumnLabel:
     """The label of column `name`, its texts reading the settings in force (KeyError for an unknown name)."""
     entry = COLUMN_LABELS[name]
-    return ColumnLabel(_resolved(entry.text, settings), entry.kind, _resolved(entry.help, settings), entry.link_text)
+    return ColumnLabel(
+        _resolved(entry.text, settings), entry.kind, _resolved(entry.help, settings), entry.link_text, entry.signed
+    )
 
 
 def label_text(name: str, settings: Settings | None = None) -> str:

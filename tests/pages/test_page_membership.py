@@ -26,6 +26,7 @@ def test_membership_page_shows_the_whole_and_its_growth(monkeypatch, tiny_data_d
     growth = next(frame.value for frame in app.dataframe if "A year before" in frame.value.columns)
     cal = growth[growth["Affiliate"] == "Cal-ICMA"].iloc[0]
     assert (cal["Members"], cal["A year before"], cal["Change"]) == (1100, 1000, 100)
+    assert cal["Change %"] == 10.0  # in points, drawn signed: "+10.0%"
     # Sorted by the change, not the members, with the change beside the name (it was off-screen at 1440 px).
     assert growth.columns[:3].tolist() == ["Affiliate", "Change", "Change %"]
     changes = growth["Change"].dropna().tolist()

@@ -78,3 +78,13 @@ def test_a_label_reads_the_setting_in_force(monkeypatch):
     monkeypatch.setenv("AFFILIATE_STALE_AFTER_MONTHS", "24")
     assert label("is_inactive") == "No activity in 24 months"
     assert labelled(pd.DataFrame({"is_inactive": ["yes"]})).columns.tolist() == ["No activity in 24 months"]
+
+
+def test_a_change_reads_with_its_sign_on_the_page_and_in_the_workbook():
+    changes = pd.DataFrame({"affiliate_name": ["A", "B"], "change": [1234, -5], "change_pct": [0.123, -0.0004]})
+    formats = column_formats(labelled(changes))
+    assert formats["Change %"]["type_config"]["format"] == "%+.1f%%"
+    assert formats["Change"]["type_config"]["format"] == "localized"  # printf has no thousands separator
+    view, excel = download_view(changes)
+    assert excel == {"Change": "+#,##0;-#,##0;0", "Change %": "+0.0%;-0.0%;0.0%"}
+    assert view["Change %"].tolist() == [0.123, -0.0004]  # downloads keep the share itself
