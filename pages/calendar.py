@@ -173,8 +173,9 @@ chosen_regions = region_column.multiselect(
     key="calendar_region",
     bind="query-params",
     placeholder="All regions",
-    format_func=lambda region: "No region (ICMA, national, unknown)" if region == ev.UNKNOWN_REGION else region,
-    help="The ICMA region of the organizing affiliate.",
+    format_func=ev.region_text,
+    help=f"The ICMA region of the organizing affiliate; “{ev.NO_REGION_TEXT}” for events of ICMA itself, of "
+    "national affiliates and of organizers not in the data.",
 )
 chosen_countries = country_column.multiselect(
     "Country", countries_present, key="calendar_country", bind="query-params", placeholder="All countries"
@@ -388,5 +389,6 @@ with table_column:
         st.info("No affiliate conference held by the as-of date for these filters.")
     else:
         table = by_year.sort_values(["year", "organizer_region"], ascending=[False, True])
+        table = table.assign(organizer_region=table["organizer_region"].map(ev.region_text))
         show_table(table)
         download_table(table, "icma_representation_by_year", key="calendar_representation")

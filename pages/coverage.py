@@ -249,7 +249,13 @@ else:
                 worst_agreement_status=words(country_rows["worst_agreement_status"]),
                 lowest_confidence=confidence_text(country_rows["lowest_confidence"]),
             )
-            show_table(country_view, key="coverage_country_table")
+            # The names wrap in their column, so that the agreement status and confidence stay in view at 1440 px.
+            show_table(
+                country_view,
+                key="coverage_country_table",
+                options={"country_iso3": {"width": 55}, "affiliate_names": {"width": 300}},
+                wrap=True,
+            )
             download_table(country_view, "coverage_by_country", key="coverage_countries")
         with by_affiliate:
             affiliate_table(

@@ -24,6 +24,18 @@ ORGANIZER_TYPES: tuple[str, ...] = (
     "other affiliate",
 )
 UNKNOWN_REGION = "Unknown"
+# How that region reads wherever it is shown (a chart's legend, a table, a filter): one text.
+NO_REGION_TEXT = "No region"
+
+
+def region_text(region: str) -> str:
+    """An organizer's region as shown: "No region" for `UNKNOWN_REGION`.
+
+    >>> region_text("Unknown"), region_text("Southeast")
+    ('No region', 'Southeast')
+    """
+    return NO_REGION_TEXT if region == UNKNOWN_REGION else region
+
 # Conference attendance in one of these states means an ICMA representative is going (or went).
 CONFIRMED_STATUSES: tuple[str, ...] = ("confirmed", "in_progress", "done")
 PLANNED_STATUSES: tuple[str, ...] = ("planned",)

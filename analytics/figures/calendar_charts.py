@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.schema import ICMA_REGIONS
-from analytics.domain.events import ORGANIZER_TYPES, UNKNOWN_REGION, event_end
+from analytics.domain.events import ORGANIZER_TYPES, UNKNOWN_REGION, event_end, region_text
 from analytics.figures.labels import labelled
 from analytics.figures.theme import (
     MUTED_INK,
@@ -358,7 +358,7 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
     figure = go.Figure()
     for index, region in enumerate(_present(counts["organizer_region"], REGION_ORDER)):
         rows = counts.loc[counts["organizer_region"] == region].sort_values("year")
-        label = "No region" if region == UNKNOWN_REGION else region
+        label = region_text(region)
         figure.add_trace(
             go.Bar(
                 name=label,

@@ -332,3 +332,11 @@ def test_representation_over_the_years_draws_held_conferences_and_counts_those_t
     to_come = next(block.value for block in app.markdown if block.value.startswith("**Still to come:**"))
     # NFBPA Forum 2023 and MUNIEXPO 2024 here, and the tiny folder's own conferences of 2026 and 2027.
     assert "4 affiliate conferences (2023: 1, 2024: 1, 2026: 1, 2027: 1)" in to_come
+
+
+def test_an_organizer_without_a_region_reads_the_same_in_the_chart_and_its_table(monkeypatch, bundled_data_dir):
+    app = run_page(monkeypatch, bundled_data_dir, "calendar", {"as_of": "2026-11-27"})
+    legend = {trace["name"] for trace in figure(app, "calendar_representation_chart")["data"]}
+    table = next(frame.value for frame in app.dataframe if "Organizer's region" in frame.value.columns)
+    assert "No region" in legend
+    assert set(table["Organizer's region"]) <= legend  # the table's regions are the legend's words
