@@ -159,7 +159,7 @@ for card, (name, text, choice) in zip(
     strict=True,
 ):
     card.button(text, key=f"goals_card_{name}", on_click=narrow_list, kwargs=choice, type="tertiary", icon="↘️")
-st.caption(f"A card's link narrows the [{GOAL_LIST_HEADER.lower()}](#goal-list) below to the goals it counts.")
+st.markdown(f"A card's link narrows the [{GOAL_LIST_HEADER.lower()}](#goal-list) below to the goals it counts.")
 
 st.markdown(
     "**Briefing pack** for a leadership meeting, as of the chosen date: one HTML file that opens with no "
