@@ -65,6 +65,7 @@ from analytics.core.errors import AnalyticsError, DataFolderError, DataValidatio
 from analytics.core.errors import first_line as _first_line
 from analytics.core.files import write_atomically, write_bytes_atomically
 from analytics.core.schema import TABLES, TABLES_BY_NAME, Table
+from analytics.core.settings import Settings
 from analytics.store import ledger
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -201,6 +202,19 @@ def files_key(data_dir: Path) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database within the memory limit and thread count of the settings."""
+    settings = Settings.from_environment()
+    try:
+        return duckdb.connect(
+            ":memory:", config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads}
+        )
+    except duckdb.Error as error:
+        raise AnalyticsError(
+            f"AFFILIATE_DUCKDB_MEMORY_LIMIT or AFFILIATE_DUCKDB_THREADS is not valid ({_first_line(error)})"
+        ) from error
+
+
 @cache
 def query_text(name: str) -> str:
     """The SQL of the named query, read from analytics/store/queries/<name>.sql."""
@@ -237,7 +251,7 @@ class Store:
         self.without_batches = without_batches
         if not self.data_dir.is_dir():
             raise DataFolderError(f"data folder {self.data_dir} does not exist or is not a folder")
-        self._connection = duckdb.connect(":memory:")
+        self._connection = connect()
         self._connection.execute("SET enable_progress_bar = false")  # no bar on the server's terminal
         self._lock = threading.Lock()
         self.files: dict[str, TableFile] = {}
