@@ -60,13 +60,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
 
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, Problem, UnknownQueryError
 from analytics.core.errors import first_line as _first_line
 from analytics.core.files import write_atomically, write_bytes_atomically
 from analytics.core.schema import TABLES, TABLES_BY_NAME, Table
 from analytics.core.settings import Settings
-from analytics.store import ledger
+from analytics.store import ledger, rollup
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
@@ -274,13 +275,25 @@ class Store:
         for table in TABLES:
             self._create_staging_view(table)
         self._create_derived_views()
+        self.state_key = rollup.state_key(
+            self.files_key,
+            {kind: pc.unique(rows["batch_id"]).to_pylist() for kind, rows in self.uploads.items()},
+            [path.read_text(encoding="utf-8") for path in (*sorted(VIEWS_DIR.glob("*.sql")), *macro_files())]
+            + [rollup.rollup_text(name) for name in rollup.rollup_names()],
+        )
+        self._rollups = rollup.Rollups(self._connection, self.cursor, self._state_dir("rollups", self.state_key))
 
     # -- views ---------------------------------------------------------------------------------
 
     def _cache_dir(self) -> Path | None:
         """The folder of this state's Parquet copies of CSV tables; None when the store is read-only."""
-        root = ledger.StoreLayout(self.data_dir).root / "cache"
-        folder = root / self.files_key
+        return self._state_dir("cache", self.files_key)
+
+    def _state_dir(self, kind: str, key: str) -> Path | None:
+        """`<store>/<kind>/<key>/`, made and marked as recently used, the least recently used others of its kind
+        pruned (CACHE_FOLDERS_KEPT are kept); None when the store is read-only."""
+        root = ledger.StoreLayout(self.data_dir).root / kind
+        folder = root / key
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -415,6 +428,7 @@ class Store:
         bound = {key: value for key, value in params.items() if key in wanted}
         with self.cursor() as cursor:
             try:
+                self._rollups.ensure(rollup.rollups_named_in(sql))
                 return cursor.execute(sql, bound or None).df()
             except duckdb.ConversionException as error:
                 raise AnalyticsError(
