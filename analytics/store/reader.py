@@ -7,8 +7,10 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 - a staging view named after the table casts every column to its schema type; page queries read
   only these staging views;
 - derived views, one per `analytics/store/views/<name>.sql`, are built on the staging views for what
-  several queries share (`membership_month_reports`: each affiliate's latest snapshot per month
-  it reported); they take no parameters;
+  several queries share (`goal_owners`, `affiliate_liaisons`); they take no parameters;
+- rollups, one per `analytics/store/rollups/<name>.sql`, are small precomputed tables made once per state of
+  the data and kept as Parquet (analytics/store/rollup.py): each affiliate's latest snapshot per month it
+  reported, the network's reports per region, type and month; a query (or a macro it calls) reads them by name;
 - macros, one per `analytics/store/macros/<name>.sql` (a `CREATE OR REPLACE MACRO <name>` statement), are
   what several queries share that takes parameters: the shared filters (`scoped_affiliates(regions, types)`),
   the carried-forward membership reports; a query calls them with its bound parameters
@@ -233,6 +235,21 @@ def query_parameters(name: str) -> frozenset[str]:
 
 
 @cache
+def query_rollups(name: str) -> tuple[str, ...]:
+    """The rollups the named query reads, itself or through the macros it calls (analytics/store/rollup.py)."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in macro_files()}
+    seen, sql, pending = set(), query_text(name), [query_text(name)]
+    while pending:
+        text = pending.pop()
+        for macro in texts.keys() - seen:
+            if re.search(rf"\b{macro}\s*\(", text):
+                seen.add(macro)
+                pending.append(texts[macro])
+                sql += "\n" + texts[macro]
+    return rollup.rollups_named_in(sql)
+
+
+@cache
 def macro_files() -> tuple[Path, ...]:
     """The files of analytics/store/macros/, each after the macros it calls (DuckDB needs them when creating it)."""
     texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(MACROS_DIR.glob("*.sql"))}
@@ -274,14 +291,13 @@ class Store:
             raise DataValidationError(missing)
         for table in TABLES:
             self._create_staging_view(table)
-        self._create_derived_views()
         self.state_key = rollup.state_key(
             self.files_key,
             {kind: pc.unique(rows["batch_id"]).to_pylist() for kind, rows in self.uploads.items()},
             [path.read_text(encoding="utf-8") for path in (*sorted(VIEWS_DIR.glob("*.sql")), *macro_files())]
             + [rollup.rollup_text(name) for name in rollup.rollup_names()],
         )
-        self._rollups = rollup.Rollups(self._connection, self.cursor, self._state_dir("rollups", self.state_key))
+        self._create_derived_views()
 
     # -- views ---------------------------------------------------------------------------------
 
@@ -377,11 +393,14 @@ class Store:
             )
 
     def _create_derived_views(self) -> None:
-        """The views of analytics/store/views/ over the staging views (in name order; none reads another), then
-        the macros of analytics/store/macros/ over both (`macro_files()`: each after the macros it calls)."""
+        """The views of analytics/store/views/ over the staging views (in name order; none reads another), the
+        rollups of analytics/store/rollups/ (analytics/store/rollup.py), then the macros of analytics/store/macros/
+        over them all (`macro_files()`: each after the macros it calls)."""
         with self.cursor() as cursor:
             for path in sorted(VIEWS_DIR.glob("*.sql")):
                 cursor.execute(f"CREATE OR REPLACE VIEW {_quote(path.stem)} AS\n{path.read_text(encoding='utf-8')}")
+        self._rollups = rollup.Rollups(self._connection, self.cursor, self._state_dir("rollups", self.state_key))
+        with self.cursor() as cursor:
             for path in macro_files():
                 cursor.execute(path.read_text(encoding="utf-8"))
 
@@ -428,7 +447,7 @@ class Store:
         bound = {key: value for key, value in params.items() if key in wanted}
         with self.cursor() as cursor:
             try:
-                self._rollups.ensure(rollup.rollups_named_in(sql))
+                self._rollups.ensure(query_rollups(name))
                 return cursor.execute(sql, bound or None).df()
             except duckdb.ConversionException as error:
                 raise AnalyticsError(
@@ -436,6 +455,14 @@ class Store:
                 ) from error
             except duckdb.Error as error:
                 raise AnalyticsError(f"query {name!r} failed: {_first_line(error)}") from error
+
+    def rollup(self, name: str) -> pd.DataFrame:
+        """Every row of one rollup (analytics/store/rollups/<name>.sql) of this store's state, made if not kept yet."""
+        if name not in rollup.rollup_names():
+            raise UnknownQueryError(f"no rollup named {name!r}; known rollups: {', '.join(rollup.rollup_names())}")
+        self._rollups.ensure([name])
+        with self.cursor() as cursor:
+            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole staging table (for small tables; big ones go through named queries)."""

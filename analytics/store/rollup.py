@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from functools import cache
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
@@ -48,6 +49,13 @@ def rollup_names() -> tuple[str, ...]:
 @cache
 def rollup_text(name: str) -> str:
     return (ROLLUPS_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def rollups_in_order() -> tuple[str, ...]:
+    """Every rollup, each after the rollups it reads."""
+    reads = {name: set(rollups_named_in(rollup_text(name))) - {name} for name in rollup_names()}
+    return tuple(TopologicalSorter(reads).static_order())
 
 
 @cache
@@ -73,12 +81,19 @@ class Rollups:
     """The rollups of one store: made (or read) on first need, then read as views of its database."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, cursor: Cursor, folder: Path | None):
-        """`folder`: where this state's rollups are kept (None: the store cannot write; kept in memory)."""
+        """`folder`: where this state's rollups are kept (None: the store cannot write; kept in memory).
+
+        Each rollup is first a plain view of its SELECT, so that the macros that read it can be created and a
+        query that reads one without `ensure` is still right (only slow); `ensure` puts the kept rows behind it.
+        """
         self._connection = connection
         self._cursor = cursor
         self.folder = folder
         self._ready: set[str] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a rollup made from another makes that one first
+        with cursor() as cursor_:
+            for name in rollups_in_order():
+                cursor_.execute(f'CREATE OR REPLACE VIEW "{name}" AS\n{rollup_text(name)}')
 
     def ensure(self, names: Iterable[str]) -> None:
         """Every rollup of `names` readable by its name, built from this store's views where not yet kept."""
@@ -92,6 +107,7 @@ class Rollups:
 
     def _make(self, name: str) -> None:
         sql = rollup_text(name)
+        self.ensure(other for other in rollups_named_in(sql) if other != name and other not in self._ready)
         if self.folder is not None:
             target = self.folder / f"{name}.parquet"
             try:
@@ -105,4 +121,5 @@ class Rollups:
             except (OSError, duckdb.IOException):
                 pass  # the folder turned out not to be writable: keep it in memory
         with self._cursor() as cursor:
-            cursor.execute(f'CREATE OR REPLACE TABLE "{name}" AS\n{sql}')
+            cursor.execute(f'CREATE OR REPLACE TABLE "kept_{name}" AS\n{sql}')
+            cursor.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "kept_{name}"')

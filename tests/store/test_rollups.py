@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store import ledger
-from analytics.store.reader import Store, query_parameters
+from analytics.store.reader import Store, query_parameters, query_rollups
+from analytics.store.rollup import rollup_names, rollup_text
 from analytics.uploads import pipeline as uploads
 from tests.conftest import TINY_TABLES
 
@@ -36,7 +37,9 @@ SCOPES = [
 
 
 def raw_result(store: Store, name: str, **params) -> pd.DataFrame:
-    """The query's result computed from the snapshots, as before the rollup."""
+    """The query's result computed from the snapshots, as before the rollup (its macros read membership_month_reports,
+    itself a rollup: test_every_rollup_is_what_its_sql_gives checks that one against its SQL)."""
+    store.rollup("membership_month_reports")
     sql = (RAW / f"{name}.sql").read_text(encoding="utf-8")
     with store.cursor() as cursor:
         return cursor.execute(sql, {key: params[key] for key in query_parameters(name)}).df()
@@ -45,6 +48,19 @@ def raw_result(store: Store, name: str, **params) -> pd.DataFrame:
 def assert_as_raw(store: Store, **params) -> None:
     for name in ROLLED_UP:
         pd.testing.assert_frame_equal(store.query(name, **params), raw_result(store, name, **params))
+    assert_rollups_are_their_sql(store)
+
+
+def assert_rollups_are_their_sql(store: Store) -> None:
+    """Every rollup as kept holds exactly the rows its SELECT gives over the store's views."""
+    for name in rollup_names():
+        kept = store.rollup(name)
+        with store.cursor() as cursor:
+            computed = cursor.execute(rollup_text(name)).df()
+        columns = list(computed.columns)
+        pd.testing.assert_frame_equal(
+            kept.sort_values(columns).reset_index(drop=True), computed.sort_values(columns).reset_index(drop=True)
+        )
 
 
 def params(regions=(), types=(), as_of=date(2026, 11, 27), max_carry_months=MAX_CARRY_MONTHS) -> dict:
@@ -52,11 +68,8 @@ def params(regions=(), types=(), as_of=date(2026, 11, 27), max_carry_months=MAX_
 
 
 def test_every_rolled_up_query_has_its_raw_computation_and_reads_a_rollup():
-    from analytics.store.reader import query_text
-    from analytics.store.rollup import rollups_named_in
-
     assert sorted(path.stem for path in RAW.glob("*.sql")) == sorted(ROLLED_UP)
-    assert all(rollups_named_in(query_text(name)) for name in ROLLED_UP)
+    assert all("membership_reports_by_group_month" in query_rollups(name) for name in ROLLED_UP)
 
 
 @pytest.mark.parametrize("regions, types", SCOPES)
@@ -152,7 +165,7 @@ def test_rollups_are_kept_per_state_and_read_again_by_the_next_store(tiny_data_d
     first = Store(tiny_data_dir)
     first.query("membership_by_month", **params())
     kept = sorted((ledger.StoreLayout(tiny_data_dir).root / "rollups" / first.state_key).glob("*.parquet"))
-    assert [path.stem for path in kept] == ["membership_reports_by_group_month"]
+    assert [path.stem for path in kept] == ["membership_month_reports", "membership_reports_by_group_month"]
     modified = kept[0].stat().st_mtime_ns
     second = Store(tiny_data_dir)
     assert second.state_key == first.state_key
