@@ -4,21 +4,10 @@
 -- so a quarterly reporter or a late one does not vanish from the total. Flows (new_members, lapsed_members)
 -- are not carried: they sum what was reported in the month. count_affiliates_reporting reported in the month,
 -- count_affiliates_counted were counted in it (carried or not). Read from the rollup
--- membership_reports_by_group_month (a few thousand rows), not from the snapshots.
+-- membership_reports_by_group_month (a few thousand rows, through carried_group_reports), not from the snapshots.
 WITH reports AS MATERIALIZED (
-    SELECT
-        month_end_on,
-        last_day(
-            month_end_on + to_months(least(coalesce(months_to_next_report, $max_carry_months + 1), $max_carry_months + 1))
-        ) AS stops_on,
-        count_reports,
-        members,
-        icma_members,
-        new_members,
-        lapsed_members
-    FROM membership_reports_by_group_month
-    WHERE is_in_scope($regions, $types, icma_region, affiliate_type)
-      AND month_end_on <= last_month_end_on_or_before($as_of)
+    SELECT month_end_on, stops_on, count_reports, members, icma_members, new_members, lapsed_members
+    FROM carried_group_reports($regions, $types, $as_of, $max_carry_months)
 ),
 changes AS (
     SELECT month_end_on, members, icma_members, count_reports AS affiliates, count_reports AS reporting,
