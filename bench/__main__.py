@@ -68,7 +68,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _generator_version() -> str:
-    return hashlib.sha256((ROOT / "analytics" / "sample.py").read_bytes()).hexdigest()[:16]
+    return hashlib.sha256((ROOT / "analytics" / "sample" / "generator.py").read_bytes()).hexdigest()[:16]
 
 
 def dataset(scale: int, datasets_dir: Path) -> Path:

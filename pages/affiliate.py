@@ -7,13 +7,12 @@ from analytics.core.links import profile_link
 from analytics.domain import coverage, goals, membership, registry
 from analytics.figures.charts import membership_trend, status_by_group
 from ui.components import card_row, chart, sample_data_notice
-from ui.data import kept_per_data, load_table, run_query
+from ui.data import affiliate_choices, kept_per_data, load_table, run_query
 from ui.forms import affiliate_work_panel
 from ui.labels import download_table, label, show_table
 from ui.navigation import PROFILE_ID
 from ui.page import page_frame, page_title
 from ui.text import (
-    affiliate_choice_label,
     change_in_a_year,
     confidence_text,
     confidence_words,
@@ -92,8 +91,7 @@ def show_profile_of_choice() -> None:
 
 
 as_of = frame.as_of
-all_affiliates = load_table("affiliates").sort_values("name").reset_index(drop=True)
-choices = {row["affiliate_id"]: affiliate_choice_label(row) for _, row in all_affiliates.iterrows()}
+choices = affiliate_choices()
 requested_id = st.query_params.get(PROFILE_ID)
 known_id = requested_id if requested_id in choices else None
 if st.session_state.get(CHOOSER_KEY) != known_id:

@@ -86,6 +86,33 @@ def matrices(
     )
 
 
+@kept_per_data(max_entries=32)
+def chosen_goals(
+    params: dict[str, Any],
+    at_risk_below: float,
+    off_track_below: float,
+    matrix_by: str,
+    area: str,
+    group: str,
+    status: str,
+    only_stale: bool,
+) -> tuple[pd.DataFrame, list[Link]]:
+    """The goal list for the choices above it (worst first), as shown, with each row's link: kept, so that a rerun
+    with the same choices builds neither the table nor a link per goal again."""
+    statuses = derived(params, at_risk_below, off_track_below).view.statuses
+    chosen = pd.Series(True, index=statuses.index)
+    if area != ALL:
+        chosen &= statuses["area_of_emphasis"] == area
+    if group != ALL:
+        chosen &= statuses[matrix_by] == group
+    if status != ALL:
+        chosen &= statuses["status"].astype(str) == status
+    if only_stale:
+        chosen &= statuses["is_stale"]
+    table = briefing.goal_table(statuses[chosen].sort_values(["status", "pct_of_expected", "goal_id"]))
+    return table, goal_links(table)
+
+
 frame = page_frame("Goals", ", using only check-ins reported by then.")
 
 MATRIX_COLUMNS = {name: label(name) for name in ("affiliate_type", "icma_region")}
@@ -253,21 +280,12 @@ status = filters[2].selectbox(
 )
 only_stale = filters[3].checkbox("Only stale", key="goals_only_stale", bind="query-params")
 
-chosen = pd.Series(True, index=statuses.index)
-if area != ALL:
-    chosen &= statuses["area_of_emphasis"] == area
-if group != ALL:
-    chosen &= statuses[matrix_by] == group
-if status != ALL:
-    chosen &= statuses["status"].astype(str) == status
-if only_stale:
-    chosen &= statuses["is_stale"]
-goal_list = briefing.goal_table(statuses[chosen].sort_values(["status", "pct_of_expected", "goal_id"]))
+goal_list, goal_list_links = chosen_goals(params, *thresholds, matrix_by, area, group, status, only_stale)
 st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_links(goal_list))
+    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_list_links)
     download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import streamlit as st
 from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store.reader import Store, folder_fingerprint, open_store
+from ui.text import affiliate_choice_labels
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -98,6 +99,17 @@ def kept_per_data(max_entries: int = 32) -> Callable[[Callable[P, R]], Callable[
         return kept
 
     return decorate
+
+
+@kept_per_data(max_entries=4)
+def affiliate_choices() -> dict[str, str]:
+    """Every affiliate's id and how it reads in a chooser (`ui.text.affiliate_choice_labels`), sorted by name.
+
+    A small index kept per state of the data and shared, never copied: a chooser reads it on every rerun
+    without loading the affiliates table or looping over its rows.
+    """
+    affiliates = load_table("affiliates").sort_values("name", kind="stable")
+    return dict(zip(affiliates["affiliate_id"], affiliate_choice_labels(affiliates), strict=True))
 
 
 def scope_params(scope: dict[str, Any]) -> dict[str, Any]:

@@ -92,16 +92,20 @@ def source_links(sources: object) -> list[str]:
     return [part.strip() for part in sources.split(";") if part.strip()]
 
 
-def affiliate_choice_label(affiliate: pd.Series) -> str:
-    """How an affiliate reads in a chooser: name, acronym, and where it is ("Solace (Solace) · United Kingdom")."""
-    acronym = f" ({affiliate['acronym']})" if pd.notna(affiliate["acronym"]) and affiliate["acronym"] else ""
-    if affiliate["affiliate_type"] == "state":
-        place = affiliate["state_code"]
-    elif affiliate["affiliate_type"] == "national":
-        place = "national"
-    else:
-        place = affiliate["country_name"]
-    return f"{affiliate['name']}{acronym} · {place}"
+def affiliate_choice_labels(affiliates: pd.DataFrame) -> pd.Series:
+    """How each affiliate reads in a chooser: name, acronym, and where it is ("Solace (Solace) · United Kingdom").
+
+    One label per row, in the rows' order and index; built column by column, so a chooser of 68,000 affiliates
+    costs milliseconds. The input is not changed.
+    """
+    acronym = affiliates["acronym"].astype("string").fillna("")
+    acronym_text = ("(" + acronym + ")").where(acronym != "", "")
+    place = affiliates["country_name"].astype("string").where(
+        ~affiliates["affiliate_type"].isin(["state", "national"]), affiliates["state_code"].astype("string")
+    )
+    place = place.mask(affiliates["affiliate_type"] == "national", "national").fillna("")
+    names = affiliates["name"].astype("string")
+    return (names + (" " + acronym_text).where(acronym_text != "", "") + " · " + place).astype(object)
 
 
 def like_for_like_note(count_affiliates: int) -> str:

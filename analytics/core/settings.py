@@ -48,6 +48,12 @@ class Settings:
     # AFFILIATE_MAX_UPLOAD_ROWS: the most data rows one uploaded file may hold (checked before reading a
     # Parquet file in full). Two million leaves room above the one-million-row benchmark (bench/).
     max_upload_rows: int = 2_000_000
+    # AFFILIATE_DUCKDB_MEMORY_LIMIT: the most memory one DuckDB database of the store may use (DuckDB's
+    # memory_limit, e.g. "512MB", "2GB"); past it DuckDB spills to disk or refuses the query. Default 1GB.
+    duckdb_memory_limit: str = "1GB"
+    # AFFILIATE_DUCKDB_THREADS: the threads one DuckDB database of the store runs a query on. Default 2: this
+    # app's reference machine has two cores, and a higher count only adds memory per query there.
+    duckdb_threads: int = 2
     # Where the runtime store's shared part lives (docs/deploy.md, "Several servers"): the Delta tables of uploads,
     # the ledger and the archive of uploaded files (analytics/store/location.py).
     # AFFILIATE_STORE_URL: a folder or an object-store URL (s3://bucket/prefix, az://container/prefix,
@@ -123,6 +129,8 @@ class Settings:
             inactive_after_months=int(environ.get("AFFILIATE_STALE_AFTER_MONTHS", cls.inactive_after_months)),
             max_upload_megabytes=int(environ.get("AFFILIATE_MAX_UPLOAD_MEGABYTES", cls.max_upload_megabytes)),
             max_upload_rows=int(environ.get("AFFILIATE_MAX_UPLOAD_ROWS", cls.max_upload_rows)),
+            duckdb_memory_limit=(environ.get("AFFILIATE_DUCKDB_MEMORY_LIMIT") or cls.duckdb_memory_limit).strip(),
+            duckdb_threads=int(environ.get("AFFILIATE_DUCKDB_THREADS") or cls.duckdb_threads),
             store_url=(environ.get("AFFILIATE_STORE_URL") or "").strip().rstrip("/"),
             storage_options=_pairs(environ.get("AFFILIATE_STORAGE_OPTIONS", "")),
             require_sign_in=_is_true(environ.get("AFFILIATE_REQUIRE_SIGN_IN", "")),

@@ -7,8 +7,10 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 - a staging view named after the table casts every column to its schema type; page queries read
   only these staging views;
 - derived views, one per `analytics/store/views/<name>.sql`, are built on the staging views for what
-  several queries share (`membership_month_reports`: each affiliate's latest snapshot per month
-  it reported); they take no parameters;
+  several queries share (`goal_owners`, `affiliate_liaisons`); they take no parameters;
+- rollups, one per `analytics/store/rollups/<name>.sql`, are small precomputed tables made once per state of
+  the data and kept as Parquet (analytics/store/rollup.py): each affiliate's latest snapshot per month it
+  reported, the network's reports per region, type and month; a query (or a macro it calls) reads them by name;
 - macros, one per `analytics/store/macros/<name>.sql` (a `CREATE OR REPLACE MACRO <name>` statement), are
   what several queries share that takes parameters: the shared filters (`scoped_affiliates(regions, types)`),
   the carried-forward membership reports; a query calls them with its bound parameters
@@ -60,12 +62,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
 
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, Problem, UnknownQueryError
 from analytics.core.errors import first_line as _first_line
 from analytics.core.files import write_atomically, write_bytes_atomically
 from analytics.core.schema import TABLES, TABLES_BY_NAME, Table
-from analytics.store import ledger
+from analytics.core.settings import Settings
+from analytics.store import ledger, rollup
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
@@ -201,6 +205,19 @@ def files_key(data_dir: Path) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database within the memory limit and thread count of the settings."""
+    settings = Settings.from_environment()
+    try:
+        return duckdb.connect(
+            ":memory:", config={"memory_limit": settings.duckdb_memory_limit, "threads": settings.duckdb_threads}
+        )
+    except duckdb.Error as error:
+        raise AnalyticsError(
+            f"AFFILIATE_DUCKDB_MEMORY_LIMIT or AFFILIATE_DUCKDB_THREADS is not valid ({_first_line(error)})"
+        ) from error
+
+
 @cache
 def query_text(name: str) -> str:
     """The SQL of the named query, read from analytics/store/queries/<name>.sql."""
@@ -215,6 +232,21 @@ def query_text(name: str) -> str:
 def query_parameters(name: str) -> frozenset[str]:
     """The `$name` parameters the named query uses."""
     return frozenset(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", query_text(name)))
+
+
+@cache
+def query_rollups(name: str) -> tuple[str, ...]:
+    """The rollups the named query reads, itself or through the macros it calls (analytics/store/rollup.py)."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in macro_files()}
+    seen, sql, pending = set(), query_text(name), [query_text(name)]
+    while pending:
+        text = pending.pop()
+        for macro in texts.keys() - seen:
+            if re.search(rf"\b{macro}\s*\(", text):
+                seen.add(macro)
+                pending.append(texts[macro])
+                sql += "\n" + texts[macro]
+    return rollup.rollups_named_in(sql)
 
 
 @cache
@@ -237,7 +269,7 @@ class Store:
         self.without_batches = without_batches
         if not self.data_dir.is_dir():
             raise DataFolderError(f"data folder {self.data_dir} does not exist or is not a folder")
-        self._connection = duckdb.connect(":memory:")
+        self._connection = connect()
         self._connection.execute("SET enable_progress_bar = false")  # no bar on the server's terminal
         self._lock = threading.Lock()
         self.files: dict[str, TableFile] = {}
@@ -259,14 +291,25 @@ class Store:
             raise DataValidationError(missing)
         for table in TABLES:
             self._create_staging_view(table)
+        self.state_key = rollup.state_key(
+            self.files_key,
+            {kind: pc.unique(rows["batch_id"]).to_pylist() for kind, rows in self.uploads.items()},
+            [path.read_text(encoding="utf-8") for path in (*sorted(VIEWS_DIR.glob("*.sql")), *macro_files())]
+            + [rollup.rollup_text(name) for name in rollup.rollup_names()],
+        )
         self._create_derived_views()
 
     # -- views ---------------------------------------------------------------------------------
 
     def _cache_dir(self) -> Path | None:
         """The folder of this state's Parquet copies of CSV tables; None when the store is read-only."""
-        root = ledger.StoreLayout(self.data_dir).root / "cache"
-        folder = root / self.files_key
+        return self._state_dir("cache", self.files_key)
+
+    def _state_dir(self, kind: str, key: str) -> Path | None:
+        """`<store>/<kind>/<key>/`, made and marked as recently used, the least recently used others of its kind
+        pruned (CACHE_FOLDERS_KEPT are kept); None when the store is read-only."""
+        root = ledger.StoreLayout(self.data_dir).root / kind
+        folder = root / key
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -350,11 +393,14 @@ class Store:
             )
 
     def _create_derived_views(self) -> None:
-        """The views of analytics/store/views/ over the staging views (in name order; none reads another), then
-        the macros of analytics/store/macros/ over both (`macro_files()`: each after the macros it calls)."""
+        """The views of analytics/store/views/ over the staging views (in name order; none reads another), the
+        rollups of analytics/store/rollups/ (analytics/store/rollup.py), then the macros of analytics/store/macros/
+        over them all (`macro_files()`: each after the macros it calls)."""
         with self.cursor() as cursor:
             for path in sorted(VIEWS_DIR.glob("*.sql")):
                 cursor.execute(f"CREATE OR REPLACE VIEW {_quote(path.stem)} AS\n{path.read_text(encoding='utf-8')}")
+        self._rollups = rollup.Rollups(self._connection, self.cursor, self._state_dir("rollups", self.state_key))
+        with self.cursor() as cursor:
             for path in macro_files():
                 cursor.execute(path.read_text(encoding="utf-8"))
 
@@ -401,6 +447,7 @@ class Store:
         bound = {key: value for key, value in params.items() if key in wanted}
         with self.cursor() as cursor:
             try:
+                self._rollups.ensure(query_rollups(name))
                 return cursor.execute(sql, bound or None).df()
             except duckdb.ConversionException as error:
                 raise AnalyticsError(
@@ -408,6 +455,14 @@ class Store:
                 ) from error
             except duckdb.Error as error:
                 raise AnalyticsError(f"query {name!r} failed: {_first_line(error)}") from error
+
+    def rollup(self, name: str) -> pd.DataFrame:
+        """Every row of one rollup (analytics/store/rollups/<name>.sql) of this store's state, made if not kept yet."""
+        if name not in rollup.rollup_names():
+            raise UnknownQueryError(f"no rollup named {name!r}; known rollups: {', '.join(rollup.rollup_names())}")
+        self._rollups.ensure([name])
+        with self.cursor() as cursor:
+            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole staging table (for small tables; big ones go through named queries)."""

@@ -41,3 +41,14 @@ def test_quick_run_writes_a_results_table(tmp_path):
         assert f"| {page.url_path}" in text
     assert "| csv |" in text
     assert "cores" in text
+
+
+def test_a_generated_dataset_is_made_once_and_reused_while_the_generator_is_unchanged(tmp_path, monkeypatch):
+    import bench.__main__ as bench_main
+
+    made = []
+    monkeypatch.setattr(bench_main.subprocess, "run", lambda command, **options: made.append(command))
+    (tmp_path / "scale-2").mkdir()
+    folder = bench_main.dataset(2, tmp_path)
+    assert folder == tmp_path / "scale-2" and len(made) == 1
+    assert bench_main.dataset(2, tmp_path) == folder and len(made) == 1  # the marker names the generator: reused

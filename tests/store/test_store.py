@@ -424,3 +424,20 @@ natl-nfbpa,2025-09-30,300,30,0,0
     assert pd.isna(affiliates.loc["intl-gbr-solace", "members_year_before"])  # started reporting this year
     assert pd.isna(affiliates.loc["natl-nfbpa", "members"])  # thirteen months silent by October 2026
     assert affiliates.loc["natl-nfbpa", "members_year_before"] == 300
+
+
+def test_duckdb_runs_within_the_memory_limit_and_threads_of_the_settings(tiny_data_dir, monkeypatch):
+    monkeypatch.setenv("AFFILIATE_DUCKDB_MEMORY_LIMIT", "256MB")
+    monkeypatch.setenv("AFFILIATE_DUCKDB_THREADS", "1")
+    store = Store(tiny_data_dir)
+    with store.cursor() as cursor:
+        limit, threads = cursor.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+    assert (limit, threads) == ("244.1 MiB", 1)
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_an_error_in_words(tiny_data_dir, monkeypatch):
+    monkeypatch.setenv("AFFILIATE_DUCKDB_MEMORY_LIMIT", "a lot")
+    with pytest.raises(AnalyticsError, match="AFFILIATE_DUCKDB_MEMORY_LIMIT"):
+        Store(tiny_data_dir)

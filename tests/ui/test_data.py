@@ -52,3 +52,18 @@ def test_data_state_names_the_folder_and_its_fingerprint(monkeypatch, tiny_data_
     folder, fingerprint = data_state()
     assert folder == str(tiny_data_dir)
     assert fingerprint == data_state()[1]
+
+
+def test_the_affiliate_chooser_lists_every_affiliate_by_name_with_its_place(monkeypatch, tiny_data_dir):
+    from ui.data import affiliate_choices
+
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    assert affiliate_choices() == {
+        "state-ca": "Cal-ICMA (Cal-ICMA) · CA",
+        "natl-nfbpa": "National Forum for Black Public Administrators (NFBPA) · national",
+        "intl-gbr-solace": "Solace (Solace) · United Kingdom",
+    }
+    assert list(affiliate_choices()) == ["state-ca", "natl-nfbpa", "intl-gbr-solace"]
+    assert affiliate_choices() is affiliate_choices()  # kept and shared until the data changes, not rebuilt

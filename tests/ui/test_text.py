@@ -6,7 +6,7 @@ import pandas as pd
 
 from ui.text import (
     NO_CHANGE,
-    affiliate_choice_label,
+    affiliate_choice_labels,
     change_in_a_year,
     confidence_text,
     confidence_words,
@@ -59,7 +59,7 @@ def test_an_affiliate_reads_with_its_place_in_a_chooser():
             "country_name": ["United States", "United States", "United Kingdom"],
         }
     )
-    assert [affiliate_choice_label(row) for _, row in rows.iterrows()] == [
+    assert affiliate_choice_labels(rows).tolist() == [
         "Cal-ICMA (Cal-ICMA) · CA",
         "NFBPA Forum · national",
         "Solace (Solace) · United Kingdom",

@@ -4,66 +4,58 @@
 -- before the month end, for at most $max_carry_months months after it) and flows sum what was reported in the
 -- month. Three groupings: icma_region, affiliate_type, and affiliate_name for only the $limit affiliates with
 -- most members counted at the last month end.
-WITH scoped AS (
-    SELECT affiliate_id, scope_region(icma_region) AS icma_region, affiliate_type, name AS affiliate_name
-    FROM scoped_affiliates($regions, $types)
+-- The regions and types are read from the rollup membership_reports_by_group_month, the top affiliates from
+-- membership_month_reports (through carried_membership_reports) and their own snapshots' joiners and leavers.
+WITH group_reports AS MATERIALIZED (
+    SELECT icma_region, affiliate_type, month_end_on, stops_on, members, icma_members, new_members, lapsed_members
+    FROM carried_group_reports($regions, $types, $as_of, $max_carry_months)
 ),
 reports AS MATERIALIZED (
     SELECT affiliate_id, month_end_on, members, icma_members, stops_on
     FROM carried_membership_reports($regions, $types, $as_of, $max_carry_months)
 ),
-top_affiliates AS (
-    SELECT affiliate_id
+top_affiliates AS MATERIALIZED (
+    SELECT affiliate_id, name AS affiliate_name
     FROM reports
+    JOIN affiliates USING (affiliate_id)
     WHERE stops_on > last_month_end_on_or_before($as_of)
     ORDER BY members DESC, affiliate_id
     LIMIT $limit
 ),
-cells AS (
-    -- The groups of each affiliate; affiliate_name only for the top affiliates.
-    SELECT
-        s.affiliate_id,
-        s.icma_region,
-        s.affiliate_type,
-        CASE WHEN t.affiliate_id IS NOT NULL THEN s.affiliate_name END AS affiliate_name
-    FROM scoped AS s
-    LEFT JOIN top_affiliates AS t USING (affiliate_id)
-),
-changes AS (
-    -- Stocks enter in the month reported and leave when they stop counting; flows count in their month.
-    SELECT affiliate_id, month_end_on, members, icma_members, 0 AS new_members, 0 AS lapsed_members
-    FROM reports
+changes_by_cell AS (
+    -- Regions and types: stocks enter in the month reported and leave when they stop counting, flows count in
+    -- their month; a row per region, type and month of the rollup. Then the same per top affiliate.
+    SELECT month_end_on, icma_region, affiliate_type, NULL AS affiliate_name, members, icma_members, new_members,
+        lapsed_members
+    FROM group_reports
     UNION ALL
-    SELECT affiliate_id, stops_on, -members, -icma_members, 0, 0
-    FROM reports
+    SELECT stops_on, icma_region, affiliate_type, NULL, -members, -icma_members, 0, 0
+    FROM group_reports
     WHERE stops_on <= last_month_end_on_or_before($as_of)
     UNION ALL
-    SELECT affiliate_id, last_day(snapshot_on), 0, 0, new_members, lapsed_members
-    FROM membership
-    WHERE snapshot_on <= last_month_end_on_or_before($as_of)
-),
-changes_by_cell AS (
-    -- Few cells (month x region x type x top affiliate), so the three groupings roll up from them cheaply.
-    SELECT
-        c.month_end_on,
-        s.icma_region,
-        s.affiliate_type,
-        s.affiliate_name,
-        sum(c.members) AS members,
-        sum(c.icma_members) AS icma_members,
-        sum(c.new_members) AS new_members,
-        sum(c.lapsed_members) AS lapsed_members
-    FROM changes AS c
-    JOIN cells AS s USING (affiliate_id)
-    GROUP BY ALL
+    SELECT r.month_end_on, NULL, NULL, t.affiliate_name, r.members, r.icma_members, 0, 0
+    FROM reports AS r
+    JOIN top_affiliates AS t USING (affiliate_id)
+    UNION ALL
+    SELECT r.stops_on, NULL, NULL, t.affiliate_name, -r.members, -r.icma_members, 0, 0
+    FROM reports AS r
+    JOIN top_affiliates AS t USING (affiliate_id)
+    WHERE r.stops_on <= last_month_end_on_or_before($as_of)
+    UNION ALL
+    SELECT last_day(m.snapshot_on), NULL, NULL, t.affiliate_name, 0, 0, m.new_members, m.lapsed_members
+    FROM membership AS m
+    JOIN top_affiliates AS t USING (affiliate_id)
+    WHERE m.snapshot_on <= last_month_end_on_or_before($as_of)
 ),
 grouped_changes AS (
     SELECT 'icma_region' AS grouping, icma_region AS group_name, month_end_on, members, icma_members, new_members,
         lapsed_members
     FROM changes_by_cell
+    WHERE affiliate_name IS NULL
     UNION ALL
     SELECT 'affiliate_type', affiliate_type, month_end_on, members, icma_members, new_members, lapsed_members
     FROM changes_by_cell
+    WHERE affiliate_name IS NULL
     UNION ALL
     SELECT 'affiliate_name', affiliate_name, month_end_on, members, icma_members, new_members, lapsed_members
     FROM changes_by_cell
@@ -76,7 +68,7 @@ groups AS (
 ),
 months AS (
     SELECT month_end_on
-    FROM month_ends((SELECT min(month_end_on) FROM reports), last_month_end_on_or_before($as_of))
+    FROM month_ends((SELECT min(month_end_on) FROM group_reports), last_month_end_on_or_before($as_of))
 ),
 grid AS (
     SELECT g.grouping, g.group_name, months.month_end_on
