@@ -9,6 +9,7 @@ how a check says what is wrong with a cell.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -32,8 +33,11 @@ from analytics.uploads.values import (
 )
 
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
-# Longest slug of a name in an id made for a record the file gives none for.
+# Longest slug of a name in an id made for a record the file gives none for. A longer name is cut shorter and
+# ends with the first HASH_CHARACTERS hex digits of the SHA-256 of its whole slug, so two names that share
+# their first characters never make one id (a shorter name's id is its slug, as before).
 SLUG_CHARACTERS = 60
+HASH_CHARACTERS = 8
 
 
 @dataclass(frozen=True)
@@ -204,10 +208,34 @@ def web_addresses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return addresses.where(good), reasons
 
 
-def record_id(prefix: str, *parts: object, slug_of: str = "") -> str:
-    """A stable id made of its parts and a slug of a name, e.g. `E2026-05-14-solace-summit`."""
-    slug = normalise(slug_of).replace(" ", "-")[:SLUG_CHARACTERS].strip("-")
+def record_id(prefix: str, *parts: object, slug_of: str = "", slug_characters: int = SLUG_CHARACTERS) -> str:
+    """A stable id made of its parts and a slug of a name, e.g. `E2026-05-14-solace-summit`.
+
+    A slug longer than `slug_characters` is cut and ends with a short hash of the whole slug
+    (`...-summit-of-local-3fa4b2c1`), so names differing only after their first characters get different ids.
+    """
+    slug = normalise(slug_of).replace(" ", "-")
+    if len(slug) > slug_characters:
+        digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:HASH_CHARACTERS]
+        slug = slug[: slug_characters - HASH_CHARACTERS - 1].strip("-") + "-" + digest
     return prefix + "-".join(str(part) for part in (*parts, slug) if str(part))
+
+
+def made_id_collisions(
+    made: pd.Series, is_made: pd.Series, stored_ids: pd.Series, what: str, reasons: pd.Series | None = None
+) -> pd.Series:
+    """`reasons` with a reason where an id made from a name is already a stored record's id that the name did
+    not find (a record made before ids ended with a hash): that record would be replaced by another one.
+    `is_made`: the rows whose id was made here, not given by the file nor found by name."""
+    reasons = no_reasons(made.index) if reasons is None else reasons
+    taken = is_made.fillna(False).astype(bool) & made.isin(set(stored_ids.dropna())).fillna(False).astype(bool)
+    return with_reason(
+        reasons,
+        taken,
+        f"another stored {what} already has the id made from this name ("
+        + made.fillna("").astype(str)
+        + f"); give this {what} its own id in an id column",
+    )
 
 
 def _checked(
