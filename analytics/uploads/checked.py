@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,16 @@ REPORT_COLUMNS = ["row", "column", "value", "problem"]
 # their first characters never make one id (a shorter name's id is its slug, as before).
 SLUG_CHARACTERS = 60
 HASH_CHARACTERS = 8
+# Characters that cannot be seen in a cell (first and last of each range): C0 controls but tab and line breaks,
+# DEL and C1 controls, zero-width spaces and joiners, direction marks, embeddings, overrides and isolates, word
+# joiners, the byte-order mark.
+INVISIBLE_RANGES = (
+    (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x2069), (0xFEFF, 0xFEFF),
+)  # fmt: skip
+# The same set for Arrow's regular expressions (RE2) and for Python's.
+INVISIBLE_CHARACTERS = "[" + "".join(f"\\x{{{first:x}}}-\\x{{{last:x}}}" for first, last in INVISIBLE_RANGES) + "]"
+_INVISIBLE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in INVISIBLE_RANGES) + "]")
 
 
 @dataclass(frozen=True)
@@ -163,10 +174,15 @@ class FileCells:
             {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
             for name in self.match.missing
         ]
+        file_problems = (*self.match.problems, *file_problems)
         problems += [{"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": text} for text in file_problems]
         if self.source.is_empty:
             problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
         kept = {name: reason for name, reason in reasons.items() if self.has(name)}
+        for name, values in self.originals.items():
+            invisible = invisible_character_reasons(values)
+            if invisible is not None:  # before any other reason: a name must not match through them
+                kept[name] = invisible.set_axis(self.index).fillna(kept.get(name, no_reasons(self.index)))
         rows = rows[["row_number", *schema_table(self.kind).column_names]]
         return _checked(self.kind, self.source, self.match, rows, kept, self.originals, problems, question)
 
@@ -184,17 +200,25 @@ def with_reason(reasons: pd.Series, where: pd.Series, text: str) -> pd.Series:
 def same_key_reasons(
     rows: pd.DataFrame, key: list[str], reasons: pd.Series | None, what: str, verb: str = "stands"
 ) -> pd.Series:
-    """Rows whose key (all of it present) stands in another row too: "the same <what> also stands in row 4, 9"
-    (`verb` "stand" for a plural such as "affiliate and date")."""
+    """Rows whose key (all of it present) stands in another row too: "the same <what> also stands in row 4" (the
+    first other row), "... in row 4 and 12 more rows" when more share it (`verb` "stand" for a plural such as
+    "affiliate and date"). Linear in the rows, however many share one key: never every pair."""
     reasons = no_reasons(rows.index) if reasons is None else reasons.copy()
     keys = rows[key]
     duplicated = keys.notna().all(axis=1) & keys.duplicated(keep=False)
-    for _, numbers in rows[duplicated].groupby(key, sort=False)["row_number"]:
-        for position, number in numbers.items():
-            if pd.isna(reasons[position]):
-                others = ", ".join(str(other) for other in numbers if other != number)
-                reasons[position] = f"the same {what} also {verb} in row {others}"
-    return reasons
+    if not duplicated.any():
+        return reasons
+    numbers = rows.loc[duplicated, "row_number"]
+    groups = rows.loc[duplicated].groupby(key, sort=False).ngroup()
+    order = numbers.groupby(groups).cumcount()
+    first = numbers.groupby(groups).transform("first")
+    second = numbers.where(order.eq(1)).groupby(groups).transform("max")
+    size = numbers.groupby(groups).transform("size")
+    other = first.where(order.gt(0), second).astype("int64").astype(str)
+    more = (" and " + (size - 2).map("{:,}".format) + " more row" + size.gt(3).map({True: "s", False: ""}))
+    more = more.where(size.gt(2), "")
+    text = f"the same {what} also {verb} in row " + other + more
+    return reasons.fillna(text.reindex(reasons.index))
 
 
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -236,6 +260,23 @@ def made_id_collisions(
         + made.fillna("").astype(str)
         + f"); give this {what} its own id in an id column",
     )
+
+
+def invisible_character_reasons(values: pa.Array) -> pd.Series | None:
+    """The reason of each text cell holding a character that cannot be seen (a control character other than tab
+    and line breaks, a right-to-left override or isolate, a zero-width space or joiner), naming it; None when no
+    cell holds one. Such text looks like a name it is not ("Texas" with a U+202E in it), so it is refused."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    found = pc.fill_null(pc.match_substring_regex(values, INVISIBLE_CHARACTERS), False)
+    if not pc.any(found).as_py():
+        return None
+    reasons = [None] * len(values)
+    for position in np.flatnonzero(found.to_numpy(zero_copy_only=False)):
+        character = _INVISIBLE.search(values[int(position)].as_py()).group()
+        name = unicodedata.name(character, "control character")
+        reasons[position] = f"holds an invisible character (U+{ord(character):04X} {name}); retype the text without it"
+    return pd.Series(reasons, dtype="string")
 
 
 def _checked(

@@ -8,7 +8,7 @@ Each kind declares its columns (TargetColumn tuples, in its checks module); the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -47,6 +47,8 @@ class ColumnMatch:
     sources: dict[str, int]
     unmatched: list[str]
     missing: list[str]
+    # What is wrong with the header as a whole ("Members" heads two columns): refused, each said in words.
+    problems: list[str] = field(default_factory=list)
 
 
 def synonym_lookup(columns: Columns) -> dict[str, str]:
@@ -76,7 +78,22 @@ def match_columns(header: list[str], columns: Columns, mapping: dict[str, str] |
     used = set(sources.values())
     unmatched = [name for position, name in enumerate(header) if position not in used and name]
     missing = [column.name for column in columns if column.required and column.name not in sources]
-    return ColumnMatch(sources, unmatched, missing)
+    return ColumnMatch(sources, unmatched, missing, _repeated(header, sources))
+
+
+def _repeated(header: list[str], sources: dict[str, int]) -> list[str]:
+    """A problem for each matched column whose header, as normalised, heads more than one column."""
+    problems = []
+    for position in sources.values():
+        key = normalise(header[position])
+        positions = [other + 1 for other, name in enumerate(header) if normalise(name) == key]
+        if len(positions) > 1:
+            shown = ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+            problems.append(
+                f"columns {shown} are all headed {header[position]!r}: which one to read is not clear; "
+                "remove or rename the others"
+            )
+    return problems
 
 
 def column_named(columns: Columns, text: str, kind: str) -> str:

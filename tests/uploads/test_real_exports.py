@@ -12,6 +12,8 @@ from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
 from analytics.uploads.checked import SLUG_CHARACTERS, record_id
+from analytics.uploads.values import TOO_LARGE_NUMBER, parse_date_text
+from tests.uploads.test_ingest import xlsx_bytes
 
 TODAY = date(2026, 11, 27)
 LONG = "International Conference of Local Government Managers and Administrators"
@@ -72,3 +74,52 @@ def test_an_id_made_from_a_name_that_a_stored_record_of_another_name_holds_is_re
     [(row, column, problem)] = problems(checked)
     assert (row, column) == (2, "Event")
     assert "another stored event already has the id" in problem and "E2027-03-04-annual-meeting" in problem
+
+
+# 2. Values stored wrong without a word
+
+
+def test_a_two_digit_year_follows_excels_pivot():
+    assert parse_date_text("06/15/98", None) == date(1998, 6, 15)
+    assert parse_date_text("06/15/29", None) == date(2029, 6, 15)
+    assert parse_date_text("06/15/30", None) == date(1930, 6, 15)
+    assert parse_date_text("15-Jun-98", None) == date(1998, 6, 15)
+
+
+def test_a_number_too_large_for_a_float_is_refused_in_check_ins(tiny_data_dir):
+    checked = check(
+        tiny_data_dir, "goal_checkins", b"Goal,Date,Value\nG0001,2026-10-01,1e400\nG0001,2026-11-01,-1E999\n"
+    )
+    assert [problem for _, column, problem in problems(checked) if column == "Value"] == [TOO_LARGE_NUMBER] * 2
+    assert checked.rows.empty
+
+
+def test_members_headed_twice_is_refused_naming_both_columns(tiny_data_dir):
+    data = b"Affiliate,Members,Date,members ,ICMA members\nSolace,530,2026-01-31,529,41\n"
+    [(row, _, problem)] = problems(check(tiny_data_dir, "membership", data))
+    assert row is None and problem.startswith("columns 2 and 4 are all headed 'Members'")
+
+
+def test_a_name_with_an_invisible_character_does_not_match_its_affiliate(tiny_data_dir):
+    for hidden in ("\u202e", "\u2066", "\u200b", "\u200f", "\ufeff", "\x7f"):
+        data = f"Affiliate,Date,Members,ICMA members\nSol{hidden}ace,2026-01-31,530,41\n".encode()
+        [(row, column, problem)] = problems(check(tiny_data_dir, "membership", data))
+        assert (row, column) == (2, "Affiliate") and f"U+{ord(hidden):04X}" in problem
+
+
+def test_an_event_title_with_a_direction_override_is_refused_in_a_workbook(tiny_data_dir):
+    data = xlsx_bytes([["Event", "Start"], ["Summit \u202egnp.exe", "2027-03-04"]])
+    [(row, column, problem)] = problems(check(tiny_data_dir, "events", data, "events.xlsx"))
+    assert (row, column) == (2, "Event") and "U+202E RIGHT-TO-LEFT OVERRIDE" in problem
+
+
+# 3. Bounded in time and memory
+
+
+def test_the_duplicate_key_report_names_the_first_other_row_and_counts_the_rest(tiny_data_dir):
+    body = "".join("Solace,2026-01-31,530,41\n" for _ in range(8000))
+    checked = check(tiny_data_dir, "membership", ("Affiliate,Date,Members,ICMA members\n" + body).encode())
+    reasons = checked.report["problem"]
+    assert len(reasons) == 8000 and reasons.str.len().max() < 100
+    assert reasons.iloc[0] == "the same affiliate and date also stand in row 3 and 7,998 more rows"
+    assert reasons.iloc[1] == "the same affiliate and date also stand in row 2 and 7,998 more rows"
