@@ -29,6 +29,7 @@ from analytics.uploads.errors import UnknownKindError
 from analytics.uploads.matching import (
     ColumnMatch,
     TargetColumn,
+    choice_labels,
     column_guide,
     column_named,
     match_columns,
@@ -94,6 +95,11 @@ class UploadKind:
 
     def match(self, header: list[str], mapping: dict[str, str] | None = None) -> ColumnMatch:
         return match_columns(header, self.columns, mapping)
+
+    @property
+    def choice_labels(self) -> dict[str, str]:
+        """Column -> what the manual mapping shows for it ("Members also in ICMA (required)")."""
+        return choice_labels(self.columns)
 
     def column_named(self, text: str) -> str:
         """The column `text` names by its name or label; MappingError when none is."""

@@ -3,19 +3,28 @@ record is never replaced by another one silently."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
 from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
+from analytics.uploads import reading
 from analytics.uploads.checked import SLUG_CHARACTERS, record_id
+from analytics.uploads.errors import IngestError
+from analytics.uploads.kinds import upload_kind
+from analytics.uploads.reading import Limits, read_source
 from analytics.uploads.values import TOO_LARGE_NUMBER, parse_date_text
 from tests.uploads.test_ingest import xlsx_bytes
 
 TODAY = date(2026, 11, 27)
+MEMBERSHIP = upload_kind("membership")
 LONG = "International Conference of Local Government Managers and Administrators"
 
 
@@ -123,3 +132,99 @@ def test_the_duplicate_key_report_names_the_first_other_row_and_counts_the_rest(
     assert len(reasons) == 8000 and reasons.str.len().max() < 100
     assert reasons.iloc[0] == "the same affiliate and date also stand in row 3 and 7,998 more rows"
     assert reasons.iloc[1] == "the same affiliate and date also stand in row 2 and 7,998 more rows"
+
+
+def test_blank_lines_are_skipped_while_rows_keep_the_line_numbers_a_person_sees():
+    data = b"Affiliate,Date,Members,ICMA members\nSolace,2026-01-31,530,41\n" + b"\n \n\t\n" * 1_000_000
+    data += b"Cal-ICMA,2026-01-31,1012,611\n\n\nNFBPA,2026-01-31,300,90\n"
+    source = read_source(data, "blank.csv", Limits(max_bytes=10_000_000, max_rows=1000), MEMBERSHIP.synonyms)
+    assert source.row_numbers.tolist() == [2, 3_000_003, 3_000_006]
+    assert "3,000,002 blank lines skipped" in source.notes
+
+
+def test_a_file_of_rows_between_blank_lines_past_the_row_limit_is_refused_before_it_is_parsed():
+    data = b"Affiliate,Date,Members,ICMA members\n" + b"Solace,2026-01-31,530,41\n\n" * 5_000
+    with pytest.raises(IngestError, match="lines that are not blank"):
+        read_source(data, "many.csv", Limits(max_bytes=10_000_000, max_rows=1000), MEMBERSHIP.synonyms)
+
+
+def test_a_carriage_return_inside_a_quoted_cell_is_part_of_the_cell():
+    for end in (b"\n", b"\r\n"):
+        data = end.join(
+            [b"Affiliate,Date,Members,ICMA members,Notes", b'Solace,2026-01-31,530,41,"renewals\rslow"', b""]
+        )
+        source = read_source(data, "notes.csv", Limits(max_bytes=10_000_000, max_rows=1000), MEMBERSHIP.synonyms)
+        assert source.cells.iloc[0].tolist() == ["Solace", "2026-01-31", "530", "41", "renewals\rslow"]
+
+
+def test_a_parquet_file_whose_text_expands_past_the_limit_is_refused_before_it_is_expanded():
+    buffer = io.BytesIO()
+    value = "x" * 50_000
+    table = pa.table({"affiliate": pa.array([value]).take([0] * 1000), "members": [1] * 1000})
+    pq.write_table(table, buffer, compression="zstd")
+    assert len(buffer.getvalue()) < 10_000
+    with pytest.raises(IngestError, match="would expand to 0.1 GB when read"):
+        read_source(buffer.getvalue(), "bomb.parquet", Limits(max_bytes=10_000, max_rows=1000), MEMBERSHIP.synonyms)
+
+
+def test_a_failure_no_check_foresaw_is_a_message_naming_the_file(monkeypatch):
+    def broken(*_):
+        raise KeyError("xl/sharedStrings.xml")
+
+    monkeypatch.setattr(reading, "_read_xlsx_grid", broken)
+    data = xlsx_bytes([["Affiliate"], ["Solace"]])
+    with pytest.raises(IngestError, match=r"^export\.xlsx: the file cannot be read \(KeyError"):
+        read_source(data, "export.xlsx", Limits(max_bytes=10_000_000, max_rows=1000), MEMBERSHIP.synonyms)
+
+
+# 5. Everyday headers
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Period Ending", "snapshot_on"),
+        ("Membership Total", "members"),
+        ("Dual (ICMA)", "icma_members"),
+        ("ICMA Members (dual)", "icma_members"),
+        ("Account Name", "affiliate_id"),
+        ("Number of Members", "members"),
+        ("Members, total", "members"),
+    ],
+)
+def test_everyday_headers_are_matched(header, column):
+    assert MEMBERSHIP.match([header]).sources == {column: 0}
+
+
+def test_the_manual_mapping_shows_plain_labels():
+    labels = MEMBERSHIP.choice_labels
+    assert labels["snapshot_on"] == "Date (required)"
+    assert labels["icma_members"] == "Members also in ICMA (required)"
+    assert labels["new_members"] == "New members"
+    assert not any("_" in label for label in labels.values())
+
+
+HAND_MAPPED = {"Acct": "affiliate_id", "Headcount": "members", "Also ICMA": "icma_members"}
+
+
+def test_a_mapping_by_hand_is_remembered_for_the_same_header_and_never_for_another(tiny_data_dir):
+    november = b"Acct,As at,Headcount,Also ICMA\nSolace,2025-11-30,530,41\n"
+    store = Store(tiny_data_dir)
+    settings = Settings(data_dir=tiny_data_dir)
+    checked = uploads.check_file(november, "nov.csv", "membership", store, settings, mapping=HAND_MAPPED, today=TODAY)
+    first = uploads.commit(checked, november, store, committed_by="test")
+
+    december = b"ACCT,As At,Headcount,Also ICMA\nSolace,2025-12-31,532,42\n"
+    again = check(tiny_data_dir, "membership", december, "dec.csv")
+    assert again.can_commit_all and again.match.by_hand == {"ACCT": "affiliate_id"} | {
+        "Headcount": "members",
+        "Also ICMA": "icma_members",
+    }
+    assert any(f"as in batch {first.batch_id}" in note for note in again.notes)
+
+    other_shape = b"Acct,As at,Headcount,Also ICMA,Region\nSolace,2025-12-31,532,42,Europe\n"
+    different = check(tiny_data_dir, "membership", other_shape, "other.csv")
+    assert different.match.missing and not any("as in batch" in note for note in different.notes)
+
+    uploads.undo(tiny_data_dir, first.batch_id, "test")
+    assert check(tiny_data_dir, "membership", december, "dec.csv").match.missing  # forgotten with its batch
