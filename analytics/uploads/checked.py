@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.core.schema import table as schema_table
-from analytics.uploads.matching import ColumnMatch, Columns, match_columns
+from analytics.uploads.matching import CONTENT_SAMPLE, ColumnMatch, Columns, match_by_content, match_columns
 from analytics.uploads.names import normalise
 from analytics.uploads.reading import SourceTable, text_frame
 from analytics.uploads.values import (
@@ -112,7 +112,12 @@ class FileCells:
         self.source = source
         self.kind = kind
         self.columns = tuple(columns)
-        self.match = match_columns(source.header, self.columns, mapping)
+        self.match = match_by_content(
+            match_columns(source.header, self.columns, mapping),
+            self.columns,
+            source.header,
+            lambda position: source.grid.column(position).slice(0, CONTENT_SAMPLE).cast(pa.string()).to_pylist(),
+        )
         self.index = pd.RangeIndex(source.grid.num_rows)
         self.originals = {name: grid_column(source.grid, position) for name, position in self.match.sources.items()}
         self._text: dict[str, pd.Series] = {}  # trimmed text of a column, made on first use
@@ -215,7 +220,7 @@ def same_key_reasons(
     second = numbers.where(order.eq(1)).groupby(groups).transform("max")
     size = numbers.groupby(groups).transform("size")
     other = first.where(order.gt(0), second).astype("int64").astype(str)
-    more = (" and " + (size - 2).map("{:,}".format) + " more row" + size.gt(3).map({True: "s", False: ""}))
+    more = " and " + (size - 2).map("{:,}".format) + " more row" + size.gt(3).map({True: "s", False: ""})
     more = more.where(size.gt(2), "")
     text = f"the same {what} also {verb} in row " + other + more
     return reasons.fillna(text.reindex(reasons.index))
@@ -317,7 +322,7 @@ def _checked(
     row_problems = report.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
     rejected = cells.assign(row_number=rows.loc[bad_rows, "row_number"])
     rejected = rejected.assign(problem=rejected["row_number"].map(row_problems))
-    notes = source.notes
+    notes = (*source.notes, *match.by_content)
     if match.unmatched:
         notes = (*notes, "columns not used: " + ", ".join(match.unmatched))
     return Checked(kind, source, match, valid.reset_index(drop=True), report, rejected, question, notes)

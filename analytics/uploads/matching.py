@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 from analytics.store import ledger
 from analytics.uploads.errors import MappingError
 from analytics.uploads.names import normalise
+from analytics.uploads.values import parse_date_text
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class TargetColumn:
     label: str
     required: bool
     synonyms: tuple[str, ...]
+    # What its cells hold, to find it by content when no header names it: "date", "count" or "" (not looked for).
+    holds: str = ""
 
 
 Columns = Sequence[TargetColumn]
@@ -60,6 +64,8 @@ class ColumnMatch:
     problems: list[str] = field(default_factory=list)
     # The file headers matched by hand (or by a mapping remembered for this header), and the column of each.
     by_hand: dict[str, str] = field(default_factory=dict)
+    # Columns found by their cells (no header names them): what the notes say of each.
+    by_content: list[str] = field(default_factory=list)
 
 
 # Words a header may add or leave out without naming another column ("Membership Total", "Number of members").
@@ -126,6 +132,54 @@ def match_columns(header: list[str], columns: Columns, mapping: dict[str, str] |
     missing = [column.name for column in columns if column.required and column.name not in sources]
     by_hand = {header[position]: target for target, position in sources.items() if header[position] in mapping}
     return ColumnMatch(sources, unmatched, missing, _repeated(header, sources), by_hand)
+
+
+# Cells looked at to tell what a column holds.
+CONTENT_SAMPLE = 200
+_COUNT = re.compile(r"^\d{1,3}(,?\d{3})*$")
+
+
+def match_by_content(
+    match: ColumnMatch, columns: Columns, header: list[str], cells: Callable[[int], list[str]]
+) -> ColumnMatch:
+    """`match` with each missing required column that declares what it holds (`holds`) fed by the one unused
+    file column whose cells all hold that (dates, or whole counts), when exactly one such column is missing and
+    exactly one file column fits: never a guess between two. `cells(position)`: the first cells of a column."""
+
+    def holds(position: int) -> str:
+        texts = [text.strip() for text in cells(position) if text and text.strip()]
+        if not texts:
+            return ""
+        if all(_COUNT.match(text) for text in texts):
+            return "count"
+        if all(not isinstance(parse_date_text(text, "day_first"), str) for text in texts):
+            return "date"
+        return ""
+
+    used = set(match.sources.values())
+    free = [position for position, name in enumerate(header) if position not in used]
+    content = {position: holds(position) for position in free} if match.missing else {}
+    sources, notes = dict(match.sources), []
+    for kind in ("date", "count"):
+        wanted = [column for column in columns if column.name in match.missing and column.holds == kind]
+        fitting = [position for position, found in content.items() if found == kind]
+        if len(wanted) == 1 and len(fitting) == 1:
+            sources[wanted[0].name] = fitting[0]
+            shown = header[fitting[0]] or f"column {fitting[0] + 1}"
+            notes.append(
+                f"column {shown!r} read as {wanted[0].label}: no header names it, and its cells are all "
+                f"{'dates' if kind == 'date' else 'whole numbers'} (the only such column)"
+            )
+    if not notes:
+        return match
+    taken = set(sources.values())
+    return replace(
+        match,
+        sources=sources,
+        unmatched=[name for position, name in enumerate(header) if position not in taken and name],
+        missing=[name for name in match.missing if name not in sources],
+        by_content=notes,
+    )
 
 
 def header_signature(header: list[str]) -> str:

@@ -228,3 +228,16 @@ def test_a_mapping_by_hand_is_remembered_for_the_same_header_and_never_for_anoth
 
     uploads.undo(tiny_data_dir, first.batch_id, "test")
     assert check(tiny_data_dir, "membership", december, "dec.csv").match.missing  # forgotten with its batch
+
+
+def test_a_column_no_header_names_is_found_by_its_cells_only_when_one_column_fits(tiny_data_dir):
+    data = b"Affiliate,Stichtag,Members,ICMA members\nSolace,31.01.2026,530,41\nCal-ICMA,31.01.2026,1012,611\n"
+    checked = check(tiny_data_dir, "membership", data)
+    assert checked.can_commit_all and checked.match.sources["snapshot_on"] == 1
+    assert any("'Stichtag' read as date: no header names it, and its cells are all dates" in n for n in checked.notes)
+
+    two_dates = b"Affiliate,Stichtag,Erfasst,Members,ICMA members\nSolace,31.01.2026,02.02.2026,530,41\n"
+    assert check(tiny_data_dir, "membership", two_dates).match.missing == ["snapshot_on"]  # never a guess
+
+    one_count = b"Affiliate,Date,Mitglieder,ICMA members\nSolace,2026-01-31,530,41\n"
+    assert check(tiny_data_dir, "membership", one_count).match.sources["members"] == 2

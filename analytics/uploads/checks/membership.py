@@ -59,6 +59,7 @@ COLUMNS: tuple[TargetColumn, ...] = (
             "reported on",
             "month",
         ),
+        holds="date",
     ),
     TargetColumn(
         "members",
@@ -74,6 +75,7 @@ COLUMNS: tuple[TargetColumn, ...] = (
             "active members",
             "members in good standing",
         ),
+        holds="count",
     ),
     TargetColumn(
         "icma_members",
@@ -92,6 +94,7 @@ COLUMNS: tuple[TargetColumn, ...] = (
             "dual icma members",
             "members in icma",
         ),
+        holds="count",
     ),
     TargetColumn("new_members", "new members", False, ("new members", "new", "joined", "joins", "new joins")),
     TargetColumn(
