@@ -209,7 +209,7 @@ def _read_csv_grid(
     delimiter, width = _delimiter(first_lines)  # a CR left inside a quoted cell is not a line end here
     grid = _csv_grid_in_arrow(utf8, delimiter, width)
     if grid is None:  # ragged rows (a title row, short rows, blank lines): pandas pads them
-        grid = _csv_grid_in_pandas(lines, delimiter, width, limits)
+        grid = _csv_grid_in_pandas(lines, delimiter, width, limits, skipped)
     word = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
     notes = [f"read as {encoding} text, {word}-separated"]
     if skipped:
@@ -324,7 +324,9 @@ def _csv_grid_in_arrow(utf8: bytes, delimiter: str, width: int) -> pa.Table | No
         return None
 
 
-def _csv_grid_in_pandas(text: str, delimiter: str, width: int, limits: Limits) -> pa.Table:
+def _csv_grid_in_pandas(
+    text: str, delimiter: str, width: int, limits: Limits, blank_runs: tuple[tuple[int, int], ...] = ()
+) -> pa.Table:
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -339,8 +341,29 @@ def _csv_grid_in_pandas(text: str, delimiter: str, width: int, limits: Limits) -
             nrows=limits.max_rows + HEADER_SEARCH_ROWS + 1,
         )
     except (pd.errors.ParserError, csv.Error) as error:
+        opened = _unclosed_quote_line(text)
+        if opened is not None:
+            line = int(_line_numbers(np.array([opened]), blank_runs)[0])
+            raise IngestError(
+                f'a quote (") opened on line {line} is never closed, so the rest of the file reads as one cell; '
+                "check that line"
+            ) from error
         raise IngestError(f"the file cannot be read as CSV: {first_line(error)}") from error
     return _text_table(grid)
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line on which a quoted cell opens and never closes (an odd number of quotes from there to the end),
+    in the text read (blank runs taken out: see `_line_numbers`); None when every quote closes.
+
+    >>> _unclosed_quote_line('a,b\\n"x,1\\ny,2\\n'), _unclosed_quote_line('a\\n"two\\nlines",1\\n')
+    (2, None)
+    """
+    opened = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count('"') % 2:
+            opened = number if opened is None else None
+    return opened
 
 
 def _text_table(grid: pd.DataFrame) -> pa.Table:
