@@ -17,6 +17,7 @@ from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
 from analytics.uploads import reading
 from analytics.uploads.checked import SLUG_CHARACTERS, record_id
+from analytics.uploads.checks import membership as membership_checks
 from analytics.uploads.errors import IngestError
 from analytics.uploads.kinds import upload_kind
 from analytics.uploads.reading import Limits, read_source
@@ -241,3 +242,16 @@ def test_a_column_no_header_names_is_found_by_its_cells_only_when_one_column_fit
 
     one_count = b"Affiliate,Date,Mitglieder,ICMA members\nSolace,2026-01-31,530,41\n"
     assert check(tiny_data_dir, "membership", one_count).match.sources["members"] == 2
+
+
+def test_a_check_failing_in_a_way_no_check_foresaw_is_a_message_naming_the_file(tiny_data_dir, monkeypatch):
+    def broken(*_):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(membership_checks, "names_from_text", broken)
+    with pytest.raises(
+        IngestError, match=r"^odd\.csv: the file could not be checked as a membership file \(IndexError"
+    ):
+        check(
+            tiny_data_dir, "membership", b"Affiliate,Date,Members,ICMA members\nSolace,2026-01-31,530,41\n", "odd.csv"
+        )
