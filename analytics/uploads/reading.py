@@ -192,9 +192,15 @@ def _read_csv_grid(
     """The file's cells, notes on how it was read, no sheets, and the runs of blank lines left out (where, how
     many: see `_without_blank_runs`)."""
     text, encoding = _decode(data)
-    control = sum(1 for character in text[:65536] if ord(character) < 32 and character not in "\t\r\n")
-    if control > 0:
-        raise IngestError("the file is not text, Excel or Parquet (it holds control characters); check its type")
+    control = next(
+        (at for at, character in enumerate(text[:65536]) if ord(character) < 32 and character not in "\t\r\n"), None
+    )
+    if control is not None:
+        line = text.count("\n", 0, control) + 1
+        raise IngestError(
+            f"the file is not text, Excel or Parquet (it holds control characters: U+{ord(text[control]):04X} on "
+            f"line {line}); check its type, or remove the character"
+        )
     if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise IngestError("the file is empty")
     _refuse_other_text(text)
