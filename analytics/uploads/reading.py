@@ -450,8 +450,9 @@ def _sheet_rows(worksheet: object, limits: Limits, text_of: Callable[[object], s
             rows.append(tuple(text_of(cell) for cell in cells[:MAX_COLUMNS]))
     except Exception as error:  # a damaged sheet: ParseError, IndexError, KeyError, ValueError... from openpyxl
         raise IngestError(
-            f"the sheet {worksheet.title!r} cannot be read after row {len(rows)} ({type(error).__name__}): the "
-            "workbook is damaged or was cut short; open it in Excel, save it again and upload that"
+            f"the sheet {worksheet.title!r} cannot be read after row {len(rows)} ({type(error).__name__}: "
+            f"{first_line(error) or 'no detail'} of its XML): the workbook is damaged, was cut short or holds XML "
+            "Excel never writes (entities); open it in Excel, save it again and upload that"
         ) from error
     return rows
 
