@@ -8,6 +8,7 @@ in Delta Lake tables (the `deltalake` package), one per kind of data:
     store/rejected/     rows refused by the checks, kept with their batch (--only-valid)
     store/ledger/       one row per event of a batch: committed, then maybe undone (append only)
     store/archive/      every uploaded file, raw, named by its SHA-256
+    store/mappings/     columns matched by hand, per header signature, to match the next such file alike
 
 These may live elsewhere than `<data_dir>/store/`, in one folder or object store that several app servers
 share (AFFILIATE_STORE_URL; analytics.store.location): a table's place is then a URL, read with the storage
@@ -23,6 +24,7 @@ This module only reads; analytics.uploads.pipeline writes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +54,19 @@ LEDGER_SCHEMA = pa.schema(
         ("rows_loaded", pa.int64()),
         ("rows_rejected", pa.int64()),
         ("rows_replaced", pa.int64()),
+    ]
+)
+
+# store/mappings/: one row per batch committed with columns matched by hand, so that the next file of the same
+# header (its signature: analytics/uploads/matching.header_signature) is matched the same way.
+MAPPINGS_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("header_signature", pa.string()),
+        ("mapping_json", pa.string()),  # {"file header": "column", ...}
+        ("batch_id", pa.string()),
+        ("saved_at", pa.timestamp("us", tz="UTC")),
+        ("saved_by", pa.string()),
     ]
 )
 
@@ -87,6 +102,10 @@ class StoreLayout:
     @property
     def archive(self) -> Path | str:
         return self.location.path("archive")
+
+    @property
+    def mappings(self) -> Path | str:
+        return self.location.path("mappings")
 
     def rows(self, kind: str) -> Path | str:
         """store/<kind>/: the uploaded rows of an uploadable table (schema `is_uploadable`)."""
@@ -167,3 +186,31 @@ def visible_rows(data_dir: Path, kind: str, without: frozenset[str] = frozenset(
     rows = dataset.to_table(filter=pc.field("batch_id").isin(visible["batch_id"].tolist()))
     order = pa.table({"batch_id": visible["batch_id"].tolist(), "upload_order": visible["upload_order"].tolist()})
     return rows.join(order, "batch_id")
+
+
+@dataclass(frozen=True)
+class RememberedMapping:
+    """How a file of one header was matched by hand last time: file header -> column, and the batch it came with."""
+
+    mapping: dict[str, str]
+    batch_id: str
+    saved_by: str
+
+
+def remembered_mapping(data_dir: Path, kind: str, header_signature: str) -> RememberedMapping | None:
+    """The latest mapping saved for files of `kind` with this header signature whose batch is still committed
+    (an undone batch's mapping is forgotten with it); None when there is none."""
+    path = StoreLayout(Path(data_dir)).mappings
+    if not is_table(path):
+        return None
+    saved = delta_table(path).to_pyarrow_table(
+        filters=[("kind", "=", kind), ("header_signature", "=", header_signature)]
+    )
+    if saved.num_rows == 0:
+        return None
+    committed = set(batches(data_dir).query("status == @COMMITTED")["batch_id"])
+    rows = [row for row in saved.sort_by("saved_at").to_pylist() if row["batch_id"] in committed]
+    if not rows:
+        return None
+    latest = rows[-1]
+    return RememberedMapping(json.loads(latest["mapping_json"]), latest["batch_id"], latest["saved_by"])

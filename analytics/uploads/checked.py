@@ -9,7 +9,9 @@ how a check says what is wrong with a cell.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.core.schema import table as schema_table
-from analytics.uploads.matching import ColumnMatch, Columns, match_columns
+from analytics.uploads.matching import CONTENT_SAMPLE, ColumnMatch, Columns, match_by_content, match_columns
 from analytics.uploads.names import normalise
 from analytics.uploads.reading import SourceTable, text_frame
 from analytics.uploads.values import (
@@ -32,8 +34,21 @@ from analytics.uploads.values import (
 )
 
 REPORT_COLUMNS = ["row", "column", "value", "problem"]
-# Longest slug of a name in an id made for a record the file gives none for.
+# Longest slug of a name in an id made for a record the file gives none for. A longer name is cut shorter and
+# ends with the first HASH_CHARACTERS hex digits of the SHA-256 of its whole slug, so two names that share
+# their first characters never make one id (a shorter name's id is its slug, as before).
 SLUG_CHARACTERS = 60
+HASH_CHARACTERS = 8
+# Characters that cannot be seen in a cell (first and last of each range): C0 controls but tab and line breaks,
+# DEL and C1 controls, zero-width spaces and joiners, direction marks, embeddings, overrides and isolates, word
+# joiners, the byte-order mark.
+INVISIBLE_RANGES = (
+    (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x2069), (0xFEFF, 0xFEFF),
+)  # fmt: skip
+# The same set for Arrow's regular expressions (RE2) and for Python's.
+INVISIBLE_CHARACTERS = "[" + "".join(f"\\x{{{first:x}}}-\\x{{{last:x}}}" for first, last in INVISIBLE_RANGES) + "]"
+_INVISIBLE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in INVISIBLE_RANGES) + "]")
 
 
 @dataclass(frozen=True)
@@ -97,7 +112,12 @@ class FileCells:
         self.source = source
         self.kind = kind
         self.columns = tuple(columns)
-        self.match = match_columns(source.header, self.columns, mapping)
+        self.match = match_by_content(
+            match_columns(source.header, self.columns, mapping),
+            self.columns,
+            source.header,
+            lambda position: source.grid.column(position).slice(0, CONTENT_SAMPLE).cast(pa.string()).to_pylist(),
+        )
         self.index = pd.RangeIndex(source.grid.num_rows)
         self.originals = {name: grid_column(source.grid, position) for name, position in self.match.sources.items()}
         self._text: dict[str, pd.Series] = {}  # trimmed text of a column, made on first use
@@ -159,10 +179,15 @@ class FileCells:
             {"row": pd.NA, "column": name, "value": pd.NA, "problem": f"required column ({labels[name]}) is missing"}
             for name in self.match.missing
         ]
+        file_problems = (*self.match.problems, *file_problems)
         problems += [{"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": text} for text in file_problems]
         if self.source.is_empty:
             problems.append({"row": pd.NA, "column": pd.NA, "value": pd.NA, "problem": "the file has no data rows"})
         kept = {name: reason for name, reason in reasons.items() if self.has(name)}
+        for name, values in self.originals.items():
+            invisible = invisible_character_reasons(values)
+            if invisible is not None:  # before any other reason: a name must not match through them
+                kept[name] = invisible.set_axis(self.index).fillna(kept.get(name, no_reasons(self.index)))
         rows = rows[["row_number", *schema_table(self.kind).column_names]]
         return _checked(self.kind, self.source, self.match, rows, kept, self.originals, problems, question)
 
@@ -180,17 +205,25 @@ def with_reason(reasons: pd.Series, where: pd.Series, text: str) -> pd.Series:
 def same_key_reasons(
     rows: pd.DataFrame, key: list[str], reasons: pd.Series | None, what: str, verb: str = "stands"
 ) -> pd.Series:
-    """Rows whose key (all of it present) stands in another row too: "the same <what> also stands in row 4, 9"
-    (`verb` "stand" for a plural such as "affiliate and date")."""
+    """Rows whose key (all of it present) stands in another row too: "the same <what> also stands in row 4" (the
+    first other row), "... in row 4 and 12 more rows" when more share it (`verb` "stand" for a plural such as
+    "affiliate and date"). Linear in the rows, however many share one key: never every pair."""
     reasons = no_reasons(rows.index) if reasons is None else reasons.copy()
     keys = rows[key]
     duplicated = keys.notna().all(axis=1) & keys.duplicated(keep=False)
-    for _, numbers in rows[duplicated].groupby(key, sort=False)["row_number"]:
-        for position, number in numbers.items():
-            if pd.isna(reasons[position]):
-                others = ", ".join(str(other) for other in numbers if other != number)
-                reasons[position] = f"the same {what} also {verb} in row {others}"
-    return reasons
+    if not duplicated.any():
+        return reasons
+    numbers = rows.loc[duplicated, "row_number"]
+    groups = rows.loc[duplicated].groupby(key, sort=False).ngroup()
+    order = numbers.groupby(groups).cumcount()
+    first = numbers.groupby(groups).transform("first")
+    second = numbers.where(order.eq(1)).groupby(groups).transform("max")
+    size = numbers.groupby(groups).transform("size")
+    other = first.where(order.gt(0), second).astype("int64").astype(str)
+    more = " and " + (size - 2).map("{:,}".format) + " more row" + size.gt(3).map({True: "s", False: ""})
+    more = more.where(size.gt(2), "")
+    text = f"the same {what} also {verb} in row " + other + more
+    return reasons.fillna(text.reindex(reasons.index))
 
 
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -204,10 +237,51 @@ def web_addresses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return addresses.where(good), reasons
 
 
-def record_id(prefix: str, *parts: object, slug_of: str = "") -> str:
-    """A stable id made of its parts and a slug of a name, e.g. `E2026-05-14-solace-summit`."""
-    slug = normalise(slug_of).replace(" ", "-")[:SLUG_CHARACTERS].strip("-")
+def record_id(prefix: str, *parts: object, slug_of: str = "", slug_characters: int = SLUG_CHARACTERS) -> str:
+    """A stable id made of its parts and a slug of a name, e.g. `E2026-05-14-solace-summit`.
+
+    A slug longer than `slug_characters` is cut and ends with a short hash of the whole slug
+    (`...-summit-of-local-3fa4b2c1`), so names differing only after their first characters get different ids.
+    """
+    slug = normalise(slug_of).replace(" ", "-")
+    if len(slug) > slug_characters:
+        digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:HASH_CHARACTERS]
+        slug = slug[: slug_characters - HASH_CHARACTERS - 1].strip("-") + "-" + digest
     return prefix + "-".join(str(part) for part in (*parts, slug) if str(part))
+
+
+def made_id_collisions(
+    made: pd.Series, is_made: pd.Series, stored_ids: pd.Series, what: str, reasons: pd.Series | None = None
+) -> pd.Series:
+    """`reasons` with a reason where an id made from a name is already a stored record's id that the name did
+    not find (a record made before ids ended with a hash): that record would be replaced by another one.
+    `is_made`: the rows whose id was made here, not given by the file nor found by name."""
+    reasons = no_reasons(made.index) if reasons is None else reasons
+    taken = is_made.fillna(False).astype(bool) & made.isin(set(stored_ids.dropna())).fillna(False).astype(bool)
+    return with_reason(
+        reasons,
+        taken,
+        f"another stored {what} already has the id made from this name ("
+        + made.fillna("").astype(str)
+        + f"); give this {what} its own id in an id column",
+    )
+
+
+def invisible_character_reasons(values: pa.Array) -> pd.Series | None:
+    """The reason of each text cell holding a character that cannot be seen (a control character other than tab
+    and line breaks, a right-to-left override or isolate, a zero-width space or joiner), naming it; None when no
+    cell holds one. Such text looks like a name it is not ("Texas" with a U+202E in it), so it is refused."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    found = pc.fill_null(pc.match_substring_regex(values, INVISIBLE_CHARACTERS), False)
+    if not pc.any(found).as_py():
+        return None
+    reasons = [None] * len(values)
+    for position in np.flatnonzero(found.to_numpy(zero_copy_only=False)):
+        character = _INVISIBLE.search(values[int(position)].as_py()).group()
+        name = unicodedata.name(character, "control character")
+        reasons[position] = f"holds an invisible character (U+{ord(character):04X} {name}); retype the text without it"
+    return pd.Series(reasons, dtype="string")
 
 
 def _checked(
@@ -248,7 +322,7 @@ def _checked(
     row_problems = report.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
     rejected = cells.assign(row_number=rows.loc[bad_rows, "row_number"])
     rejected = rejected.assign(problem=rejected["row_number"].map(row_problems))
-    notes = source.notes
+    notes = (*source.notes, *match.by_content)
     if match.unmatched:
         notes = (*notes, "columns not used: " + ", ".join(match.unmatched))
     return Checked(kind, source, match, valid.reset_index(drop=True), report, rejected, question, notes)

@@ -13,6 +13,7 @@ Adding a kind: its table in the schema (`is_uploadable=True`), its checks module
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,14 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analytics.core.errors import AnalyticsError, first_line
 from analytics.core.schema import Table
 from analytics.core.schema import table as schema_table
 from analytics.uploads.checked import Checked, FileCells
 from analytics.uploads.checks import activities, events, goal_checkins, goal_comments, goals, membership
-from analytics.uploads.errors import UnknownKindError
+from analytics.uploads.errors import IngestError, UnknownKindError
 from analytics.uploads.matching import (
     ColumnMatch,
     TargetColumn,
+    choice_labels,
     column_guide,
     column_named,
     match_columns,
@@ -41,6 +44,8 @@ from analytics.uploads.values import DateOrder
 
 if TYPE_CHECKING:
     from analytics.store.reader import Store
+
+_log = logging.getLogger(__name__)
 
 # A kind's check: the file's cells, the reference built from the store, today, the day/month order if given.
 Check = Callable[[FileCells, Any, date, DateOrder | None], Checked]
@@ -95,6 +100,11 @@ class UploadKind:
     def match(self, header: list[str], mapping: dict[str, str] | None = None) -> ColumnMatch:
         return match_columns(header, self.columns, mapping)
 
+    @property
+    def choice_labels(self) -> dict[str, str]:
+        """Column -> what the manual mapping shows for it ("Members also in ICMA (required)")."""
+        return choice_labels(self.columns)
+
     def column_named(self, text: str) -> str:
         """The column `text` names by its name or label; MappingError when none is."""
         return column_named(self.columns, text, self.name)
@@ -124,9 +134,19 @@ class UploadKind:
         mapping: dict[str, str] | None = None,
         date_order: DateOrder | None = None,
     ) -> Checked:
-        """Every row of a file of this kind checked, against what the store holds now."""
-        cells = FileCells(source, self.name, self.columns, mapping)
-        return self.check(cells, self.reference(store), today, date_order)
+        """Every row of a file of this kind checked, against what the store holds now. A failure no check foresaw
+        is an IngestError naming the file (logged with its traceback on the server), never a traceback shown."""
+        try:
+            cells = FileCells(source, self.name, self.columns, mapping)
+            return self.check(cells, self.reference(store), today, date_order)
+        except AnalyticsError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a cell no check foresaw; the analyst gets words, not a trace
+            _log.exception("checking %s as %s failed", source.file_name, self.name)
+            raise IngestError(
+                f"{source.file_name}: the file could not be checked as {self.a_file} "
+                f"({type(error).__name__}: {first_line(error)}); nothing was stored"
+            ) from error
 
 
 KINDS: tuple[UploadKind, ...] = (

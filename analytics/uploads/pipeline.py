@@ -41,6 +41,7 @@ from analytics.uploads import delta, ownership
 from analytics.uploads.checked import Checked, report_text
 from analytics.uploads.errors import UndoRefused, UploadRejected
 from analytics.uploads.kinds import upload_kind
+from analytics.uploads.matching import mapping_row, remembered_for
 from analytics.uploads.preview import Preview, preview_of
 from analytics.uploads.reading import Limits, read_source
 from analytics.uploads.values import DateOrder
@@ -87,7 +88,10 @@ def check_file(
     file as a whole is refused), against what the store holds now."""
     upload = upload_kind(kind)
     source = read_source(data, file_name, limits(settings), upload.synonyms, sheet=sheet)
-    checked = upload.checked(source, store, today or date.today(), mapping, date_order)
+    remembered = None if mapping else remembered_for(store.data_dir, kind, source.header)
+    checked = upload.checked(source, store, today or date.today(), remembered[0] if remembered else mapping, date_order)
+    if remembered:
+        checked = replace(checked, notes=(*checked.notes, remembered[1]))
     return with_stored_values(checked, store)
 
 
@@ -199,6 +203,9 @@ def commit(
         "rows_replaced": replaced,
     }
     delta.append(layout.ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
+    remembered = mapping_row(checked.kind, checked.match, source.header, batch_id, actor.label)
+    if remembered is not None:  # after the ledger row: a commit killed before it loses only this memory
+        delta.append(layout.mappings, remembered)
     return CommitResult(
         COMMITTED, batch_id, checked.rows_in_file, len(checked.rows), len(checked.rejected_rows), replaced
     )

@@ -22,9 +22,12 @@ DateOrder = Literal["day_first", "month_first"]
 # The largest count the store holds (its INTEGER columns are 32-bit); more is a typing error anyway.
 LARGEST_COUNT = 2**31 - 1
 TOO_LARGE = f"too large for a count (at most {LARGEST_COUNT:,})"
+TOO_LARGE_NUMBER = "too large a number (beyond what can be stored)"
 # A date before or after these years is a typing error in every kind of upload (snapshots, goals, events...).
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
+# A two-digit year up to this one is in the 2000s, a later one in the 1900s (Excel's default cutoff, 2029).
+TWO_DIGIT_YEAR_PIVOT = 29
 
 _SPACES = r"[\s\x{00a0}\x{2009}\x{202f}']"
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
@@ -139,6 +142,10 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     caller decides whether a value is required."""
     numbers, is_number, blank = _numbers_from_text(arrow_text(values), counts=False)
     reason = pc.if_else(pc.and_(pc.invert(blank), pc.invert(is_number)), "not a number", pa.scalar(None, pa.string()))
+    infinite = pc.fill_null(pc.is_inf(numbers), False)
+    if pc.any(infinite).as_py():  # "1e400": a number past what a float holds, stored as infinity otherwise
+        reason = pc.if_else(infinite, TOO_LARGE_NUMBER, reason)
+        numbers = pc.if_else(infinite, pa.scalar(None, pa.float64()), numbers)
     blank_cells = pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index)
     return pd.Series(numbers.to_pandas(), index=values.index), as_series(reason, values.index), blank_cells
 
@@ -183,13 +190,18 @@ class DateQuestion:
         )
 
 
+def full_year(two_digits: int) -> int:
+    """The year a two-digit year means, by Excel's pivot: 00-29 are 2000-2029, 30-99 are 1930-1999 (so
+    06/15/98 is 1998, and 06/15/29 is 2029)."""
+    return two_digits + (2000 if two_digits <= TWO_DIGIT_YEAR_PIVOT else 1900)
+
+
 def _numeric_parts(text: str) -> tuple[int, int, int, str] | None:
     match = _NUMERIC.match(text)
     if not match:
         return None
     first, separator, second, year = match.groups()
-    full_year = int(year) + (2000 if len(year) == 2 else 0)
-    return int(first), int(second), full_year, separator
+    return int(first), int(second), full_year(int(year)) if len(year) == 2 else int(year), separator
 
 
 def date_order_evidence(texts: list[str]) -> tuple[bool, bool, list[str]]:
@@ -234,7 +246,8 @@ def parse_date_text(text: str, order: DateOrder | None) -> date | str:
             written = datetime.strptime(cleaned, pattern).date()
         except ValueError:
             continue
-        return _date_or_reason(written.year, written.month, written.day)
+        year = full_year(written.year % 100) if "%y" in pattern else written.year
+        return _date_or_reason(year, written.month, written.day)
     return "not a date (use YYYY-MM-DD, or a US or European date)"
 
 

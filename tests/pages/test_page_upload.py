@@ -87,7 +87,8 @@ def test_ambiguous_dates_are_asked_and_the_answer_is_used(monkeypatch, tiny_data
 
 
 def test_an_unrecognised_column_can_be_mapped_by_hand(monkeypatch, tiny_data_dir):
-    data = b"affiliate,date,members,Nb ICMA\nSolace,2025-12-31,530,41\n"
+    # Two unnamed count columns: neither is taken for the missing one by its cells (never a guess between two).
+    data = b"affiliate,date,members,Nb ICMA,Nb staff\nSolace,2025-12-31,530,41,3\n"
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", data)
     assert "required column" in table_with(app, "Problem").iloc[0]["Problem"]
     app.selectbox(key="upload_map_0").set_value("icma_members")
@@ -242,12 +243,12 @@ def test_the_sheet_chosen_in_one_workbook_is_not_looked_for_in_the_next(monkeypa
 
 
 def test_columns_matched_by_hand_for_one_file_are_not_used_for_the_next(monkeypatch, tiny_data_dir):
-    first = b"affiliate,date,members,Nb ICMA\nSolace,2025-12-31,530,41\n"
+    first = b"affiliate,date,members,Nb ICMA,Nb staff\nSolace,2025-12-31,530,41,3\n"
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", first)
     app.selectbox(key="upload_map_0").set_value("icma_members")
     app = app.run()
     assert "passed every check" in app.success[0].value
-    second = b"affiliate,date,members,Nb ICMA\nCal-ICMA,2025-11-30,1020,610\n"
+    second = b"affiliate,date,members,Nb ICMA,Nb staff\nCal-ICMA,2025-11-30,1020,610,4\n"
     app = upload(app, "other.csv", second)
     assert not app.exception
     assert app.selectbox(key="upload_map_0").value == "(not used)"

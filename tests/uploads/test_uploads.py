@@ -100,7 +100,8 @@ def test_preview_shows_rows_added_replaced_and_totals_before_and_after(tiny_data
     assert totals.loc[date(2025, 12, 31), "change"] == 530
 
 
-@pytest.mark.parametrize("name", sorted(name for name in EXPECTED if name[0] != "_"))
+# Files of the corpus that are read right ("stored" in expected.json) are no rejection.
+@pytest.mark.parametrize("name", sorted(name for name in EXPECTED if name[0] != "_" and "stored" not in EXPECTED[name]))
 def test_the_store_is_unchanged_after_every_rejection(tiny_data_dir, name):
     commit(tiny_data_dir)
     before = (membership(tiny_data_dir), store_files(tiny_data_dir))

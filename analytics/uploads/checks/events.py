@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, web_addresses, with_reason
+from analytics.uploads.checked import (
+    Checked,
+    FileCells,
+    made_id_collisions,
+    record_id,
+    same_key_reasons,
+    web_addresses,
+    with_reason,
+)
 from analytics.uploads.matching import TargetColumn
 from analytics.uploads.names import AffiliateResolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder
@@ -173,9 +181,12 @@ def check_events(
         index=cells.index,
         dtype="string",
     )
-    rows["event_id"] = cells.value("event_id").fillna(_stored_event_ids(rows, reference.stored)).fillna(made_ids)
+    found_ids = cells.value("event_id").fillna(_stored_event_ids(rows, reference.stored))
+    rows["event_id"] = found_ids.fillna(made_ids)
     key_column = "event_id" if cells.has("event_id") else "name"
     reasons[key_column] = same_key_reasons(rows, ["event_id"], reasons.get(key_column), "event")
+    stored_ids = reference.stored["event_id"] if "event_id" in reference.stored else pd.Series(dtype=object)
+    reasons[key_column] = made_id_collisions(made_ids, found_ids.isna(), stored_ids, "event", reasons[key_column])
     rows["date_precision"] = "day"
     rows["is_cancelled"] = False
     rows["source"] = pd.Series(pd.NA, index=cells.index, dtype="string")

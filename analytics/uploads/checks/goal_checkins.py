@@ -44,6 +44,7 @@ COLUMNS: tuple[TargetColumn, ...] = (
             "check in date",
             "checkin date",
         ),
+        holds="date",
     ),
     TargetColumn(
         "value",

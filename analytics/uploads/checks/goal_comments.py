@@ -16,7 +16,7 @@ import pandas as pd
 from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
 from analytics.uploads.checks.goal_checkins import CheckinReference
 from analytics.uploads.matching import TargetColumn
-from analytics.uploads.names import normalise, resolve_names
+from analytics.uploads.names import resolve_names
 from analytics.uploads.values import DateOrder
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def check_goal_comments(
 
     made = pd.Series(
         [
-            record_id("K-", goal, when.date().isoformat(), slug_of=normalise(text)[:40])
+            record_id("K-", goal, when.date().isoformat(), slug_of=text, slug_characters=40)
             if isinstance(goal, str) and pd.notna(when) and isinstance(text, str)
             else None
             for goal, when, text in zip(rows["goal_id"], rows["commented_on"], rows["comment"], strict=True)

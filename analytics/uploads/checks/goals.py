@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analytics.core.schema import AREAS_OF_EMPHASIS
-from analytics.uploads.checked import Checked, FileCells, record_id, same_key_reasons, with_reason
+from analytics.uploads.checked import (
+    Checked,
+    FileCells,
+    made_id_collisions,
+    record_id,
+    same_key_reasons,
+    with_reason,
+)
 from analytics.uploads.matching import AFFILIATE_SYNONYMS, TargetColumn
 from analytics.uploads.names import AffiliateResolver, NameResolver, liaison_resolver, normalise, resolve_names
 from analytics.uploads.values import DateOrder, parse_counts, parse_numbers
@@ -245,9 +252,13 @@ def check_goals(
         index=cells.index,
         dtype="string",
     )
-    rows["goal_id"] = cells.value("goal_id").fillna(stored_ids).fillna(made)
+    found_ids = cells.value("goal_id").fillna(stored_ids)
+    rows["goal_id"] = found_ids.fillna(made)
     key_column = "goal_id" if cells.has("goal_id") else "title"
     reasons[key_column] = same_key_reasons(rows, ["goal_id"], reasons.get(key_column), "goal")
+    reasons[key_column] = made_id_collisions(
+        made, found_ids.isna(), reference.goals["goal_id"], "goal", reasons[key_column]
+    )
     # A goal without an owner is its agreement's liaison's (the store's view goal_owners).
     if reference.owners is None:
         rows["owner_id"] = pd.Series(pd.NA, index=cells.index, dtype="string")
