@@ -8,13 +8,11 @@ import streamlit as st
 
 from analytics.auth.roles import Identity
 from analytics.core.errors import AnalyticsError
-from analytics.store.ledger import COMMITTED, batches
 from analytics.uploads import pipeline as uploads
-from analytics.uploads.delta import rejected_cells
 from analytics.uploads.kinds import KINDS_BY_NAME, likely_kind
 from ui.auth import require_page
 from ui.components import download_buttons, show_error
-from ui.data import settings, store
+from ui.data import counting_batches, refused_rows, settings, store, upload_batches
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -310,7 +308,7 @@ else:
 
 st.divider()
 st.header("Uploaded batches")
-ledger = batches(config.data_dir)
+ledger = upload_batches()
 if ledger.empty:
     st.info("No file has been uploaded yet. The bundled data is in use as it is.")
 else:
@@ -353,12 +351,12 @@ else:
             refused_batch = st.selectbox(
                 "Batch", list(refused_labels), format_func=refused_labels.__getitem__, key="upload_refused_batch"
             )
-            refused = rejected_cells(config.data_dir, refused_batch).rename(
+            refused = refused_rows(refused_batch).rename(
                 columns={"row": "Row", "problem": "Problem"}
             )
             st.dataframe(refused, hide_index=True, width="stretch")
             download_buttons(refused, f"rejected_{refused_batch}", key="upload_refused")
-    active = ledger[ledger["status"] == COMMITTED]
+    active = counting_batches()
     if not active.empty:
         labels = {
             row.batch_id: f"{row.batch_id} · {row.file_name} · {row.rows_loaded:,} rows"

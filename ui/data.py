@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
@@ -24,7 +25,9 @@ import streamlit as st
 
 from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
+from analytics.store.ledger import COMMITTED, batches
 from analytics.store.reader import Store, folder_fingerprint, open_store
+from analytics.uploads.delta import rejected_cells
 from ui.text import affiliate_choice_labels
 
 P = ParamSpec("P")
@@ -72,6 +75,33 @@ def _table(data_dir: str, fingerprint: tuple, name: str) -> pd.DataFrame:
 def load_table(name: str) -> pd.DataFrame:
     """A whole small table (affiliates, liaisons, events...), cached until the data changes."""
     return _table(*data_state(), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _batches(data_dir: str, fingerprint: tuple) -> pd.DataFrame:
+    return batches(Path(data_dir))
+
+
+def upload_batches() -> pd.DataFrame:
+    """The upload ledger, one row per batch, newest first, with its status (analytics.store.ledger.batches),
+    cached until the data changes (a commit or an undo changes the ledger's version, so the fingerprint)."""
+    return _batches(*data_state())
+
+
+def counting_batches() -> pd.DataFrame:
+    """The batches that count now (committed, not undone), newest first."""
+    ledger = upload_batches()
+    return ledger[ledger["status"] == COMMITTED]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _refused_rows(data_dir: str, fingerprint: tuple, batch_id: str) -> pd.DataFrame:
+    return rejected_cells(Path(data_dir), batch_id)
+
+
+def refused_rows(batch_id: str) -> pd.DataFrame:
+    """The rows a batch refused, as the file had them, with their row and problem; cached until the data changes."""
+    return _refused_rows(*data_state(), batch_id)
 
 
 def kept_per_data(max_entries: int = 32) -> Callable[[Callable[P, R]], Callable[P, R]]:

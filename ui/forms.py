@@ -22,7 +22,6 @@ from analytics.auth.roles import Identity, local_identity
 from analytics.core.errors import AnalyticsError
 from analytics.core.schema import ACTIVITY_STATUSES, ACTIVITY_TYPES
 from analytics.domain import history
-from analytics.store.ledger import COMMITTED, batches
 from analytics.store.recorded import recorded_rows
 from analytics.uploads import pipeline
 from analytics.uploads.forms import (
@@ -38,7 +37,7 @@ from analytics.uploads.forms import (
 from analytics.uploads.kinds import upload_kind
 from analytics.uploads.ownership import liaison_of
 from ui.auth import current_identity
-from ui.data import kept_per_data, load_table, run_query, settings, store
+from ui.data import counting_batches, kept_per_data, load_table, run_query, settings, store
 from ui.labels import show_table
 
 REPLACE, KEEP = "Replace the recorded one", "Record nothing"
@@ -276,8 +275,8 @@ def comment_thread(goal_id: str, key: str) -> None:
 
 def my_batches(identity: Identity, about: str | None = None) -> pd.DataFrame:
     """The batches this person committed that count now (those about `about`, a goal or affiliate id, if given)."""
-    ledger = batches(settings().data_dir)
-    mine = ledger[(ledger["committed_by"] == identity.label) & (ledger["status"] == COMMITTED)]
+    counting = counting_batches()
+    mine = counting[counting["committed_by"] == identity.label]
     if about:
         mine = mine[mine["file_name"].str.contains(f": {about}", regex=False, na=False)]
     return mine

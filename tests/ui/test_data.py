@@ -67,3 +67,27 @@ def test_the_affiliate_chooser_lists_every_affiliate_by_name_with_its_place(monk
     }
     assert list(affiliate_choices()) == ["state-ca", "natl-nfbpa", "intl-gbr-solace"]
     assert affiliate_choices() is affiliate_choices()  # kept and shared until the data changes, not rebuilt
+
+
+def test_the_upload_ledger_is_read_through_the_cache_and_shows_a_commit_at_once(monkeypatch, tiny_data_dir):
+    from analytics.auth.roles import operator_identity
+    from analytics.core.settings import Settings
+    from analytics.store.reader import open_store
+    from analytics.uploads import pipeline
+    from ui.data import counting_batches, refused_rows, upload_batches
+
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert upload_batches().empty
+    data = b"affiliate,date,members,icma members\nCal-ICMA,2025-11-30,1020,610\nNowhere,2025-12-31,530,41\n"
+    store = open_store(tiny_data_dir)
+    checked = pipeline.check_file(data, "members.csv", "membership", store, Settings.from_environment())
+    analyst = operator_identity("Jordan Lee")
+    result = pipeline.commit(checked, data, store, committed_by=analyst, only_valid=True)
+    assert upload_batches()["batch_id"].tolist() == [result.batch_id]  # the ledger's version keys the cache
+    assert counting_batches()["batch_id"].tolist() == [result.batch_id]
+    assert refused_rows(result.batch_id)["row"].tolist() == [3]
+    pipeline.undo(tiny_data_dir, result.batch_id, analyst)
+    assert counting_batches().empty
+    assert upload_batches()["status"].tolist() == ["undone"]
