@@ -365,7 +365,7 @@ figure_column, table_column = st.columns([3, 2], gap="large")
 with figure_column:
     chart(
         representation_by_year_figure(
-            by_year, f"Conferences held by {as_of:%Y-%m-%d}<br>with ICMA representation, by region"
+            by_year, f"Conferences held by {as_of:%Y-%m-%d} with ICMA representation, by region"
         ),
         key="calendar_representation_chart",
     )

@@ -23,6 +23,8 @@ from analytics.figures.theme import (
     empty_figure,
     ink_on,
     legend_below,
+    plain,
+    plain_texts,
     shortened,
     themed,
 )
@@ -231,7 +233,7 @@ def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day
             go.Bar(
                 name=organizer,
                 orientation="h",
-                y=labels[rows],
+                y=plain_texts(labels[rows]),
                 base=start_on.dt.strftime("%Y-%m-%d"),
                 x=(finish_at - start_on).dt.total_seconds() * 1000,
                 marker={
@@ -247,9 +249,9 @@ def year_timeline_figure(events: pd.DataFrame, year: int, title: str, marked_day
     figure.update_xaxes(type="date", range=[year_start, next_year], tickformat="%b", showgrid=True)
     figure.update_yaxes(
         categoryorder="array",
-        categoryarray=list(labels),
-        tickvals=list(labels),
-        ticktext=[shortened(label, TIMELINE_NAME_CHARACTERS) for label in labels],
+        categoryarray=list(plain_texts(labels)),
+        tickvals=list(plain_texts(labels)),
+        ticktext=[plain(shortened(label, TIMELINE_NAME_CHARACTERS)) for label in labels],
         autorange="reversed",
         title=None,
         showgrid=False,
@@ -303,7 +305,7 @@ def events_map_figure(per_country: pd.DataFrame, title: str) -> go.Figure:
     counts = per_country["count_events"].astype(int)
     hover = (
         "<b>"
-        + per_country["country_name"].astype(str)
+        + plain_texts(per_country["country_name"])
         + "</b>: "
         + counts.astype(str)
         + counts.map(lambda count: " event" if count == 1 else " events")
@@ -492,7 +494,7 @@ def _bar_label(name: str, is_continued_before: bool, is_continued_after: bool, i
     limit = max(8, days * GRID_CHARACTERS_PER_DAY)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return ("◀ " if is_continued_before else "") + text + (" ▶" if is_continued_after else "")
+    return ("◀ " if is_continued_before else "") + plain(text) + (" ▶" if is_continued_after else "")
 
 
 # -- shared helpers --------------------------------------------------------------------------------
@@ -524,12 +526,12 @@ def _dates_text(start_on: pd.Timestamp, last_on: pd.Timestamp, precision: str, h
 
 def _hover_text(events: pd.DataFrame) -> pd.Series:
     """One hover text per event: name, dates, place, organizer and ICMA representation."""
-    lines = "<b>" + events["name"].astype(str) + "</b><br>" + event_dates_text(events) + "<br>"
-    lines = lines + event_place_text(events)
+    lines = "<b>" + plain_texts(events["name"]) + "</b><br>" + event_dates_text(events) + "<br>"
+    lines = lines + plain_texts(event_place_text(events))
     if "organizer" in events.columns:
-        lines = lines + "<br>Organizer: " + events["organizer"].astype(object).fillna("not known").astype(str)
+        lines = lines + "<br>Organizer: " + plain_texts(events["organizer"], missing="not known")
     if "organizer_type" in events.columns:
-        lines = lines + " (" + events["organizer_type"].astype(str) + ")"
+        lines = lines + " (" + plain_texts(events["organizer_type"]) + ")"
     if "has_icma_representation" in events.columns:
         confirmed = events["count_confirmed"].astype(int)
         planned = events["count_planned"].astype(int)
@@ -563,5 +565,10 @@ def _present(values: pd.Series, order: tuple[str, ...]) -> list[str]:
 
 
 def _wrap_names(names: str, per_line: int = 2) -> str:
-    parts = names.split("; ")
+    """Names joined by "; " as hover lines of `per_line` names, each shown as written.
+
+    >>> _wrap_names("A & B; <b>C</b>; D")
+    'A &amp; B; &lt;b&gt;C&lt;/b&gt;<br>D'
+    """
+    parts = [plain(part) for part in names.split("; ")]
     return "<br>".join("; ".join(parts[index : index + per_line]) for index in range(0, len(parts), per_line))

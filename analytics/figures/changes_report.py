@@ -26,7 +26,7 @@ from analytics.domain.changes import AGREEMENT_CHANGE_LABELS, Changes
 from analytics.domain.goals import STATUS_LABELS
 from analytics.figures.calendar_charts import event_dates_text, event_place_text
 from analytics.figures.labels import column_label, label_text, labelled
-from analytics.figures.theme import SERIES_COLORS, empty_figure, themed
+from analytics.figures.theme import SERIES_COLORS, empty_figure, plain_texts, themed
 
 DATE = "%Y-%m-%d"
 MISSING = "–"  # what a table cell of the e-mail or the pack shows for a value that is not known
@@ -486,7 +486,7 @@ def membership_change_chart(by_region: pd.DataFrame) -> go.Figure:
         return empty_figure(title, "No membership counted at both month ends.")
     figure = go.Figure(
         go.Bar(
-            x=rows["icma_region"],
+            x=plain_texts(rows["icma_region"]),
             y=rows["change"],
             marker_color=[SERIES_COLORS[0] if change >= 0 else SERIES_COLORS[5] for change in rows["change"]],
             text=[_signed(change) for change in rows["change"]],

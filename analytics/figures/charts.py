@@ -15,6 +15,8 @@ from analytics.figures.theme import (
     STATUS_INK,
     STATUS_PATTERNS,
     empty_figure,
+    plain,
+    plain_texts,
     shortened,
     themed,
 )
@@ -67,7 +69,7 @@ def status_by_group(counts: pd.DataFrame, group: str, group_label: str) -> go.Fi
         label = status.replace("_", " ")
         figure.add_trace(
             go.Bar(
-                y=rows[group],
+                y=plain_texts(rows[group]),
                 x=rows["count_goals"],
                 name=label,
                 orientation="h",
@@ -93,7 +95,7 @@ def status_by_group(counts: pd.DataFrame, group: str, group_label: str) -> go.Fi
     figure.update_yaxes(
         autorange="reversed",
         title=None,
-        tickvals=groups,
-        ticktext=[shortened(name, GROUP_NAME_CHARACTERS) for name in groups],
+        tickvals=[plain(name) for name in groups],
+        ticktext=[plain(shortened(name, GROUP_NAME_CHARACTERS)) for name in groups],
     )
     return themed(figure, title, height=160 + 40 * counts[group].nunique())

@@ -19,7 +19,10 @@ from analytics.figures.theme import (
     STATUS_COLORS,
     empty_figure,
     legend_below,
+    plain,
+    plain_texts,
     shortened,
+    template_text,
     themed,
 )
 
@@ -43,7 +46,7 @@ def _add_event_markers(figure: go.Figure, events: pd.DataFrame, y: float) -> Non
             mode="markers",
             name="Events of the affiliate",
             marker={"symbol": "diamond", "size": 11, "color": EVENT_COLOR},
-            customdata=events[["name"]].to_numpy(),
+            customdata=plain_texts(events["name"]).to_numpy().reshape(-1, 1),
             hovertemplate="Event: %{customdata[0]}<br>%{x|%Y-%m-%d}<extra></extra>",
         )
     )
@@ -67,13 +70,13 @@ def portfolio_chart(portfolio: pd.DataFrame, group: str = "area_of_emphasis") ->
             go.Scatter(
                 x=rows["month_end"],
                 y=rows["share_on_track"] * 100,
-                name=shortened(str(name), LEGEND_NAME_CHARACTERS),
+                name=plain(shortened(str(name), LEGEND_NAME_CHARACTERS)),
                 mode="lines+markers",
                 line={"color": color, "dash": DASHES[index % len(DASHES)], "width": 2},
                 marker={"size": 7, "symbol": MARKERS[index % len(MARKERS)]},
                 customdata=rows[["count_goals_started"]].to_numpy(),
-                hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.0f}}% of %{{customdata[0]}} started goals on track"
-                "<extra></extra>",
+                hovertemplate=f"{template_text(name)}<br>%{{x|%b %Y}}: %{{y:.0f}}% of %{{customdata[0]}} "
+                "started goals on track<extra></extra>",
             )
         )
     figure.update_yaxes(title="% of started goals on track", range=[0, 105], ticksuffix="%")
@@ -121,7 +124,7 @@ def goal_progress_chart(
                 mode="lines+markers",
                 line={"color": SERIES_COLORS[0], "width": 3},
                 marker={"size": 9, "symbol": "circle"},
-                customdata=ordered[["narrative"]].fillna("(no narrative)").to_numpy(),
+                customdata=plain_texts(ordered["narrative"], missing="(no narrative)").to_numpy().reshape(-1, 1),
                 hovertemplate=f"Reported %{{x|%Y-%m-%d}}: %{{y:,.4~g}} {unit}<br>%{{customdata[0]}}<extra></extra>",
             )
         )
@@ -144,7 +147,7 @@ def _narratives_by_month(checkins: pd.DataFrame) -> pd.Series:
     month_end = reported["reported_on"].dt.to_period("M").dt.to_timestamp(how="end").dt.normalize()
 
     def summary(narratives: pd.Series) -> str:
-        shown = [shortened(str(text), 90) for text in narratives.head(NARRATIVES_PER_POINT)]
+        shown = [plain(shortened(str(text), 90)) for text in narratives.head(NARRATIVES_PER_POINT)]
         more = len(narratives) - len(shown)
         return "<br>".join(["• " + text for text in shown] + ([f"…and {more} more"] if more > 0 else []))
 

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from analytics.core.schema import CONFIDENCE_LEVELS
 from analytics.domain import coverage
 from analytics.domain.coverage import STATE_MEASURES
-from analytics.figures.theme import empty_figure, legend_below, themed
+from analytics.figures.theme import empty_figure, legend_below, plain_texts, themed
 
 # What a world map may be coloured by.
 WORLD_COLOURINGS: tuple[str, ...] = ("activity", "agreement")
@@ -188,11 +188,11 @@ def country_hover_lines(affiliate_coverage_frame: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype="str", name="affiliate_lines")
     lines = (
         "<b>"
-        + international["name"].astype("str")
+        + plain_texts(international["name"])
         + "</b> · since "
         + _year_text(international["relationship_since"])
         + " · liaison "
-        + international["liaison_name"].astype("object").fillna("none").astype("str")
+        + plain_texts(international["liaison_name"], missing="none")
         + " · last activity "
         + _date_text(international["last_activity_on"])
     )
@@ -310,7 +310,8 @@ def world_coverage_map(
     hover_lines = country_hover_lines(affiliate_coverage_frame)
     frame = countries.assign(
         category=categories,
-        affiliate_lines=countries["country_iso3"].map(hover_lines).fillna(countries["affiliate_names"]),
+        country_name=plain_texts(countries["country_name"]),
+        affiliate_lines=countries["country_iso3"].map(hover_lines).fillna(plain_texts(countries["affiliate_names"])),
         status_text=countries["worst_agreement_status"].astype("object").fillna(NO_AGREEMENT).str.replace("_", " "),
     )
     places = marker_places(frame)
@@ -420,11 +421,11 @@ def _state_hover(states: pd.DataFrame) -> pd.Series:
     has_association = states["has_association"].astype("bool")
     covered = (
         "<b>"
-        + states["state_name"].astype("str")
+        + plain_texts(states["state_name"])
         + "</b> ("
-        + states["icma_region"].astype("str")
+        + plain_texts(states["icma_region"])
         + ")<br>"
-        + states["association_name"].astype("object").fillna("").astype("str")
+        + plain_texts(states["association_name"])
         + "<br>Members "
         + figure_text("members", ",.0f")
         + " · also in ICMA "
@@ -440,9 +441,9 @@ def _state_hover(states: pd.DataFrame) -> pd.Series:
     )
     uncovered = (
         "<b>"
-        + states["state_name"].astype("str")
+        + plain_texts(states["state_name"])
         + "</b> ("
-        + states["icma_region"].astype("str")
+        + plain_texts(states["icma_region"])
         + ")<br>No affiliated state association in the data"
     )
     return covered.where(has_association, uncovered)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.domain.membership_trends import MEASURES
-from analytics.figures.theme import DASHES, SERIES_COLORS, empty_figure, shortened, themed
+from analytics.figures.theme import DASHES, SERIES_COLORS, empty_figure, plain, shortened, template_text, themed
 
 # The longest group name a legend shows whole.
 LEGEND_NAME_CHARACTERS = 38
@@ -24,10 +24,11 @@ def trend_by_group_chart(trend: pd.DataFrame, measure: str, group_label: str) ->
             go.Scatter(
                 x=rows["month_end_on"],
                 y=rows[measure],
-                name=shortened(str(name), LEGEND_NAME_CHARACTERS),
+                name=plain(shortened(str(name), LEGEND_NAME_CHARACTERS)),
                 mode="lines",
                 line={"color": SERIES_COLORS[index % len(SERIES_COLORS)], "dash": DASHES[index % len(DASHES)]},
-                hovertemplate=f"{name}: %{{y:{'.1%' if is_share else ','}}}<br>%{{x|%b %Y}}<extra></extra>",
+                hovertemplate=f"{template_text(name)}: %{{y:{'.1%' if is_share else ','}}}"
+                "<br>%{x|%b %Y}<extra></extra>",
             )
         )
     figure.update_yaxes(tickformat=".0%" if is_share else ",", rangemode="tozero", title=None)

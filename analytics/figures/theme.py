@@ -18,6 +18,7 @@ import html
 import re
 import textwrap
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -130,6 +131,34 @@ pio.templates["icma"] = go.layout.Template(pio.templates["plotly"]).update(
 pio.templates.default = "icma"
 
 
+def plain(text: object) -> str:
+    """Text from data as plotly shows it: exactly as written. Plotly reads a subset of HTML in every text it
+    draws (titles, labels, legend names, hover: `<b>`, `<a href>`, `<br>`, entities), so `&`, `<` and `>` are
+    written as entities, which plotly turns back into the characters. Every name, place or narrative from the
+    data passes here before it joins a figure's text; the figure's own markup (`<br>`, `<b>`) is added after.
+
+    >>> plain('<a href="http://x">Cal & Co</a>')
+    '&lt;a href="http://x"&gt;Cal &amp; Co&lt;/a&gt;'
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def template_text(text: object) -> str:
+    """`plain`, for text written into a hovertemplate, where `%{` would also start a placeholder.
+
+    >>> template_text("50% {x} <b>")
+    '50% {x} &lt;b&gt;'
+    >>> template_text("%{y}")
+    '%&#123;y}'
+    """
+    return plain(text).replace("%{", "%&#123;")
+
+
+def plain_texts(values: pd.Series, missing: str = "") -> pd.Series:
+    """`plain` for every value of a column (a missing value is `missing`), as an object column."""
+    return values.astype("object").map(lambda value: missing if value is None or pd.isna(value) else plain(value))
+
+
 def shortened(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, an ellipsis marking the cut (for titles and legend names).
 
@@ -142,15 +171,18 @@ def shortened(text: str, limit: int) -> str:
 
 
 def wrapped_title(title: str, width: int = TITLE_LINE_CHARACTERS) -> str:
-    """`title` in lines of at most `width` characters (plotly never wraps a title; a long one ran out of the
-    chart on a phone); a title that already has line breaks is kept as it is.
+    """`title` (plain text, names from data included) in lines of at most `width` characters (plotly never
+    wraps a title; a long one ran out of the chart on a phone), each line shown as written (`plain`).
 
     >>> wrapped_title("League of Cities of the Philippines: average progress of its goals", 44)
     'League of Cities of the Philippines: average<br>progress of its goals'
+    >>> wrapped_title("<b>Goals</b> & more")
+    '&lt;b&gt;Goals&lt;/b&gt; &amp; more'
     """
-    if "<br" in title or len(title) <= width:
-        return title
-    return "<br>".join(textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False))
+    lines = [title]
+    if len(title) > width:
+        lines = textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(plain(line) for line in lines)
 
 
 def themed(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -181,8 +213,10 @@ def empty_figure(title: str, message: str = "No data for the chosen filters.") -
 def accessible_name(figure: go.Figure) -> str:
     """What a screen reader says for the chart: its title, as plain text.
 
-    >>> accessible_name(themed(go.Figure(), "<b>Goals</b> by status &amp; area"))
+    >>> accessible_name(themed(go.Figure(), "Goals by status & area"))
     'Chart: Goals by status & area.'
+    >>> accessible_name(themed(go.Figure(), "<b>Cal-ICMA</b>: progress"))
+    'Chart: <b>Cal-ICMA</b>: progress.'
     """
     title = figure.layout.title.text or ""
     text = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", title))).strip()

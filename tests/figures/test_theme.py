@@ -109,8 +109,9 @@ def test_a_legend_below_sits_in_the_figures_own_box_and_shows_a_single_entry():
 
 
 def test_the_accessible_name_is_the_title_in_plain_words():
-    figure = theme.themed(go.Figure(), "Members<br>by <i>region</i>")
-    assert theme.accessible_name(figure) == "Chart: Members by region."
+    figure = theme.themed(go.Figure(), "Members by region & type")
+    assert figure.layout.title.text == "Members by region &amp; type"
+    assert theme.accessible_name(figure) == "Chart: Members by region & type."
     assert theme.accessible_name(go.Figure()) == "Chart."
 
 
