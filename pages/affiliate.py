@@ -21,6 +21,7 @@ from ui.text import (
     format_count,
     format_date,
     format_percent,
+    literal,
     marked,
     points_in_a_year,
     source_links,
@@ -111,7 +112,7 @@ st.selectbox(
 if known_id is None:
     page_title("Affiliate profile")
     if requested_id:
-        st.warning(f"No affiliate has the id “{requested_id}”. Choose one above.", icon="🔎")
+        st.warning(f"No affiliate has the id “{literal(requested_id)}”. Choose one above.", icon="🔎")
     else:
         st.info(
             "Choose an affiliate above or in the registry below, or open one from the Coverage maps and tables.",
@@ -135,24 +136,24 @@ score = coverage.activity_score(activities, as_of)
 score_row = score.iloc[0] if not score.empty else None
 
 # -- who ---------------------------------------------------------------------------------------------
-page_title(affiliate["name"])
+page_title(literal(affiliate["name"]))
 facts = [TYPE_WORDS.get(affiliate["affiliate_type"], affiliate["affiliate_type"])]
 if pd.notna(affiliate["local_name"]):
-    facts.append(f"*{affiliate['local_name']}*")
+    facts.append(f"*{literal(affiliate['local_name'])}*")
 if affiliate["affiliate_type"] == "state":
-    facts.append(f"{affiliate['state_code']}, {affiliate['icma_region']} region")
+    facts.append(f"{literal(affiliate['state_code'])}, {literal(affiliate['icma_region'])} region")
 elif affiliate["affiliate_type"] == "international":
-    facts.append(f"{affiliate['country_name']} ({affiliate['world_region']})")
+    facts.append(f"{literal(affiliate['country_name'])} ({literal(affiliate['world_region'])})")
 if pd.notna(affiliate["focus"]):
-    facts.append(f"serves {affiliate['focus']}")
+    facts.append(f"serves {literal(affiliate['focus'])}")
 if pd.notna(affiliate["relationship_since"]):
     facts.append(f"relationship with ICMA since {int(affiliate['relationship_since'])}")
-facts.append(f"status: {affiliate['status']}")
+facts.append(f"status: {literal(affiliate['status'])}")
 st.markdown(" · ".join(facts))
 if pd.notna(affiliate["website"]):
     st.markdown(f"Website: [{affiliate['website']}]({affiliate['website']})")
 if pd.notna(affiliate["notes"]):
-    st.caption(affiliate["notes"])
+    st.caption(literal(affiliate["notes"]))
 st.caption(f"As of {as_of:%Y-%m-%d} (change the date in the sidebar).")
 sample_data_notice()
 
@@ -178,7 +179,7 @@ else:
     cards[1].metric("Signed", format_date(agreement["signed_on"]), border=True)
     cards[2].metric("Renewal due", format_date(agreement["renewal_due_on"]), border=True)
     if pd.notna(liaison["liaison_name"]):
-        st.markdown(f"ICMA liaison: **{liaison['liaison_name']}** ({liaison['liaison_role']})")
+        st.markdown(f"ICMA liaison: **{literal(liaison['liaison_name'])}** ({literal(liaison['liaison_role'])})")
 if len(agreements) > 1:
     with st.expander(f"All {len(agreements)} agreements"):
         show_table(agreements[["agreement_id", "signed_on", "renewal_due_on", "recorded_status", "liaison_name"]])

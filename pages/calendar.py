@@ -271,7 +271,8 @@ st.caption(
 )
 if not month_only.empty:
     st.caption(
-        f"Also in {shown:%B %Y}, exact dates not known (not drawn on the grid): " + "; ".join(month_only["name"])
+        f"Also in {shown:%B %Y}, exact dates not known (not drawn on the grid): "
+        + "; ".join(map(literal, month_only["name"]))
     )
 if not in_month.empty:
     with st.expander(f"The events of {shown:%B %Y} as a table"):
@@ -353,7 +354,7 @@ with country_column:
     place_unknown = upcoming.loc[upcoming["country_iso3"].isna()]
     if not place_unknown.empty:
         st.markdown(f"**Place unknown** ({len(place_unknown)}, not on the map):")
-        st.markdown("\n".join(f"- {name}" for name in place_unknown["name"]))
+        st.markdown("\n".join(f"- {literal(name)}" for name in place_unknown["name"]))
 
 # -- representation over the years ------------------------------------------------------------------------
 st.header("ICMA representation at affiliate conferences, over the years")

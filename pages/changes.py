@@ -19,6 +19,7 @@ from ui.components import SAMPLE_NOTICE, card_row, chart
 from ui.filters import EARLIEST_AS_OF, describe_scope
 from ui.labels import download_table, show_table
 from ui.page import page_frame
+from ui.text import literal
 
 # Long names get a medium column, so that the change and its reason are in view without scrolling sideways.
 WIDE_COLUMNS = ("title", "affiliate_name", "event_name", "activity_title")
@@ -55,7 +56,7 @@ if st.button("Preview this month's digest", icon="✉️", key="changes_preview_
     with st.spinner("Drawing the e-mail's charts…"):
         preview, warning = preview_digest(found, scope_text, SAMPLE_NOTICE.replace("**", ""))
     with st.container(border=True):
-        st.caption(f"Subject: {preview.subject}")
+        st.caption(f"Subject: {literal(preview.subject)}")
         if warning:
             st.warning(warning)
         st.html(preview.html_with_embedded_images())

@@ -29,7 +29,7 @@ from ui.forms import goal_work_panel
 from ui.labels import download_table, label, show_table
 from ui.navigation import GOAL_LIST_HEADER
 from ui.page import page_frame
-from ui.text import format_percent
+from ui.text import format_percent, literal
 
 
 @dataclass(frozen=True)
@@ -332,7 +332,7 @@ if subject == "goal":
     shown_events = events[events["affiliate_id"] == goal["affiliate_id"]]
     path_dates = sorted({goal["start_on"], goal["due_on"], pd.Timestamp(as_of)})
     figure = goal_progress_chart(goal, shown_checkins, goals.expected_path(goal, path_dates), shown_events)
-    st.caption(f"**{goal['status_label']}** — {goal['reason']}. Liaison: {goal['liaison_name']}.")
+    st.caption(f"**{goal['status_label']}** — {literal(goal['reason'])}. Liaison: {literal(goal['liaison_name'])}.")
 else:
     if subject == "affiliate":
         default_affiliate = statuses.set_index("goal_id").loc[worst, "affiliate_id"]

@@ -24,6 +24,7 @@ from ui.forms import (
 )
 from ui.labels import show_table
 from ui.page import page_frame
+from ui.text import literal
 
 frame = page_frame("My work", ", for the goals and affiliates of one liaison.")
 identity = session_identity()
@@ -31,7 +32,7 @@ liaisons = load_table("liaisons").sort_values("name")
 mine = session_liaison(identity)
 if mine is not None:
     liaison_id = str(mine["liaison_id"])
-    st.caption(f"Your goals and affiliates as {mine['role']} ({mine['icma_region']}).")
+    st.caption(f"Your goals and affiliates as {literal(mine['role'])} ({literal(mine['icma_region'])}).")
 else:
     names = {row.liaison_id: f"{row.name} · {row.role}, {row.icma_region}" for row in liaisons.itertuples(index=False)}
     liaison_id = st.selectbox(
@@ -74,7 +75,7 @@ cards[4].metric("My affiliates", len(affiliates), border=True)
 # -- my goals ----------------------------------------------------------------------------------------------------
 st.header("My goals")
 if owned.empty:
-    st.info(f"{liaison['name']} owns no goal of the affiliates in scope. Widen the filters in the sidebar.")
+    st.info(f"{literal(liaison['name'])} owns no goal of the affiliates in scope. Widen the filters in the sidebar.")
 else:
     table = owned.assign(checkin_state=owned["checkin_state"].astype(str))[
         [
@@ -110,13 +111,13 @@ else:
     goal_id = st.selectbox("Goal", list(titles), format_func=titles.get, key="my_work_goal")
     goal = owned[owned["goal_id"] == goal_id].iloc[0]
     checkins = run_query("goal_checkins_of_goal", goal_id=goal_id)
-    st.caption(f"{goals.STATUS_LABELS[str(goal['status'])].capitalize()}: {goal['reason']}")
+    st.caption(f"{goals.STATUS_LABELS[str(goal['status'])].capitalize()}: {literal(goal['reason'])}")
     goal_work_panel(goal, checkins, key="my_work_panel")
 
 # -- my affiliates -----------------------------------------------------------------------------------------------
 st.header("My affiliates")
 if affiliates.empty:
-    st.info(f"{liaison['name']} works with no affiliate in the data.")
+    st.info(f"{literal(liaison['name'])} works with no affiliate in the data.")
 else:
     show_table(affiliates[["affiliate_name", "is_agreement_liaison"]], key="my_work_affiliates")
     names = dict(zip(affiliates["affiliate_id"], affiliates["affiliate_name"], strict=True))

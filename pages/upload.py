@@ -14,6 +14,7 @@ from ui.auth import require_page
 from ui.components import download_buttons, show_error
 from ui.data import counting_batches, refused_rows, settings, store, upload_batches
 from ui.shell import ensure_app_shell
+from ui.text import literal
 
 ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
@@ -144,11 +145,11 @@ else:
         )
         preview = uploads.preview(checked, current)
     except AnalyticsError as error:
-        st.error(f"**{uploaded.name}** was not loaded: {error}. Nothing was stored.", icon="🚫")
+        st.error(f"**{literal(uploaded.name)}** was not loaded: {literal(str(error))}. Nothing was stored.", icon="🚫")
         st.stop()
 
     st.header("How the file was read")
-    st.caption(" · ".join(checked.notes))
+    st.caption(" · ".join(literal(note) for note in checked.notes))  # notes quote the file's headers and sheets
     if other_kind := likely_kind(checked):
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.warning(
@@ -190,7 +191,7 @@ else:
             for position, header in enumerate(unmatched):
                 previous = st.session_state.get("upload_mapping", {}).get(header, NOT_USED)
                 chosen[header] = st.selectbox(
-                    f"File column “{header}” is",
+                    f"File column “{literal(header)}” is",
                     choices,
                     index=choices.index(previous) if previous in choices else 0,
                     format_func=lambda name: COLUMN_LABELS.get(name, name),
@@ -201,7 +202,7 @@ else:
                 st.rerun()
 
     if checked.question is not None:
-        st.warning(f"A question before anything can be committed: {checked.question}.", icon="❓")
+        st.warning(f"A question before anything can be committed: {literal(checked.question)}.", icon="❓")
 
     # Until every required column is matched and the question answered, no row can be valid: counts would mislead.
     if checked.match.missing:
@@ -351,9 +352,7 @@ else:
             refused_batch = st.selectbox(
                 "Batch", list(refused_labels), format_func=refused_labels.__getitem__, key="upload_refused_batch"
             )
-            refused = refused_rows(refused_batch).rename(
-                columns={"row": "Row", "problem": "Problem"}
-            )
+            refused = refused_rows(refused_batch).rename(columns={"row": "Row", "problem": "Problem"})
             st.dataframe(refused, hide_index=True, width="stretch")
             download_buttons(refused, f"rejected_{refused_batch}", key="upload_refused")
     active = counting_batches()

@@ -22,6 +22,7 @@ from analytics.auth.roles import Identity, RoleRules, identity_from_claims, loca
 from analytics.auth.sign_in import DEFAULT_PROVIDER, check_sign_in, providers
 from analytics.core.errors import AnalyticsError, PermissionDenied
 from ui.data import settings
+from ui.text import literal
 
 LOCAL_BANNER = "**Local mode:** sign-in is not configured; you have every role."
 
@@ -130,5 +131,5 @@ def _sidebar_identity(identity: Identity) -> None:
             st.info(LOCAL_BANNER, icon="🔓")
             return
         roles = ", ".join(identity.role_names)
-        st.caption(f"Signed in as **{identity.name or identity.label}** ({identity.label}) · {roles}")
+        st.caption(f"Signed in as **{literal(identity.name or identity.label)}** ({literal(identity.label)}) · {roles}")
         st.button("Sign out", key="auth_sign_out", on_click=st.logout)

@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.core.errors import AnalyticsError, DataValidationError
 from analytics.figures.exports import to_csv_bytes, to_excel_bytes
 from analytics.figures.theme import accessible_name
+from ui.text import literal
 
 # Where the app serves plotly's map outlines itself (static/topojson/, enableStaticServing).
 TOPOJSON_URL = "/app/static/topojson/"
@@ -53,7 +54,7 @@ def show_error(error: Exception) -> None:
             hide_index=True,
         )
     elif isinstance(error, AnalyticsError):
-        st.error(str(error), icon="🚫")
+        st.error(literal(str(error)), icon="🚫")  # a message may quote a file's name, header or value
     else:
         raise error
 

@@ -39,6 +39,7 @@ from analytics.uploads.ownership import liaison_of
 from ui.auth import current_identity
 from ui.data import counting_batches, kept_per_data, load_table, run_query, settings, store
 from ui.labels import show_table
+from ui.text import literal
 
 REPLACE, KEEP = "Replace the recorded one", "Record nothing"
 BY_THE_DATE = ""  # an activity's status left to its date: done if passed, planned if ahead
@@ -315,7 +316,7 @@ def goal_work_panel(goal: pd.Series, checkins: pd.DataFrame, key: str) -> None:
     """A goal's history, its comments and, for those who may record, the check-in and comment forms and undo."""
     identity = session_identity()
     goal_id = str(goal["goal_id"])
-    st.markdown(f"**History of the goal** (owner: {goal.get('owner_name') or 'none recorded'})")
+    st.markdown(f"**History of the goal** (owner: {literal(goal.get('owner_name')) or 'none recorded'})")
     history_table(goal_id, key=f"{key}_history")
     st.markdown("**Comments**")
     comment_thread(goal_id, key=f"{key}_thread")

@@ -19,6 +19,7 @@ from analytics.auth.roles import Identity, Role
 from analytics.core.links import PROFILE_ID, Link
 from analytics.domain.goals import STATUS_LABELS
 from ui.auth import visible_to
+from ui.text import literal
 
 
 @dataclass(frozen=True)
@@ -152,15 +153,15 @@ def open_profile_from_selection(selection, affiliate_ids_by_place: dict[str, lis
     if len(affiliate_ids) == 1:
         st.switch_page(PROFILE.script, query_params={PROFILE_ID: affiliate_ids[0]})
     elif affiliate_ids:
-        st.caption(f"{place}: {len(affiliate_ids)} affiliates. Open one:")
+        st.caption(f"{literal(place)}: {len(affiliate_ids)} affiliates. Open one:")
         for affiliate_id in affiliate_ids:
             st.page_link(
                 PROFILE.script,
-                label=names.get(affiliate_id, affiliate_id),
+                label=literal(names.get(affiliate_id, affiliate_id)),
                 query_params={PROFILE_ID: affiliate_id},
             )
     else:
-        st.caption(f"{place}: no affiliate in the data.")
+        st.caption(f"{literal(place)}: no affiliate in the data.")
 
 
 def open_goals_of_bar(selection) -> None:

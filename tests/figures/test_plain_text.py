@@ -35,9 +35,7 @@ def test_plain_writes_markup_as_entities_that_plotly_shows_as_characters():
     "build",
     [
         pytest.param(lambda: month_figure(hostile_events()), id="month grid"),
-        pytest.param(
-            lambda: cc.year_timeline_figure(hostile_events(), 2023, "Events in 2023"), id="year timeline"
-        ),
+        pytest.param(lambda: cc.year_timeline_figure(hostile_events(), 2023, "Events in 2023"), id="year timeline"),
         pytest.param(lambda: cc.events_map_figure(cc.events_by_country(hostile_events()), "Where"), id="events map"),
         pytest.param(
             lambda: charts.status_by_group(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.apptest import run_page
+from tests.apptest import run_page, shown
 
 # A bound widget with a format_func carries the label of its option in the URL.
 WITH, WITHOUT = "With ICMA representation", "Without ICMA representation"
@@ -340,3 +341,39 @@ def test_an_organizer_without_a_region_reads_the_same_in_the_chart_and_its_table
     table = next(frame.value for frame in app.dataframe if "Organizer's region" in frame.value.columns)
     assert "No region" in legend
     assert set(table["Organizer's region"]) <= legend  # the table's regions are the legend's words
+
+
+HOSTILE_NAME = '![x](http://127.0.0.1:9/x.png) <a href="http://127.0.0.1:9/">click</a> **bold**'
+
+
+def test_a_hostile_event_name_is_plain_text_in_the_agenda_the_lists_and_the_charts(monkeypatch, tiny_data_dir):
+    hostile = [
+        {
+            "event_id": "E-hostile",
+            "name": HOSTILE_NAME,
+            "organizer": HOSTILE_NAME,
+            "event_type": "affiliate",
+            "start_on": "2023-10-11",
+            "end_on": "2023-10-12",
+        },
+        {
+            "event_id": "E-hostile-month",
+            "name": HOSTILE_NAME + " (month)",
+            "organizer": "x",
+            "event_type": "affiliate",
+            "start_on": "2023-10-01",
+            "date_precision": "month",
+        },
+    ]
+    append_rows(tiny_data_dir / "events.csv", hostile, EVENT_DEFAULTS)
+    app = run_page(monkeypatch, tiny_data_dir, "calendar", {"as_of": "2023-10-01", "calendar_month": "2023-10"})
+    assert not app.exception
+    texts = [block.value for block in [*app.markdown, *app.caption]]
+    quoting = [text for text in texts if "127.0.0.1" in shown(text)]
+    assert len(quoting) >= 3  # the agenda, the place-unknown list and the month-only caption name it
+    for text in quoting:
+        assert re.search(r"(?<!\\)[<\[\]]", text) is None, text  # no link, image or tag: each is escaped
+        assert HOSTILE_NAME in shown(text)
+    for key in ("calendar_month_chart", "calendar_year_chart"):
+        spec = json.dumps(figure(app, key))
+        assert "<a " not in spec and "&lt;a href" in spec

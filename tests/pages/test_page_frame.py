@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import run_page
+from tests.apptest import run_page, shown
 from ui.navigation import PAGES
 
 DATA_PAGES = [entry for entry in PAGES if entry.url_path not in ("upload", "roles")]
@@ -87,7 +87,7 @@ def markdown_texts(app: AppTest) -> list[str]:
 def test_an_analytics_error_is_shown_once_in_words_and_stops_the_run():
     app = run_failing("analytics")
     assert not app.exception  # no traceback
-    assert [error.value for error in app.error] == ["The data folder has no events table."]
+    assert [shown(error.value) for error in app.error] == ["The data folder has no events table."]
     assert "before" in markdown_texts(app)
     assert "after" not in markdown_texts(app)
     assert [title.value for title in app.title] == ["A page"]  # once: the frame's, not a second one

@@ -6,7 +6,7 @@ import datetime as dt
 
 from analytics.domain.goals import goal_status
 from analytics.store.reader import open_store
-from tests.apptest import metric_values, run_page
+from tests.apptest import metric_values, run_page, shown
 
 AS_OF = "2025-06-30"
 
@@ -77,7 +77,7 @@ def test_inconsistent_thresholds_are_a_clear_error(monkeypatch, tiny_data_dir):
     query = {"as_of": AS_OF, "goals_at_risk_below": "50", "goals_off_track_below": "80"}
     app = run_page(monkeypatch, tiny_data_dir, page="goals", query=query)
     assert not app.exception
-    message = app.error[0].value
+    message = shown(app.error[0].value)
     assert "“Off track below” is 80% but “At risk below” is 50%" in message
     assert "in the sidebar" in message
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +13,7 @@ import pytest
 from analytics.store import ledger
 from analytics.store.reader import Store
 from analytics.uploads.kinds import KINDS
-from tests.apptest import metric_values, run_page
+from tests.apptest import metric_values, run_page, shown
 from tests.conftest import uploads_written
 
 BAD_FILES = Path(__file__).resolve().parents[1] / "bad_files"
@@ -238,7 +239,7 @@ def test_the_sheet_chosen_in_one_workbook_is_not_looked_for_in_the_next(monkeypa
     assert not app.exception
     assert not app.error, app.error[0].value
     assert app.selectbox(key="upload_sheet").value is None  # none chosen: the reader's choice, named in the notes
-    assert any("read from sheet 'Members'" in caption.value for caption in app.caption)
+    assert any("read from sheet 'Members'" in shown(caption.value) for caption in app.caption)
     assert "passed every check" in app.success[0].value
 
 
@@ -352,3 +353,18 @@ def test_every_kind_the_page_recognises_can_be_chosen_from_its_hint(kind, monkey
     assert not app.exception
     assert app.title[0].value == kind.title
     assert not any("looks like" in warning.value for warning in app.warning)
+
+
+def test_hostile_header_and_sheet_names_are_plain_text_in_the_preview(monkeypatch, tiny_data_dir):
+    hostile, sheet = "![x](http://127.0.0.1:9/x.png)", "_emph_ <b>bold"  # a sheet's name cannot hold [ ] * /
+    rows = [["affiliate", "date", "members", "icma members", hostile], ["Cal-ICMA", "2025-11-30", 1020, 610, "x"]]
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "m.xlsx", workbook_bytes({sheet: rows, "Other": []}))
+    assert not app.exception
+    labels = [box.label for box in app.selectbox]
+    texts = [element.value for element in [*app.caption, *app.markdown, *app.warning, *app.info]] + labels
+    quoting = [text for text in texts if "127.0.0.1" in shown(text)]
+    assert len(quoting) >= 2  # the notes (its sheet, its unused column) and the hand-matching question
+    for text in quoting:
+        assert re.search(r"(?<!\\)[<\[\]_]", text) is None, text  # no link, image, tag or emphasis live
+        assert hostile in shown(text)
+    assert any(sheet in shown(text) and "\\_emph\\_" in text for text in texts)
