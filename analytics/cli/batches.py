@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics.cli.exit_codes import EXIT_OK, UsageError, reporting_errors
 from analytics.core.settings import Settings
-from analytics.figures.exports import neutralise_formulas
+from analytics.figures.exports import to_csv_text
 from analytics.store.ledger import batches
 from analytics.uploads.delta import rejected_cells
 
@@ -29,13 +29,13 @@ def run(args: argparse.Namespace) -> int:
     if args.rejected:
         if args.rejected not in set(ledger["batch_id"]):
             raise UsageError(f"no batch {args.rejected!r} in the ledger")
-        print(neutralise_formulas(rejected_cells(data_dir, args.rejected)).to_csv(index=False), end="")
+        print(to_csv_text(rejected_cells(data_dir, args.rejected)), end="")
         return EXIT_OK
     if ledger.empty:
         print("no batch has been uploaded yet")
         return EXIT_OK
     if args.format == "csv":
-        print(ledger.to_csv(index=False), end="")
+        print(to_csv_text(ledger), end="")  # file names and who committed come from people: never a formula
         return EXIT_OK
     table = ledger[[*COLUMNS, *COUNTS]].assign(
         committed_at=pd.to_datetime(ledger["committed_at"]).dt.strftime("%Y-%m-%d %H:%M UTC")

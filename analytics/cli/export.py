@@ -14,7 +14,7 @@ from pathlib import Path
 from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.core.schema import TABLES
 from analytics.core.settings import Settings
-from analytics.figures.exports import neutralise_formulas
+from analytics.figures.exports import to_csv_text
 from analytics.store.reader import Store
 
 
@@ -32,7 +32,7 @@ def export_bytes(kind: str, file_format: str, data_dir: Path) -> bytes:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         return buffer.getvalue()
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+    return to_csv_text(frame).encode("utf-8")
 
 
 @reporting_errors("export")

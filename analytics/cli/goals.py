@@ -16,6 +16,7 @@ from analytics.cli.exit_codes import EXIT_OK, reporting_errors
 from analytics.cli.options import iso_date
 from analytics.core.settings import Settings
 from analytics.domain.goals import STATUS_LABELS, goal_status, goals_with_context
+from analytics.figures.exports import to_csv_text
 from analytics.store.reader import Store
 
 # Columns of `--format csv`, in order: the goal, its affiliate, then the figures of goal_status.
@@ -104,7 +105,7 @@ def format_table(report: pd.DataFrame) -> str:
 def format_csv(goals_with_status: pd.DataFrame) -> str:
     columns = [column for column in CSV_COLUMNS if column in goals_with_status.columns]
     frame = goals_with_status.sort_values(["affiliate_name", "area_of_emphasis", "goal_id"], kind="stable")
-    return frame[columns].to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return to_csv_text(frame[columns], date_format="%Y-%m-%d", lineterminator="\n")
 
 
 @reporting_errors("goals failed")

@@ -1,8 +1,9 @@
 """Tables as files people download: CSV and Excel, safe to open in a spreadsheet.
 
-A cell that a spreadsheet would run as a formula (text starting with =, +, -, @, a tab or a
-carriage return) is neutralised with a leading apostrophe, as OWASP advises against CSV injection.
-Numbers are left alone, so a negative number stays a number.
+A cell or a column header that a spreadsheet would run as a formula (text starting with =, +, -, @, a tab
+or a carriage return) is neutralised with a leading apostrophe, as OWASP advises against CSV injection.
+Numbers are left alone, so a negative number stays a number. Every CSV or Excel file the app or a command
+writes from data goes through `to_csv_text`, `to_csv_bytes` or `to_excel_bytes`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_SHEET_NAME_LIMIT = 31
 
 
+def neutralised(text: object) -> object:
+    """`text` with a leading apostrophe when a spreadsheet would run it as a formula; anything else as it is.
+
+    >>> neutralised("=HYPERLINK(\"http://x\")"), neutralised("Cal-ICMA"), neutralised(-3)
+    ('\'=HYPERLINK("http://x")', 'Cal-ICMA', -3)
+    """
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_PREFIXES) else text
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` in which no text cell starts like a formula."""
+    """A copy of `frame` in which no text cell and no column header starts like a formula (headers of a
+    refused file's rows are the uploaded file's own)."""
     result = frame.copy()
+    result.columns = [neutralised(column) for column in result.columns]
     for column in result.columns:
         series = result[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
@@ -28,9 +40,14 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def to_csv_text(frame: pd.DataFrame, **options: object) -> str:
+    """`frame` as CSV text, formulas neutralised; `options` go to `DataFrame.to_csv` (index is never written)."""
+    return neutralise_formulas(frame).to_csv(index=False, **options)
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads accents right), formulas neutralised."""
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+    return to_csv_text(frame).encode("utf-8-sig")
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame], number_formats: dict[str, str] | None = None) -> bytes:

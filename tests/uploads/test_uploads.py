@@ -502,3 +502,20 @@ def test_blank_cells_keep_the_stored_values_of_the_records_a_file_replaces(tiny_
         "Birmingham",
         "GBR",
     ]
+
+
+def test_cli_batches_csv_and_refused_rows_carry_no_live_formula(tiny_data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("AFFILIATE_DATA_DIR", str(tiny_data_dir))
+    data = b'affiliate,date,members,icma members,"=HYPERLINK(""http://x"")"\nSolase,2025-11-30,1,1,=1+1\nCal-ICMA,2025-11-30,1020,610,x\n'
+    store = Store(tiny_data_dir)
+    checked = uploads.check_file(
+        data, "=cmd|calc!A0.csv", "membership", store, Settings(data_dir=tiny_data_dir), today=TODAY
+    )
+    result = uploads.commit(checked, data, store, committed_by="@SUM(1+1)", only_valid=True)
+    assert main(["batches", "--format", "csv"]) == 0
+    listed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert listed.loc[0, "file_name"].startswith("'=") and listed.loc[0, "committed_by"] == "'@SUM(1+1)"
+    assert main(["batches", "--rejected", result.batch_id]) == 0
+    refused = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert '\'=HYPERLINK("http://x")' in refused.columns
+    assert refused.iloc[0, -1] == "'=1+1"
