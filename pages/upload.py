@@ -10,7 +10,7 @@ from analytics.auth.roles import Identity
 from analytics.core.errors import AnalyticsError
 from analytics.uploads import pipeline as uploads
 from analytics.uploads.kinds import KINDS_BY_NAME, likely_kind
-from ui.auth import require_page
+from ui.auth import identity_now, require_page
 from ui.components import download_buttons, show_error
 from ui.data import counting_batches, refused_rows, settings, store, upload_batches
 from ui.shell import ensure_app_shell
@@ -78,9 +78,11 @@ def choose_kind(name: str) -> None:
 
 
 def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
-    """Button callback: commit (uploads.commit checks the role again), and leave the outcome for the next run."""
+    """Button callback: commit as who clicks with their roles now (uploads.commit checks them), and leave the
+    outcome for the next run."""
     try:
-        result = uploads.commit(checked, data, current, committed_by=acting_as(identity), only_valid=only_valid)
+        actor = acting_as(identity_now(identity))
+        result = uploads.commit(checked, data, current, committed_by=actor, only_valid=only_valid)
     except AnalyticsError as error:
         st.session_state["upload_error"] = error
     else:
@@ -88,10 +90,10 @@ def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Iden
 
 
 def undo_batch(data_dir, identity: Identity) -> None:
-    """Button callback: undo the chosen batch (uploads.undo checks the role again)."""
+    """Button callback: undo the chosen batch as who clicks with their roles now (uploads.undo checks them)."""
     batch_id = st.session_state.get("upload_undo_batch")
     try:
-        uploads.undo(data_dir, batch_id, acting_as(identity))
+        uploads.undo(data_dir, batch_id, acting_as(identity_now(identity)))
     except AnalyticsError as error:
         st.session_state["upload_error"] = error
     else:

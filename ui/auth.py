@@ -54,6 +54,23 @@ def current_identity() -> Identity | None:
     return identity_from_claims(st.user.to_dict(), RoleRules.from_settings(config))
 
 
+def identity_now(drawn: Identity) -> Identity:
+    """For a button's callback that changes data: who clicks, read again now from the claims and the role file.
+
+    A callback's arguments were captured when the page was drawn; a role revoked since (or a sign-out) must not
+    still commit or undo. PermissionDenied when nobody, or somebody else, is signed in now; the roles checked
+    afterwards (analytics.uploads.ownership) are those of the returned identity, the current ones.
+    """
+    now = current_identity()
+    if now is None or now.label != drawn.label:
+        raise PermissionDenied(
+            drawn.label,
+            "record",
+            f"Sorry, {drawn.label} is no longer signed in in this session. Nothing was changed. Sign in again.",
+        )
+    return now
+
+
 def signed_in_identity() -> Identity:
     """For app.py: the identity of this run, with the sign-in screen or a refusal instead when there is none."""
     try:

@@ -36,7 +36,7 @@ from analytics.uploads.forms import (
 )
 from analytics.uploads.kinds import upload_kind
 from analytics.uploads.ownership import liaison_of
-from ui.auth import current_identity
+from ui.auth import current_identity, identity_now
 from ui.data import counting_batches, kept_per_data, load_table, run_query, settings, store
 from ui.labels import show_table
 from ui.text import literal
@@ -124,8 +124,10 @@ def _summary(form: FormCheck) -> str:
 
 
 def _commit(key: str, form: FormCheck, identity: Identity, replace_stored: bool) -> None:
-    """Button callback: commit through the pipeline (the role and ownership are checked there, now)."""
+    """Button callback: commit through the pipeline as who clicks with their roles now (the role and ownership
+    are checked there)."""
     try:
+        identity = identity_now(identity)
         result = commit_form(form, store(), committed_by=identity, replace_stored=replace_stored)
     except AnalyticsError as error:
         st.session_state[f"{key}_error"] = error
@@ -305,7 +307,7 @@ def undo_panel(identity: Identity, key: str, about: str | None = None) -> None:
 
 def _undo(key: str, batch_id: str, identity: Identity) -> None:
     try:
-        pipeline.undo(settings().data_dir, batch_id, identity)
+        pipeline.undo(settings().data_dir, batch_id, identity_now(identity))
     except AnalyticsError as error:
         st.session_state[f"{key}_error"] = error
     else:

@@ -135,3 +135,38 @@ def test_only_an_admin_opens_the_roles_page(monkeypatch, tiny_data_dir):
     holders = app.dataframe[0].value
     assert holders.to_dict("records")[0] == {"E-mail": "avery@example.org", "Roles": "analyst"}
     assert len(holders) == 3
+
+
+def revoke(data_dir: Path, email: str) -> None:
+    """The administrator makes the analyst a viewer in the role file, while their page is open."""
+    roles = data_dir / "store" / "roles.csv"
+    roles.write_text(roles.read_text().replace(f"{email},analyst", f"{email},viewer"))
+
+
+def test_an_analyst_whose_role_is_revoked_while_the_page_is_open_cannot_commit(monkeypatch, tiny_data_dir):
+    app = open_app(monkeypatch, tiny_data_dir, "upload", email="avery@example.org")
+    app.file_uploader(key="upload_file").set_value(("members.csv", GOOD, "text/csv"))
+    app = app.run()
+    assert not app.button(key="upload_commit").disabled
+    revoke(tiny_data_dir, "avery@example.org")
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert not app.exception
+    assert "may not upload" in texts(app.warning)  # refused in words, the role named
+    assert ledger.batches(tiny_data_dir).empty  # nothing written
+    assert not (tiny_data_dir / "store" / "membership").exists()
+
+
+def test_an_analyst_whose_role_is_revoked_while_the_page_is_open_cannot_undo(monkeypatch, tiny_data_dir):
+    app = open_app(monkeypatch, tiny_data_dir, "upload", email="avery@example.org")
+    app.file_uploader(key="upload_file").set_value(("members.csv", GOOD, "text/csv"))
+    app = app.run()
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert ledger.batches(tiny_data_dir)["status"].tolist() == ["committed"]
+    revoke(tiny_data_dir, "avery@example.org")
+    app.button(key="upload_undo").click()
+    app = app.run()
+    assert not app.exception
+    assert ledger.batches(tiny_data_dir)["status"].tolist() == ["committed"]  # not undone
+    assert "may not upload" in texts(app.warning)
