@@ -48,6 +48,17 @@ class Settings:
     # AFFILIATE_MAX_UPLOAD_ROWS: the most data rows one uploaded file may hold (checked before reading a
     # Parquet file in full). Two million leaves room above the one-million-row benchmark (bench/).
     max_upload_rows: int = 2_000_000
+    # Plausibility warnings (analytics/uploads/plausibility.py): an upload that passes every check but is far from
+    # what the store knows is committed only once the analyst acknowledges the warning (the ledger records it).
+    # AFFILIATE_WARN_MEMBERS_CHANGE: warn when a snapshot's members differ from the affiliate's last report by more
+    # than this share of it (0.5: +50% or -50%).
+    warn_members_change: float = 0.5
+    # AFFILIATE_WARN_ICMA_MEMBERS_CHANGE: likewise for the members who are also in ICMA.
+    warn_icma_members_change: float = 0.5
+    # AFFILIATE_WARN_BEYOND_TARGET: warn when a check-in passes its goal's target by more than this share of the
+    # way from baseline to target (0.5: a target of 12 from 0 warns above 18). A check-in that moves against the
+    # goal's direction, from its previous one, always warns.
+    warn_beyond_target: float = 0.5
     # AFFILIATE_DUCKDB_MEMORY_LIMIT: the most memory one DuckDB database of the store may use (DuckDB's
     # memory_limit, e.g. "512MB", "2GB"); past it DuckDB spills to disk or refuses the query. Default 1GB.
     duckdb_memory_limit: str = "1GB"
@@ -129,6 +140,11 @@ class Settings:
             inactive_after_months=int(environ.get("AFFILIATE_STALE_AFTER_MONTHS", cls.inactive_after_months)),
             max_upload_megabytes=int(environ.get("AFFILIATE_MAX_UPLOAD_MEGABYTES", cls.max_upload_megabytes)),
             max_upload_rows=int(environ.get("AFFILIATE_MAX_UPLOAD_ROWS", cls.max_upload_rows)),
+            warn_members_change=float(environ.get("AFFILIATE_WARN_MEMBERS_CHANGE", cls.warn_members_change)),
+            warn_icma_members_change=float(
+                environ.get("AFFILIATE_WARN_ICMA_MEMBERS_CHANGE", cls.warn_icma_members_change)
+            ),
+            warn_beyond_target=float(environ.get("AFFILIATE_WARN_BEYOND_TARGET", cls.warn_beyond_target)),
             duckdb_memory_limit=(environ.get("AFFILIATE_DUCKDB_MEMORY_LIMIT") or cls.duckdb_memory_limit).strip(),
             duckdb_threads=int(environ.get("AFFILIATE_DUCKDB_THREADS") or cls.duckdb_threads),
             store_url=(environ.get("AFFILIATE_STORE_URL") or "").strip().rstrip("/"),

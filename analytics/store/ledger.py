@@ -54,6 +54,10 @@ LEDGER_SCHEMA = pa.schema(
         ("rows_loaded", pa.int64()),
         ("rows_rejected", pa.int64()),
         ("rows_replaced", pa.int64()),
+        # The plausibility warnings the committer acknowledged, one a line (analytics/uploads/plausibility.py);
+        # empty when there were none. Added after the first ledgers were written: older rows read it as empty
+        # (Delta schema evolution, analytics/uploads/delta.append).
+        ("warnings_acknowledged", pa.string()),
     ]
 )
 
@@ -146,7 +150,8 @@ def ledger_events(data_dir: Path) -> pd.DataFrame:
     path = StoreLayout(Path(data_dir)).ledger
     if not is_table(path):
         return LEDGER_SCHEMA.empty_table().to_pandas()
-    return delta_table(path).to_pyarrow_table().to_pandas()
+    events = delta_table(path).to_pyarrow_table().to_pandas()
+    return events.reindex(columns=list(dict.fromkeys([*BATCH_COLUMNS, *events.columns])))  # older ledgers lack some
 
 
 def batches(data_dir: Path) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import pandas as pd
 from analytics.core.errors import AnalyticsError, first_line
 from analytics.core.schema import Table
 from analytics.core.schema import table as schema_table
+from analytics.uploads import plausibility
 from analytics.uploads.checked import Checked, FileCells
 from analytics.uploads.checks import activities, events, goal_checkins, goal_comments, goals, membership
 from analytics.uploads.errors import IngestError, UnknownKindError
@@ -43,6 +44,7 @@ from analytics.uploads.reading import SourceTable
 from analytics.uploads.values import DateOrder
 
 if TYPE_CHECKING:
+    from analytics.core.settings import Settings
     from analytics.store.reader import Store
 
 _log = logging.getLogger(__name__)
@@ -78,6 +80,9 @@ class UploadKind:
     # "goal owner or affiliate liaison" or "affiliate liaison"; None: only uploads, by analysts.
     recorded_by: str | None = None
     one: str = ""  # what one row is called, for a form's messages: "check-in"
+    # Warnings that do not refuse (analytics/uploads/plausibility.py): the checked rows against the store's
+    # history, in words; None: the kind never warns.
+    plausibility: Callable[[pd.DataFrame, Store, Settings], tuple[str, ...]] | None = None
 
     @property
     def table(self) -> Table:
@@ -164,6 +169,7 @@ KINDS: tuple[UploadKind, ...] = (
         reference=membership.MembershipReference.from_store,
         preview_columns=("members", "icma_members"),
         records=MEMBERSHIP_SNAPSHOTS,
+        plausibility=plausibility.membership_warnings,
     ),
     UploadKind(
         name="events",
@@ -218,6 +224,7 @@ KINDS: tuple[UploadKind, ...] = (
         reference=goal_checkins.CheckinReference.from_store,
         preview_columns=("goal_id", "reported_on", "value"),
         filled_by_committer=("reported_by",),
+        plausibility=plausibility.checkin_warnings,
         recorded_by="goal owner",
         one="check-in",
     ),

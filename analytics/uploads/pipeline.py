@@ -42,6 +42,7 @@ from analytics.uploads.checked import Checked, report_text
 from analytics.uploads.errors import UndoRefused, UploadRejected
 from analytics.uploads.kinds import upload_kind
 from analytics.uploads.matching import mapping_row, remembered_for
+from analytics.uploads.plausibility import warnings_text
 from analytics.uploads.preview import Preview, preview_of
 from analytics.uploads.reading import Limits, read_source
 from analytics.uploads.values import DateOrder
@@ -142,10 +143,22 @@ def already_loaded(data_dir: Path, kind: str, sha256: str) -> str | None:
     return None if same.empty else str(same.iloc[0]["batch_id"])
 
 
-def preview(checked: Checked, store: Store) -> Preview:
-    """What committing the checked file would change (see analytics.uploads.preview)."""
+def preview(checked: Checked, store: Store, settings: Settings | None = None) -> Preview:
+    """What committing the checked file would change (see analytics.uploads.preview), with the plausibility
+    warnings that must be acknowledged to commit it."""
     found = already_loaded(store.data_dir, checked.kind, checked.source.sha256)
-    return preview_of(upload_kind(checked.kind), checked, store, found)
+    return replace(
+        preview_of(upload_kind(checked.kind), checked, store, found), warnings=warnings(checked, store, settings)
+    )
+
+
+def warnings(checked: Checked, store: Store, settings: Settings | None = None) -> tuple[str, ...]:
+    """What looks implausible in the valid rows against the store's history (analytics.uploads.plausibility),
+    in words; the thresholds are `settings`' (default: from the environment)."""
+    warn = upload_kind(checked.kind).plausibility
+    if warn is None or checked.rows.empty:
+        return ()
+    return warn(checked.rows, store, settings or Settings.from_environment())
 
 
 def commit(
@@ -154,8 +167,12 @@ def commit(
     store: Store,
     committed_by: Identity | str | None = None,
     only_valid: bool = False,
+    accept_warnings: bool = False,
+    settings: Settings | None = None,
 ) -> CommitResult:
-    """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed.
+    """Commit a checked file all or nothing; UploadRejected (nothing written) when it may not be committed, or
+    when it has plausibility warnings that the committer did not acknowledge (`accept_warnings`); the ledger
+    records the warnings acknowledged.
 
     PermissionDenied, before anything is written, unless `committed_by` may upload, or record these rows by form
     (analytics.uploads.ownership: a liaison, for what they own).
@@ -175,6 +192,14 @@ def commit(
             checked,
             f"nothing committed: {len(checked.report):,} problem(s) in the file; fix them{how}\n"
             + report_text(checked),
+        )
+    found_warnings = warnings(checked, store, settings)
+    if found_warnings and not accept_warnings:
+        raise UploadRejected(
+            checked,
+            f"nothing committed: {len(found_warnings):,} warning(s) to acknowledge first (the values pass every "
+            "check but are far from what is stored; if they are right, acknowledge them and commit again)\n"
+            + warnings_text(found_warnings),
         )
     kind = upload_kind(checked.kind)
     replaced = kind.records.count_replaced(kind, checked.rows, store)
@@ -201,6 +226,7 @@ def commit(
         "rows_loaded": len(checked.rows),
         "rows_rejected": len(checked.rejected_rows),
         "rows_replaced": replaced,
+        "warnings_acknowledged": "\n".join(found_warnings) or None,
     }
     delta.append(layout.ledger, pa.Table.from_pylist([entry], schema=LEDGER_SCHEMA))
     remembered = mapping_row(checked.kind, checked.match, source.header, batch_id, actor.label)

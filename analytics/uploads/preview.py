@@ -37,6 +37,8 @@ class Preview:
     replaced: pd.DataFrame  # the key, then <column>_before and <column>_after of each preview column
     totals: pd.DataFrame  # membership: month_end_on, members_before, members_after, ...; other kinds: empty
     already_loaded_as: str | None
+    # Plausibility warnings (analytics.uploads.plausibility) the analyst must acknowledge to commit, in words.
+    warnings: tuple[str, ...] = ()
 
 
 def preview_of(kind: UploadKind, checked: Checked, store: Store, already_loaded_as: str | None) -> Preview:
