@@ -19,8 +19,8 @@ EXCEL_SHEET_NAME_LIMIT = 31
 def neutralised(text: object) -> object:
     """`text` with a leading apostrophe when a spreadsheet would run it as a formula; anything else as it is.
 
-    >>> neutralised("=HYPERLINK(\"http://x\")"), neutralised("Cal-ICMA"), neutralised(-3)
-    ('\'=HYPERLINK("http://x")', 'Cal-ICMA', -3)
+    >>> neutralised("=SUM(A1:A9)"), neutralised("Cal-ICMA"), neutralised(-3)
+    ("'=SUM(A1:A9)", 'Cal-ICMA', -3)
     """
     return "'" + text if isinstance(text, str) and text.startswith(FORMULA_PREFIXES) else text
 
