@@ -14,7 +14,7 @@ from ui.auth import identity_now, require_page
 from ui.components import download_buttons, show_error
 from ui.data import counting_batches, refused_rows, settings, store, upload_batches
 from ui.shell import ensure_app_shell
-from ui.text import literal
+from ui.text import literal, undo_effect, warnings_list
 
 ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
@@ -65,7 +65,12 @@ def forget_answers_unless_for(owner: tuple) -> None:
         return
     st.session_state["upload_answers_for"] = owner
     st.session_state.pop("upload_mapping", None)
-    defaults = {"upload_sheet": None, "upload_date_order": None, "upload_only_valid": False}
+    defaults = {
+        "upload_sheet": None,
+        "upload_date_order": None,
+        "upload_only_valid": False,
+        "upload_accept_warnings": False,
+    }
     defaults |= {key: NOT_USED for key in st.session_state if key.startswith("upload_map_")}
     for key, value in defaults.items():
         if key in st.session_state:
@@ -77,12 +82,20 @@ def choose_kind(name: str) -> None:
     st.session_state["upload_kind"] = name
 
 
-def commit_batch(checked, data: bytes, current, only_valid: bool, identity: Identity) -> None:
+def commit_batch(checked, data: bytes, current, only_valid: bool, accept_warnings: bool, identity: Identity) -> None:
     """Button callback: commit as who clicks with their roles now (uploads.commit checks them), and leave the
     outcome for the next run."""
     try:
         actor = acting_as(identity_now(identity))
-        result = uploads.commit(checked, data, current, committed_by=actor, only_valid=only_valid)
+        result = uploads.commit(
+            checked,
+            data,
+            current,
+            committed_by=actor,
+            only_valid=only_valid,
+            accept_warnings=accept_warnings,
+            settings=config,
+        )
     except AnalyticsError as error:
         st.session_state["upload_error"] = error
     else:
@@ -98,6 +111,7 @@ def undo_batch(data_dir, identity: Identity) -> None:
         st.session_state["upload_error"] = error
     else:
         st.session_state["upload_message"] = f"Batch {batch_id} undone; what it replaced counts again."
+        st.session_state["upload_undo_confirm"] = False  # the next undo is confirmed afresh
 
 
 config = settings()
@@ -145,7 +159,7 @@ else:
         checked = uploads.check_file(
             data, uploaded.name, kind, current, config, mapping=mapping, date_order=date_order, sheet=sheet
         )
-        preview = uploads.preview(checked, current)
+        preview = uploads.preview(checked, current, config)
     except AnalyticsError as error:
         st.error(f"**{literal(uploaded.name)}** was not loaded: {literal(str(error))}. Nothing was stored.", icon="🚫")
         st.stop()
@@ -259,6 +273,13 @@ else:
             help=f"Same {chosen_kind.same_key} as one already stored. Replaced, not destroyed: undo brings it back.",
             border=True,
         )
+        if preview.warnings:
+            st.warning(
+                f"{len(preview.warnings):,} warning(s): these values pass every check but are far from what is "
+                "stored. Check them in the file; commit only if they are right.",
+                icon="⚠️",
+            )
+            st.markdown(warnings_list(preview.warnings))
         if not preview.totals.empty:
             st.caption("Affiliate members in the months the file touches, every affiliate counted once a month.")
             totals = preview.totals.rename(
@@ -296,6 +317,14 @@ else:
             key="upload_only_valid",
         )
         may_commit = only_valid
+    accept_warnings = False
+    if preview.warnings and not waiting_for:
+        accept_warnings = st.checkbox(
+            f"I have checked the {len(preview.warnings):,} warning(s) above: the values are right "
+            "(the ledger records that you acknowledged them)",
+            key="upload_accept_warnings",
+        )
+        may_commit = may_commit and accept_warnings
     if identity.is_local:
         st.text_input("Your name, for the ledger", key="upload_by", placeholder="e.g. Jordan Lee")
     else:
@@ -306,7 +335,7 @@ else:
         key="upload_commit",
         disabled=not may_commit or bool(preview.already_loaded_as),
         on_click=commit_batch,
-        args=(checked, data, current, only_valid, identity),
+        args=(checked, data, current, only_valid, accept_warnings, identity),
     )
 
 st.divider()
@@ -367,10 +396,14 @@ else:
         chosen_batch = left.selectbox(
             "Batch to undo", list(labels), format_func=labels.__getitem__, key="upload_undo_batch"
         )
+        batch = active.set_index("batch_id").loc[chosen_batch]
+        st.caption(literal(undo_effect(batch)))
+        is_confirmed = st.checkbox("Yes, undo this batch", key="upload_undo_confirm")
         right.button(
             "Undo batch",
             key="upload_undo",
             help="Its rows stop counting everywhere and what they replaced comes back. The ledger keeps the record.",
             on_click=undo_batch,
             args=(config.data_dir, identity),
+            disabled=not is_confirmed,
         )

@@ -162,3 +162,22 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
         place=event_place_text(events),
         is_sample=marked(events["is_sample"], "sample"),
     )
+
+
+def warnings_list(warnings: tuple[str, ...]) -> str:
+    """Plausibility warnings (analytics.uploads.plausibility) as a Markdown list, each shown as written."""
+    return "\n".join(f"- {literal(warning)}" for warning in warnings)
+
+
+def undo_effect(batch: pd.Series) -> str:
+    """What undoing a ledger batch will do, in words, before it is confirmed.
+
+    >>> undo_effect(pd.Series({"file_name": "nov.csv", "kind": "membership", "rows_loaded": 12, "rows_replaced": 3}))
+    'Undoing nov.csv stops its 12 membership row(s) counting everywhere and restores the 3 row(s) it replaced.'
+    """
+    replaced = int(batch.get("rows_replaced") or 0)
+    restores = f" and restores the {replaced:,} row(s) it replaced" if replaced else "; it replaced nothing"
+    return (
+        f"Undoing {batch['file_name']} stops its {int(batch['rows_loaded']):,} {str(batch['kind']).replace('_', ' ')} "
+        f"row(s) counting everywhere{restores}."
+    )

@@ -164,6 +164,8 @@ def test_an_analyst_whose_role_is_revoked_while_the_page_is_open_cannot_undo(mon
     app.button(key="upload_commit").click()
     app = app.run()
     assert ledger.batches(tiny_data_dir)["status"].tolist() == ["committed"]
+    app.checkbox(key="upload_undo_confirm").check()
+    app = app.run()
     revoke(tiny_data_dir, "avery@example.org")
     app.button(key="upload_undo").click()
     app = app.run()

@@ -30,6 +30,16 @@ def upload(app, name: str, data: bytes):
     return app.run()
 
 
+def acknowledge(app):
+    """Tick "I have checked the warnings" (the corpus' 10 members of Cal-ICMA are far from its 1,010)."""
+    app.checkbox(key="upload_accept_warnings").check()
+    return app.run()
+
+
+def questions(app) -> list[str]:
+    return [warning.value for warning in app.warning if "question" in warning.value]
+
+
 def test_upload_page_without_a_file_invites_one(monkeypatch, tiny_data_dir):
     app = run_page(monkeypatch, tiny_data_dir, "upload")
     assert not app.exception
@@ -70,7 +80,7 @@ def test_only_valid_rows_may_be_committed_when_chosen(monkeypatch, tiny_data_dir
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", data)
     assert app.button(key="upload_commit").disabled
     app.checkbox(key="upload_only_valid").check()
-    app = app.run()
+    app = acknowledge(app.run())
     app.button(key="upload_commit").click()
     app = app.run()
     batch = ledger.batches(tiny_data_dir).iloc[0]
@@ -83,7 +93,7 @@ def test_ambiguous_dates_are_asked_and_the_answer_is_used(monkeypatch, tiny_data
     assert "question" in app.warning[0].value
     app.radio(key="upload_date_order").set_value("day_first")
     app = app.run()
-    assert not app.warning
+    assert not questions(app)
     assert "passed every check" in app.success[0].value
 
 
@@ -108,6 +118,10 @@ def test_a_batch_can_be_undone_from_the_ledger(monkeypatch, tiny_data_dir):
     before = Store(tiny_data_dir).table("membership").sort_values(["affiliate_id", "snapshot_on"], ignore_index=True)
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "members.csv", GOOD)
     app.button(key="upload_commit").click()
+    app = app.run()
+    assert app.button(key="upload_undo").disabled  # asked first
+    assert any("stops its 2 membership row(s) counting" in shown(caption.value) for caption in app.caption)
+    app.checkbox(key="upload_undo_confirm").check()
     app = app.run()
     app.button(key="upload_undo").click()
     app = app.run()
@@ -190,7 +204,7 @@ def test_the_rows_a_batch_refused_are_listed_with_their_problems(monkeypatch, ti
     data = (BAD_FILES / "unknown_affiliate.csv").read_bytes()
     app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", data)
     app.checkbox(key="upload_only_valid").check()
-    app = app.run()
+    app = acknowledge(app.run())
     app.button(key="upload_commit").click()
     app = app.run()
     refused = table_with(app, "Problem", "affiliate")
@@ -220,7 +234,7 @@ def test_the_day_month_answer_for_one_file_is_asked_again_for_the_next(monkeypat
     )
     app.radio(key="upload_date_order").set_value("day_first")
     app = app.run()
-    assert not app.warning
+    assert not questions(app)
     app = upload(app, "us.csv", US_DATES)
     assert not app.exception
     assert app.radio(key="upload_date_order").value is None
@@ -261,7 +275,7 @@ def test_committing_only_the_valid_rows_is_chosen_again_for_the_next_file(monkey
         run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", (BAD_FILES / "unknown_affiliate.csv").read_bytes()
     )
     app.checkbox(key="upload_only_valid").check()
-    app = app.run()
+    app = acknowledge(app.run())
     assert not app.button(key="upload_commit").disabled
     other = b"affiliate,date,members,icma members\nSolase,2026-02-28,10,2\nCal-ICMA,2026-02-28,10,2\n"
     app = upload(app, "other.csv", other)
@@ -368,3 +382,25 @@ def test_hostile_header_and_sheet_names_are_plain_text_in_the_preview(monkeypatc
         assert re.search(r"(?<!\\)[<\[\]_]", text) is None, text  # no link, image, tag or emphasis live
         assert hostile in shown(text)
     assert any(sheet in shown(text) and "\\_emph\\_" in text for text in texts)
+
+
+JUMP = b"affiliate,date,members,icma members\nCal-ICMA,2026-11-30,2109,660\n"
+
+
+def test_a_plausibility_warning_is_shown_and_must_be_acknowledged_to_commit(monkeypatch, tiny_data_dir):
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "jump.csv", JUMP)
+    assert not app.exception
+    assert any("far from what is stored" in warning.value for warning in app.warning)
+    assert any(
+        "Cal-ICMA: 2,109 members, +92% on its last report of 1,100 on 2026-10-31" in shown(text.value)
+        for text in app.markdown
+    )
+    assert app.button(key="upload_commit").disabled
+    app.checkbox(key="upload_accept_warnings").check()
+    app = app.run()
+    assert not app.button(key="upload_commit").disabled
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert "committed batch" in app.success[0].value
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert batch["warnings_acknowledged"].startswith("Cal-ICMA: 2,109 members")
