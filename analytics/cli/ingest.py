@@ -15,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from analytics.cli.exit_codes import EXIT_OK, EXIT_REFUSED, UsageError, reporting_errors
+from analytics.cli.recording import add_accept_warnings
 from analytics.core.settings import Settings
 from analytics.store.reader import Store
 from analytics.uploads import pipeline as uploads
@@ -84,6 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="who commits, for the ledger (default: the login name); the command line acts as the operator "
         "at the server, with every role",
     )
+    add_accept_warnings(parser)
 
 
 @reporting_errors("ingest")
@@ -103,7 +105,15 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(checked, store, args.only_valid)
     try:
-        result = uploads.commit(checked, data, store, committed_by=args.by, only_valid=args.only_valid)
+        result = uploads.commit(
+            checked,
+            data,
+            store,
+            committed_by=args.by,
+            only_valid=args.only_valid,
+            accept_warnings=args.accept_warnings,
+            settings=settings,
+        )
     except UploadRejected as rejected:
         for hint in hints(checked):  # printed after the report by reporting_errors
             rejected.add_note(hint)
@@ -114,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _dry_run(checked: Checked, store: Store, only_valid: bool) -> int:
     summary = uploads.preview(checked, store)
+    for warning in summary.warnings:
+        print(f"warning: {warning}")
     if summary.already_loaded_as:
         print(f"this file is already loaded as batch {summary.already_loaded_as}; committing it would change nothing")
         return EXIT_OK

@@ -28,7 +28,17 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace a record of the same key stored with other values (a second check-in for the same date)",
     )
     parser.add_argument("--dry-run", action="store_true", help="check and say what would change; record nothing")
+    add_accept_warnings(parser)
 
+
+def add_accept_warnings(parser: argparse.ArgumentParser) -> None:
+    """`--accept-warnings`, shared by `ingest` and the record commands (analytics/uploads/plausibility.py)."""
+    parser.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="commit although the values are far from what is stored (the warnings are printed first); the ledger "
+        "records that you acknowledged them",
+    )
 
 def record(entry: FormEntry, args: argparse.Namespace) -> FormCheck:
     """Check and (unless --dry-run) commit one form's record; UploadRejected (exit 1) when it is refused.
@@ -39,10 +49,18 @@ def record(entry: FormEntry, args: argparse.Namespace) -> FormCheck:
     settings = Settings.from_environment()
     store = Store(settings.data_dir)
     form = check_form(entry, store, settings, committed_by=args.by)
+    for warning in form.preview.warnings:
+        print(f"warning: {warning}")
     if args.dry_run and form.may_commit:
         replacing = f"; it would replace the one recorded ({replaced_in_words(form)})" if form.replaces else ""
         print(f"dry run: {entry.file_name} passes every check{replacing}; nothing recorded")
         return form
-    result = commit_form(form, store, committed_by=args.by, replace_stored=args.replace and not args.dry_run)
+    result = commit_form(
+        form,
+        store,
+        committed_by=args.by,
+        replace_stored=args.replace and not args.dry_run,
+        accept_warnings=args.accept_warnings and not args.dry_run,
+    )
     print(result.message)
     return form

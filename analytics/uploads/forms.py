@@ -162,7 +162,7 @@ def check_form(
         entry=entry,
         data=data,
         checked=checked,
-        preview=pipeline.preview(checked, store),
+        preview=pipeline.preview(checked, store, settings),
         problems=form_problems(checked),
         stored=stored,
         is_unchanged=unchanged,
@@ -222,11 +222,16 @@ class FormResult:
 
 
 def commit_form(
-    form: FormCheck, store: Store, committed_by: Identity | str | None = None, replace_stored: bool = False
+    form: FormCheck,
+    store: Store,
+    committed_by: Identity | str | None = None,
+    replace_stored: bool = False,
+    accept_warnings: bool = False,
 ) -> FormResult:
-    """Commit a checked form through the pipeline; UploadRejected (nothing written) when it has problems, or
-    replaces a stored record with other values without `replace_stored`; PermissionDenied when the person may
-    not record it (pipeline.commit checks the role and the ownership now)."""
+    """Commit a checked form through the pipeline; UploadRejected (nothing written) when it has problems,
+    replaces a stored record with other values without `replace_stored`, or has plausibility warnings
+    (`form.preview.warnings`) without `accept_warnings`; PermissionDenied when the person may not record it
+    (pipeline.commit checks the role and the ownership now)."""
     kind = upload_kind(form.entry.kind)
     one = kind.one
     if not form.problems.empty:
@@ -243,7 +248,9 @@ def commit_form(
             f"nothing recorded: a {one} with the same {kind.same_key} is already recorded "
             f"({replaced_in_words(form)}); replace it, or change the form",
         )
-    result = pipeline.commit(form.checked, form.data, store, committed_by=committed_by)
+    result = pipeline.commit(
+        form.checked, form.data, store, committed_by=committed_by, accept_warnings=accept_warnings
+    )
     if result.status != RECORDED:
         return FormResult(UNCHANGED, result.batch_id, f"this {one} was already recorded as batch {result.batch_id}")
     verb = "replaced the one recorded before" if form.replaces else "recorded"

@@ -82,3 +82,30 @@ def test_comment_on_a_goal(tiny_data_dir, monkeypatch):
     assert run(tiny_data_dir, monkeypatch, "comment", "G0002", "--text", "Next training?", "--on", "2026-11-02") == 0
     comments = Store(tiny_data_dir).table("goal_comments").set_index("comment_id")
     assert comments.filter(like="K-G0002-2026-11-02", axis=0)["comment"].tolist() == ["Next training?"]
+
+
+def test_a_checkin_far_beyond_its_target_needs_accept_warnings_and_the_ledger_records_it(
+    tiny_data_dir, monkeypatch, capsys
+):
+    argv = ("checkin", "G0002", "--on", "2026-11-01", "--value", "40", "--note", "Many", "--by", "Avery Stone")
+    assert run(tiny_data_dir, monkeypatch, *argv) == 1
+    out = capsys.readouterr().out
+    assert "warning: Hold ethics trainings (G0002): 40 on 2026-11-01, far beyond its target of 12" in out
+    assert "--accept-warnings" in out
+    assert ledger.batches(tiny_data_dir).empty
+    assert run(tiny_data_dir, monkeypatch, *argv, "--accept-warnings") == 0
+    batch = ledger.batches(tiny_data_dir).iloc[0]
+    assert batch["committed_by"] == "Avery Stone"
+    assert "far beyond its target of 12" in batch["warnings_acknowledged"]
+
+
+def test_ingest_of_an_implausible_snapshot_needs_accept_warnings(tiny_data_dir, monkeypatch, capsys, tmp_path):
+    upload = tmp_path / "jump.csv"
+    upload.write_bytes(b"affiliate,date,members,icma members\nCal-ICMA,2026-11-30,2109,660\n")
+    assert run(tiny_data_dir, monkeypatch, "ingest", str(upload), "--dry-run") == 0
+    assert "warning: Cal-ICMA: 2,109 members, +92% on its last report of 1,100" in capsys.readouterr().out
+    assert run(tiny_data_dir, monkeypatch, "ingest", str(upload)) == 1
+    assert "1 warning(s) to acknowledge" in capsys.readouterr().out
+    assert ledger.batches(tiny_data_dir).empty
+    assert run(tiny_data_dir, monkeypatch, "ingest", str(upload), "--accept-warnings", "--by", "Jordan") == 0
+    assert ledger.batches(tiny_data_dir).iloc[0]["warnings_acknowledged"].startswith("Cal-ICMA: 2,109 members")
