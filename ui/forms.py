@@ -39,7 +39,7 @@ from analytics.uploads.ownership import liaison_of
 from ui.auth import current_identity, identity_now
 from ui.data import counting_batches, kept_per_data, load_table, run_query, settings, store
 from ui.labels import show_table
-from ui.text import literal
+from ui.text import literal, undo_effect, warnings_list
 
 REPLACE, KEEP = "Replace the recorded one", "Record nothing"
 BY_THE_DATE = ""  # an activity's status left to its date: done if passed, planned if ahead
@@ -99,13 +99,22 @@ def _outcome(key: str, identity: Identity) -> None:
         st.caption(f"Recording adds this {kind.one}; it shows on every page at once and can be undone.")
         ready = True
     st.text(_summary(form))
+    accept_warnings = False
+    if form.preview.warnings:
+        st.warning(f"This {kind.one} passes every check but is far from what is recorded:", icon="⚠️")
+        st.markdown(warnings_list(form.preview.warnings))
+        accept_warnings = st.checkbox(
+            "I have checked it: the value is right (the ledger records that you acknowledged the warning)",
+            key=f"{key}_accept_warnings",
+        )
+        ready = ready and accept_warnings
     st.button(
         f"Record the {kind.one}",
         type="primary",
         key=f"{key}_commit",
         disabled=not ready,
         on_click=_commit,
-        args=(key, form, identity, replace_stored),
+        args=(key, form, identity, replace_stored, accept_warnings),
     )
 
 
@@ -123,12 +132,14 @@ def _summary(form: FormCheck) -> str:
     return " · ".join(parts)
 
 
-def _commit(key: str, form: FormCheck, identity: Identity, replace_stored: bool) -> None:
+def _commit(key: str, form: FormCheck, identity: Identity, replace_stored: bool, accept_warnings: bool) -> None:
     """Button callback: commit through the pipeline as who clicks with their roles now (the role and ownership
     are checked there)."""
     try:
         identity = identity_now(identity)
-        result = commit_form(form, store(), committed_by=identity, replace_stored=replace_stored)
+        result = commit_form(
+            form, store(), committed_by=identity, replace_stored=replace_stored, accept_warnings=accept_warnings
+        )
     except AnalyticsError as error:
         st.session_state[f"{key}_error"] = error
     else:
@@ -302,7 +313,9 @@ def undo_panel(identity: Identity, key: str, about: str | None = None) -> None:
     }
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     chosen = left.selectbox("One of your records", list(labels), format_func=labels.get, key=f"{key}_batch")
-    right.button("Undo it", key=f"{key}_undo", on_click=_undo, args=(key, chosen, identity))
+    st.caption(literal(undo_effect(mine.set_index("batch_id").loc[chosen])))
+    is_confirmed = st.checkbox("Yes, undo this record", key=f"{key}_confirm")
+    right.button("Undo it", key=f"{key}_undo", on_click=_undo, args=(key, chosen, identity), disabled=not is_confirmed)
 
 
 def _undo(key: str, batch_id: str, identity: Identity) -> None:
@@ -312,6 +325,7 @@ def _undo(key: str, batch_id: str, identity: Identity) -> None:
         st.session_state[f"{key}_error"] = error
     else:
         st.session_state[f"{key}_message"] = f"Batch {batch_id} undone: it no longer counts (the ledger keeps it)."
+        st.session_state[f"{key}_confirm"] = False  # the next undo is confirmed afresh
 
 
 def goal_work_panel(goal: pd.Series, checkins: pd.DataFrame, key: str) -> None:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.store import ledger
 from analytics.store.reader import Store
-from tests.apptest import APP
+from tests.apptest import APP, shown
 from tests.pages.test_page_auth import AUTH
 from ui.navigation import PAGES, menu_for, page_entry
 
@@ -85,7 +85,10 @@ def test_a_liaison_records_a_check_in_seen_on_goals_overview_and_profile_at_once
     assert goals.loc["Grow dual membership", "Latest"] == 190
 
     app = goal_view(monkeypatch, tiny_data_dir, "Grow dual membership")
-    app = button(app, "Undo it").click().run()
+    assert button(app, "Undo it").disabled  # asked first, saying what it undoes
+    assert any("stops its 1 goal checkins row(s) counting" in shown(caption.value) for caption in app.caption)
+    app.checkbox(key="goals_work_undo_confirm").check()
+    app = button(app.run(), "Undo it").click().run()
     assert any("undone" in success.value for success in app.success)
     assert ledger.batches(tiny_data_dir).iloc[0]["status"] == "undone"
     overview = signed_in(monkeypatch, tiny_data_dir, "overview", query={"as_of": AS_OF})
@@ -156,3 +159,14 @@ def test_the_menu_leads_with_my_work_for_a_liaison_only():
     assert (first.url_path, is_default) == ("my_work", True)
     assert [entry.url_path for entry, default in menu_for(analyst) if default] == ["overview"]
     assert [entry.url_path for entry, _ in menu_for(analyst)] == [entry.url_path for entry in PAGES]
+
+
+def test_a_check_in_far_beyond_its_target_is_recorded_only_once_acknowledged(monkeypatch, tiny_data_dir):
+    app = record_checkin(goal_view(monkeypatch, tiny_data_dir, "Grow dual membership"), "900", "Huge drive")
+    assert any("far from what is recorded" in warning.value for warning in app.warning)
+    assert any("far beyond its target of 200" in shown(text.value) for text in app.markdown)
+    assert button(app, "Record the check-in").disabled
+    app.checkbox(key="goals_work_checkin_accept_warnings").check()
+    app = button(app.run(), "Record the check-in").click().run()
+    assert any("Check-in recorded (batch" in success.value for success in app.success)
+    assert "far beyond its target of 200" in ledger.batches(tiny_data_dir).iloc[0]["warnings_acknowledged"]
