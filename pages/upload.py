@@ -12,9 +12,9 @@ from analytics.uploads import pipeline as uploads
 from analytics.uploads.kinds import KINDS_BY_NAME, likely_kind
 from ui.auth import identity_now, require_page
 from ui.components import download_buttons, show_error
-from ui.data import counting_batches, refused_rows, settings, store, upload_batches
+from ui.data import counting_batches, load_table, refused_rows, settings, store, upload_batches
 from ui.shell import ensure_app_shell
-from ui.text import literal, undo_effect, warnings_list
+from ui.text import literal, undo_effect, warnings_list, with_names_and_dates
 
 ensure_app_shell()
 identity = require_page("upload")  # a viewer who opens /upload gets a polite refusal here, and nothing below runs
@@ -300,9 +300,10 @@ else:
             st.dataframe(totals, hide_index=True, column_config={"Month end": st.column_config.DateColumn(), **counts})
         if not preview.replaced.empty:
             with st.expander(f"The {len(preview.replaced):,} {noun} this file replaces"):
-                st.dataframe(preview.replaced.rename(columns=readable), hide_index=True)
+                replaced = with_names_and_dates(preview.replaced, load_table("affiliates"))
+                st.dataframe(replaced.rename(columns=readable), hide_index=True)
         if not checked.rows.empty:
-            shown = checked.rows.head(ROWS_SHOWN)
+            shown = with_names_and_dates(checked.rows.head(ROWS_SHOWN), load_table("affiliates"))
             more = f" (the first {ROWS_SHOWN:,})" if len(checked.rows) > ROWS_SHOWN else ""
             with st.expander(f"The {len(checked.rows):,} valid rows as they will be stored{more}"):
                 st.caption("Ids, agreements, liaisons, directions and statuses the file left out are filled in here.")

@@ -181,3 +181,21 @@ def undo_effect(batch: pd.Series) -> str:
         f"Undoing {batch['file_name']} stops its {int(batch['rows_loaded']):,} {str(batch['kind']).replace('_', ' ')} "
         f"row(s) counting everywhere{restores}."
     )
+
+
+def with_names_and_dates(rows: pd.DataFrame, affiliates: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows as a person reads them: the affiliate's name beside its id, dates as dates (2026-11-30, not
+    "2026-11-30 00:00:00"). Does not change `rows`.
+
+    >>> rows = pd.DataFrame({"affiliate_id": ["state-ca"], "snapshot_on": pd.to_datetime(["2026-11-30"])})
+    >>> with_names_and_dates(rows, pd.DataFrame({"affiliate_id": ["state-ca"], "name": ["Cal-ICMA"]})).iloc[0].tolist()
+    ['Cal-ICMA', 'state-ca', datetime.date(2026, 11, 30)]
+    """
+    readable = rows.copy()
+    for column in readable.columns:
+        if pd.api.types.is_datetime64_any_dtype(readable[column]):
+            readable[column] = readable[column].dt.date
+    if "affiliate_id" in readable.columns and "affiliate_name" not in readable.columns:
+        names = affiliates.set_index("affiliate_id")["name"]
+        readable.insert(0, "affiliate_name", readable["affiliate_id"].map(names))
+    return readable

@@ -404,3 +404,12 @@ def test_a_plausibility_warning_is_shown_and_must_be_acknowledged_to_commit(monk
     assert "committed batch" in app.success[0].value
     batch = ledger.batches(tiny_data_dir).iloc[0]
     assert batch["warnings_acknowledged"].startswith("Cal-ICMA: 2,109 members")
+
+
+def test_the_preview_shows_affiliate_names_and_plain_dates(monkeypatch, tiny_data_dir):
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "members.csv", GOOD)
+    stored = table_with(app, "Affiliate name", "Snapshot on", "Members")
+    assert stored["Affiliate name"].tolist() == ["Cal-ICMA", "Solace"]
+    assert [str(day) for day in stored["Snapshot on"]] == ["2025-11-30", "2025-12-31"]  # no 00:00:00
+    replaced = table_with(app, "Affiliate name", "Members before")
+    assert replaced["Affiliate name"].tolist() == ["Cal-ICMA"]
