@@ -40,6 +40,7 @@ def add_accept_warnings(parser: argparse.ArgumentParser) -> None:
         "records that you acknowledged them",
     )
 
+
 def record(entry: FormEntry, args: argparse.Namespace) -> FormCheck:
     """Check and (unless --dry-run) commit one form's record; UploadRejected (exit 1) when it is refused.
 

@@ -248,9 +248,7 @@ def commit_form(
             f"nothing recorded: a {one} with the same {kind.same_key} is already recorded "
             f"({replaced_in_words(form)}); replace it, or change the form",
         )
-    result = pipeline.commit(
-        form.checked, form.data, store, committed_by=committed_by, accept_warnings=accept_warnings
-    )
+    result = pipeline.commit(form.checked, form.data, store, committed_by=committed_by, accept_warnings=accept_warnings)
     if result.status != RECORDED:
         return FormResult(UNCHANGED, result.batch_id, f"this {one} was already recorded as batch {result.batch_id}")
     verb = "replaced the one recorded before" if form.replaces else "recorded"

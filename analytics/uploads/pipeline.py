@@ -199,8 +199,7 @@ def commit(
             checked,
             f"nothing committed: {len(found_warnings):,} warning(s) to acknowledge first (the values pass every "
             "check but are far from what is stored; if they are right, acknowledge them and commit again, on the "
-            "command line with --accept-warnings)\n"
-            + warnings_text(found_warnings),
+            "command line with --accept-warnings)\n" + warnings_text(found_warnings),
         )
     kind = upload_kind(checked.kind)
     replaced = kind.records.count_replaced(kind, checked.rows, store)
