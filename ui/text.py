@@ -100,8 +100,10 @@ def affiliate_choice_labels(affiliates: pd.DataFrame) -> pd.Series:
     """
     acronym = affiliates["acronym"].astype("string").fillna("")
     acronym_text = ("(" + acronym + ")").where(acronym != "", "")
-    place = affiliates["country_name"].astype("string").where(
-        ~affiliates["affiliate_type"].isin(["state", "national"]), affiliates["state_code"].astype("string")
+    place = (
+        affiliates["country_name"]
+        .astype("string")
+        .where(~affiliates["affiliate_type"].isin(["state", "national"]), affiliates["state_code"].astype("string"))
     )
     place = place.mask(affiliates["affiliate_type"] == "national", "national").fillna("")
     names = affiliates["name"].astype("string")

@@ -36,6 +36,7 @@ def region_text(region: str) -> str:
     """
     return NO_REGION_TEXT if region == UNKNOWN_REGION else region
 
+
 # Conference attendance in one of these states means an ICMA representative is going (or went).
 CONFIRMED_STATUSES: tuple[str, ...] = ("confirmed", "in_progress", "done")
 PLANNED_STATUSES: tuple[str, ...] = ("planned",)
