@@ -40,7 +40,8 @@ st.caption(
 NOT_USED = "(not used)"
 # Valid rows shown before committing; the download of the report and the commit cover them all.
 ROWS_SHOWN = 1000
-COLUMN_LABELS = {column.name: f"{column.label} ({column.name})" for column in chosen_kind.columns}
+# What the hand-matching choices show of each column: its label as a header, and whether it is required.
+COLUMN_LABELS = chosen_kind.choice_labels
 DATE_ORDERS = {"day_first": "Day first (31/01/2026, European)", "month_first": "Month first (01/31/2026, US)"}
 
 
@@ -71,10 +72,11 @@ def forget_answers_unless_for(owner: tuple) -> None:
         "upload_only_valid": False,
         "upload_accept_warnings": False,
     }
-    defaults |= {key: NOT_USED for key in st.session_state if key.startswith("upload_map_")}
     for key, value in defaults.items():
         if key in st.session_state:
             st.session_state[key] = value
+    # The hand-matching boxes are set, once this file is read, to what its columns feed (see below).
+    st.session_state["upload_map_unset"] = True
 
 
 def choose_kind(name: str) -> None:
@@ -150,11 +152,13 @@ else:
     data = uploaded.getvalue()
     sheet = st.session_state.get("upload_sheet")
     date_order = st.session_state.get("upload_date_order")
-    mapping = {
-        header: target
-        for header, target in st.session_state.get("upload_mapping", {}).items()
-        if target in COLUMN_LABELS
-    }
+    # The columns matched by hand; None until a choice is made, so that a mapping remembered for this header
+    # applies (pipeline.check_file), and a choice of "(not used)" sets it aside.
+    mapping = (
+        {header: target for header, target in st.session_state["upload_mapping"].items() if target in COLUMN_LABELS}
+        if "upload_mapping" in st.session_state
+        else None
+    )
     try:
         checked = uploads.check_file(
             data, uploaded.name, kind, current, config, mapping=mapping, date_order=date_order, sheet=sheet
@@ -197,24 +201,42 @@ else:
             key="upload_date_order",
             help="Asked because no date in the file has a day above 12; it is never guessed.",
         )
+    # The headers no synonym names: those matched by hand (now or by a mapping remembered for this header) stay
+    # listed, showing their column, so a choice can be changed; those still unused are said in words.
     unmatched = chosen_kind.match(checked.source.header).unmatched
     if unmatched:
+        header = checked.source.header
+        # What each listed header feeds now: by hand, by a remembered mapping, or found by its cells.
+        feeding = {header[position]: column for column, position in checked.match.sources.items()}
+        unused = [name for name in checked.match.unmatched if name not in checked.match.by_hand]
         with st.expander(
-            f"Match columns by hand ({len(unmatched)} not recognised)", expanded=bool(checked.match.missing)
+            f"Match columns by hand ({len(unmatched)} not recognised by name)",
+            expanded=bool(checked.match.missing),
         ):
+            if unused:
+                st.caption(
+                    "Not used now: " + ", ".join(f"“{literal(name)}”" for name in unused) + ". Choose a column "
+                    "for any that should be read; a file column left “(not used)” is not stored."
+                )
             choices = [NOT_USED, *COLUMN_LABELS]
-            chosen = {}
-            for position, header in enumerate(unmatched):
-                previous = st.session_state.get("upload_mapping", {}).get(header, NOT_USED)
-                chosen[header] = st.selectbox(
-                    f"File column “{literal(header)}” is",
+            # A new file's boxes start at what its columns feed: matched by a remembered mapping, found by their
+            # cells, or not used (set as widget state, since a box keeps its browser value across files).
+            if st.session_state.pop("upload_map_unset", False):
+                for position, header_text in enumerate(unmatched):
+                    st.session_state[f"upload_map_{position}"] = feeding.get(header_text, NOT_USED)
+            feeds = {
+                header_text: st.selectbox(
+                    f"File column “{literal(header_text)}” is",
                     choices,
-                    index=choices.index(previous) if previous in choices else 0,
                     format_func=lambda name: COLUMN_LABELS.get(name, name),
                     key=f"upload_map_{position}",
                 )
-            if chosen != st.session_state.get("upload_mapping", {}):
-                st.session_state["upload_mapping"] = chosen
+                for position, header_text in enumerate(unmatched)
+            }
+            shown = {header_text: feeding.get(header_text, NOT_USED) for header_text in unmatched}
+            # A choice was made (the boxes differ from what they showed): from now on they are the hand matching.
+            if feeds != st.session_state.get("upload_mapping", shown):
+                st.session_state["upload_mapping"] = feeds
                 st.rerun()
 
     if checked.question is not None:

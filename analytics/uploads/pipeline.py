@@ -86,10 +86,12 @@ def check_file(
     today: date | None = None,
 ) -> Checked:
     """Read and check an uploaded file of a registered kind (UnknownKindError for another; IngestError when the
-    file as a whole is refused), against what the store holds now."""
+    file as a whole is refused), against what the store holds now. `mapping` (file header -> column): the
+    columns matched by hand; None: as remembered from the last committed batch of the same header, if any (an
+    empty mapping matches nothing by hand, so a person can set a remembered choice aside)."""
     upload = upload_kind(kind)
     source = read_source(data, file_name, limits(settings), upload.synonyms, sheet=sheet)
-    remembered = None if mapping else remembered_for(store.data_dir, kind, source.header)
+    remembered = None if mapping is not None else remembered_for(store.data_dir, kind, source.header)
     checked = upload.checked(source, store, today or date.today(), remembered[0] if remembered else mapping, date_order)
     if remembered:
         checked = replace(checked, notes=(*checked.notes, remembered[1]))

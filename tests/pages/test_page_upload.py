@@ -270,6 +270,35 @@ def test_columns_matched_by_hand_for_one_file_are_not_used_for_the_next(monkeypa
     assert "required column" in table_with(app, "Problem").iloc[0]["Problem"]
 
 
+def test_a_header_matched_by_hand_once_is_matched_so_again_and_the_choice_can_be_set_aside(monkeypatch, tiny_data_dir):
+    header = b"affiliate,date,members,Nb ICMA,Nb staff\n"
+    app = upload(run_page(monkeypatch, tiny_data_dir, "upload"), "odd.csv", header + b"Solace,2025-12-31,530,41,3\n")
+    box = app.selectbox(key="upload_map_0")
+    assert box.label.endswith("“Nb ICMA” is")
+    assert box.format_func("icma_members") == "Members also in ICMA (required)"  # the label, never the schema name
+    box.set_value("icma_members")
+    app = app.run()
+    app.button(key="upload_commit").click()
+    app = app.run()
+    assert "committed batch" in app.success[0].value
+
+    # The same header next month: matched as last time, shown in its box, and named in the notes.
+    app = upload(app, "next.csv", header + b"Cal-ICMA,2025-11-30,1020,610,4\n")
+    assert not app.exception
+    assert app.selectbox(key="upload_map_0").value == "icma_members"
+    assert app.selectbox(key="upload_map_1").value == "(not used)"
+    assert any("matched as in batch" in shown(caption.value) for caption in app.caption)
+    assert any("Not used now: “Nb staff”" in shown(caption.value) for caption in app.caption)
+    assert "passed every check" in app.success[0].value
+
+    # "(not used)" sets the remembered choice aside: the required column is missing again.
+    app.selectbox(key="upload_map_0").set_value("(not used)")
+    app = app.run()
+    assert not app.exception
+    assert app.selectbox(key="upload_map_0").value == "(not used)"
+    assert "required column" in table_with(app, "Problem").iloc[0]["Problem"]
+
+
 def test_committing_only_the_valid_rows_is_chosen_again_for_the_next_file(monkeypatch, tiny_data_dir):
     app = upload(
         run_page(monkeypatch, tiny_data_dir, "upload"), "mixed.csv", (BAD_FILES / "unknown_affiliate.csv").read_bytes()
