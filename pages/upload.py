@@ -269,10 +269,20 @@ else:
                 + ". Each names the row as you see it in your spreadsheet.",
                 icon="🚫",
             )
+        # The problem second, beside its row: on a phone it is the column in view, with where and what after it.
         report = checked.report.rename(
             columns={"row": "Row", "column": "Column", "value": "Value", "problem": "Problem"}
+        )[["Row", "Problem", "Column", "Value"]]
+        st.dataframe(
+            report,
+            hide_index=True,
+            width="stretch",
+            placeholder="",
+            column_config={
+                "Row": st.column_config.NumberColumn(width="small", format="%d"),
+                "Problem": st.column_config.TextColumn(width="large"),
+            },
         )
-        st.dataframe(report, hide_index=True, width="stretch", placeholder="")
         download_buttons(report, "upload_report", key="upload_report")
 
     st.header("What committing will change")
