@@ -413,6 +413,11 @@ def _read_xlsx_grid(
     ratio = max((member.file_size / max(member.compress_size, 1) for member in members), default=0)
     if expanded > MAX_ZIP_EXPANSION * limits.max_bytes or ratio > MAX_ZIP_MEMBER_RATIO:
         raise IngestError("the workbook would expand far beyond its size when opened (a zip bomb?); it is refused")
+    if declaring := _part_declaring_entities(archive, names):
+        raise IngestError(
+            f"the workbook's part {declaring} declares XML entities (<!DOCTYPE>), which Excel never writes: it was "
+            "made by another program or altered; open it in Excel, save it again and upload that"
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken workbook
@@ -437,6 +442,22 @@ def _read_xlsx_grid(
     if len(sheets) > 1:
         notes.append("the workbook's sheets: " + ", ".join(sheets) + " (choose another to read it instead)")
     return grid, tuple(notes), sheets  # row n of the grid is Excel's row n
+
+
+# A document type declaration comes before the root element: within the first bytes of a part.
+PROLOGUE_BYTES = 4096
+
+
+def _part_declaring_entities(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The first XML part of the workbook (shared strings, workbook, sheets, relationships...) whose prologue
+    declares a document type, where entities are defined (billion laughs, external files); None when none does."""
+    for name in sorted(names):
+        if name.lower().endswith((".xml", ".rels")):
+            with archive.open(name) as part:
+                prologue = part.read(PROLOGUE_BYTES)
+            if b"<!DOCTYPE" in prologue.upper() or b"<!ENTITY" in prologue.upper():
+                return name
+    return None
 
 
 def _sheet_rows(worksheet: object, limits: Limits, text_of: Callable[[object], str]) -> list[tuple[str, ...]]:
