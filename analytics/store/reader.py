@@ -454,11 +454,42 @@ class Store:
 
     def rollup(self, name: str) -> pd.DataFrame:
         """Every row of one rollup (analytics/store/rollups/<name>.sql) of this store's state, made if not kept yet."""
+        self._ensure_rollup(name)
+        with self.cursor() as cursor:
+            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
+
+    def rollup_file(self, name: str, folder: Path | None = None) -> Path:
+        """One rollup of this store's state as a Parquet file: the one the store keeps and reads itself
+        (`rollups_folder`), or, given a `folder`, a copy written there as `<name>.parquet`."""
+        self._ensure_rollup(name)
+        if folder is None:
+            kept = self._rollups.kept_file(name)
+            if kept is None:
+                raise AnalyticsError(f"{self.data_dir}: its store cannot be written, so rollups are kept in memory")
+            return kept
+        target = folder / f"{name}.parquet"
+        with self.cursor() as cursor:
+            relation = cursor.sql(f"SELECT * FROM {_quote(name)}")
+            write_atomically(target, lambda temporary: relation.write_parquet(str(temporary), compression="zstd"))
+        return target
+
+    @property
+    def rollups_folder(self) -> Path | None:
+        """Where this state's rollups are kept (`<store>/rollups/<state_key>/`); None when the store is read-only."""
+        return self._rollups.folder
+
+    def uploaded_batches(self) -> dict[str, list[tuple[str, int]]]:
+        """The batches whose rows this store reads, per kind: (batch_id, upload_order), a later order winning."""
+        batches = {}
+        for kind, rows in self.uploads.items():
+            pairs = rows.group_by(["batch_id", "upload_order"]).aggregate([])
+            batches[kind] = sorted(zip(pairs["batch_id"].to_pylist(), pairs["upload_order"].to_pylist(), strict=True))
+        return batches
+
+    def _ensure_rollup(self, name: str) -> None:
         if name not in rollup.rollup_names():
             raise UnknownQueryError(f"no rollup named {name!r}; known rollups: {', '.join(rollup.rollup_names())}")
         self._rollups.ensure([name])
-        with self.cursor() as cursor:
-            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole staging table (for small tables; big ones go through named queries)."""
