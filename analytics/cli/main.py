@@ -19,6 +19,7 @@ from analytics.cli import (
     export,
     goals,
     ingest,
+    rollups,
     sample,
     undo,
 )
@@ -39,6 +40,7 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "briefing": (briefing, "the briefing pack (board pack) as of a date, as HTML, Excel or PDF"),
     "digest": (digest, "what changed between two dates, as an e-mail: written to a file or sent over SMTP"),
     "alerts": (alerts, "the alerts that fired between two dates, each once; can send them like the digest"),
+    "rollups": (rollups, "build every rollup of the data's current state as Parquet, with DuckDB or Spark"),
 }
 
 

@@ -4,8 +4,8 @@ A `Store` opens an in-memory DuckDB database over one data folder:
 
 - each table of `analytics.core.schema` is read once from `<table>.parquet` or `<table>.csv` into a raw
   view (`raw_<table>`, every CSV column as text, so that nothing is lost before it is checked);
-- a staging view named after the table casts every column to its schema type; page queries read
-  only these staging views;
+- a staging view named after the table casts every column to its schema type (its SELECT is
+  analytics/store/staging.py's, which Spark runs too); page queries read only these staging views;
 - derived views, one per `analytics/store/views/<name>.sql`, are built on the staging views for what
   several queries share (`goal_owners`, `affiliate_liaisons`); they take no parameters;
 - rollups, one per `analytics/store/rollups/<name>.sql`, are small precomputed tables made once per state of
@@ -69,7 +69,7 @@ from analytics.core.errors import first_line as _first_line
 from analytics.core.files import write_atomically, write_bytes_atomically
 from analytics.core.schema import TABLES, TABLES_BY_NAME, Table
 from analytics.core.settings import Settings
-from analytics.store import ledger, rollup
+from analytics.store import ledger, rollup, staging
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = Path(__file__).resolve().parent / "views"
@@ -143,6 +143,13 @@ def table_file(data_dir: Path, table: Table) -> TableFile:
             f"{data_dir}: table {table.name!r} is stored twice ({table.name}.parquet and .csv); keep one"
         )
     return TableFile(table, present[0])
+
+
+def present_table_file(data_dir: Path, table: Table) -> TableFile | None:
+    """`table_file`, or None when the folder lacks a table it may lack (schema `may_be_absent`: read as no rows)."""
+    if table.may_be_absent and not any(path.is_file() for path in _candidates(data_dir, table)):
+        return None
+    return table_file(data_dir, table)
 
 
 def table_files_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -276,10 +283,11 @@ class Store:
         self.uploads: dict[str, Any] = {}  # kind -> the visible uploaded rows (an Arrow table), kept alive here
         absent = []  # tables the folder may lack (schema `may_be_absent`) and does: read as having no rows
         for table in TABLES:
-            if table.may_be_absent and not any(path.is_file() for path in _candidates(self.data_dir, table)):
+            found = present_table_file(self.data_dir, table)
+            if found is None:
                 absent.append(table)
             else:
-                self.files[table.name] = table_file(self.data_dir, table)
+                self.files[table.name] = found
         self.files_key = files_key(self.data_dir)
         cache_dir = self._cache_dir()
         for table_file_ in self.files.values():
@@ -376,21 +384,9 @@ class Store:
         return problems
 
     def _create_staging_view(self, table: Table) -> None:
-        casts = ",\n  ".join(f"CAST({_quote(c.name)} AS {c.type}) AS {_quote(c.name)}" for c in table.columns)
         uploaded = self._create_upload_view(table)
         with self.cursor() as cursor:
-            if not uploaded:
-                cursor.execute(f"CREATE OR REPLACE VIEW {table.name} AS SELECT\n  {casts}\nFROM raw_{table.name}")
-                return
-            columns = ", ".join(_quote(c.name) for c in table.columns)
-            key = ", ".join(_quote(name) for name in table.key)
-            cursor.execute(
-                f"CREATE OR REPLACE VIEW {table.name} AS SELECT {columns} FROM (\n"
-                f"  SELECT {casts}, 0 AS _upload_order FROM raw_{table.name}\n"
-                f"  UNION ALL\n"
-                f"  SELECT {casts}, upload_order AS _upload_order FROM uploaded_{table.name}\n"
-                f") QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _upload_order DESC) = 1"
-            )
+            cursor.execute(f"CREATE OR REPLACE VIEW {table.name} AS\n{staging.staging_select(table, uploaded, _quote)}")
 
     def _create_derived_views(self) -> None:
         """The views of analytics/store/views/ over the staging views (in name order; none reads another), the
@@ -458,11 +454,42 @@ class Store:
 
     def rollup(self, name: str) -> pd.DataFrame:
         """Every row of one rollup (analytics/store/rollups/<name>.sql) of this store's state, made if not kept yet."""
+        self._ensure_rollup(name)
+        with self.cursor() as cursor:
+            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
+
+    def rollup_file(self, name: str, folder: Path | None = None) -> Path:
+        """One rollup of this store's state as a Parquet file: the one the store keeps and reads itself
+        (`rollups_folder`), or, given a `folder`, a copy written there as `<name>.parquet`."""
+        self._ensure_rollup(name)
+        if folder is None:
+            kept = self._rollups.kept_file(name)
+            if kept is None:
+                raise AnalyticsError(f"{self.data_dir}: its store cannot be written, so rollups are kept in memory")
+            return kept
+        target = folder / f"{name}.parquet"
+        with self.cursor() as cursor:
+            relation = cursor.sql(f"SELECT * FROM {_quote(name)}")
+            write_atomically(target, lambda temporary: relation.write_parquet(str(temporary), compression="zstd"))
+        return target
+
+    @property
+    def rollups_folder(self) -> Path | None:
+        """Where this state's rollups are kept (`<store>/rollups/<state_key>/`); None when the store is read-only."""
+        return self._rollups.folder
+
+    def uploaded_batches(self) -> dict[str, list[tuple[str, int]]]:
+        """The batches whose rows this store reads, per kind: (batch_id, upload_order), a later order winning."""
+        batches = {}
+        for kind, rows in self.uploads.items():
+            pairs = rows.group_by(["batch_id", "upload_order"]).aggregate([])
+            batches[kind] = sorted(zip(pairs["batch_id"].to_pylist(), pairs["upload_order"].to_pylist(), strict=True))
+        return batches
+
+    def _ensure_rollup(self, name: str) -> None:
         if name not in rollup.rollup_names():
             raise UnknownQueryError(f"no rollup named {name!r}; known rollups: {', '.join(rollup.rollup_names())}")
         self._rollups.ensure([name])
-        with self.cursor() as cursor:
-            return cursor.execute(f"SELECT * FROM {_quote(name)}").df()
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole staging table (for small tables; big ones go through named queries)."""

@@ -1,8 +1,13 @@
 """Small precomputed tables (rollups), built once per state of the data and read by page queries.
 
 A rollup is one SELECT in `analytics/store/rollups/<name>.sql` (first line: what one row is), with no
-parameters, over the store's staging and derived views. A named query reads it by its name like a view
+parameters, over the store's staging views and other rollups. A named query reads it by its name like a view
 (`FROM membership_reports_by_group_month`); `Store.query` has every rollup the query names made first.
+
+The same file is what Spark runs to build the rollup (analytics/store/spark.py, `python -m analytics rollups
+--engine spark`), unchanged: write it in SQL both DuckDB 2 and Spark 4.3+ accept (QUALIFY, GROUP BY ALL, `::`
+casts, `last_day` and window functions are shared; `datediff('month', ...)` is not, nor are DuckDB's macros and
+the derived views). tests/store/test_rollup_engines.py builds every rollup with both and compares them.
 
 Made once per state, kept in the folder: a rollup is written as Parquet to
 `<store>/rollups/<state_key>/<name>.parquet` (a temporary name renamed into place) and read from there by
@@ -104,6 +109,11 @@ class Rollups:
                 if name not in self._ready:
                     self._make(name)
                     self._ready.add(name)
+
+    def kept_file(self, name: str) -> Path | None:
+        """The Parquet file `ensure` made (or found) for `name`; None before that, or when kept in memory."""
+        target = None if self.folder is None else self.folder / f"{name}.parquet"
+        return target if name in self._ready and target is not None and target.is_file() else None
 
     def _make(self, name: str) -> None:
         sql = rollup_text(name)

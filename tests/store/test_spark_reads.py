@@ -4,9 +4,6 @@ requirements-spark.txt)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pyarrow as pa
 import pytest
 
@@ -15,20 +12,6 @@ from analytics.store import ledger, spark
 from tests.store.test_open_tables import tables_in_store, write_every_table
 
 pytestmark = pytest.mark.spark
-
-
-@pytest.fixture(scope="module")
-def session():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        reason = "pyspark is not installed (pip install -r requirements-spark.txt)"
-        pytest.fail(reason) if os.environ.get("CI") else pytest.skip(reason)
-    if not shutil.which("java"):
-        pytest.fail("java is not installed") if os.environ.get("CI") else pytest.skip("java is not installed")
-    running = spark.session()
-    yield running
-    running.stop()
 
 
 def test_spark_reads_every_table_as_deltalake_does(session, tiny_data_dir):

@@ -17,7 +17,11 @@ SELECT
     a.icma_region,
     a.affiliate_type,
     r.month_end_on,
-    datediff('month', r.month_end_on, r.next_month_end_on)::INTEGER AS months_to_next_report,
+    -- month boundaries crossed (DuckDB's datediff('month'); Spark's counts whole months, 0 from 31 Jan to 29 Feb)
+    CAST(
+        (year(r.next_month_end_on) - year(r.month_end_on)) * 12 + month(r.next_month_end_on) - month(r.month_end_on)
+        AS INTEGER
+    ) AS months_to_next_report,
     count(*)::BIGINT AS count_reports,
     sum(r.members)::BIGINT AS members,
     sum(r.icma_members)::BIGINT AS icma_members,
