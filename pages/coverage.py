@@ -162,48 +162,39 @@ summary = coverage.coverage_summary(
 st.header("Coverage figures")
 international = summary["by_type"]["international"]
 state = summary["by_type"]["state"]
-cards = [*card_row(3), *card_row(3)]  # two lines of three: each label whole at 1440 px
-cards[0].metric(
-    "Countries covered",
-    summary["countries_covered"],
-    help="Countries with an international affiliate.",
-    border=True,
-)
-cards[1].metric(
-    "International affiliates",
-    f"{international['count']} of {international['stated']}",
-    help=f"International affiliates in the data, against ICMA's stated {international['stated']} agreements.",
-    border=True,
-)
-cards[2].metric(
-    "Need attention",
-    summary["count_needs_attention"],
-    help=f"Relationships with no counted activity in the {config.inactive_after_months} months before the as-of date, "
-    f"or an agreement due for renewal within {config.renewal_window_months} months or lapsed: the list at the foot "
-    "of the page.",
-    border=True,
-)
-cards[3].metric(
-    "US states covered",
-    summary["states_covered"],
-    help="States with an affiliated association.",
-    border=True,
-)
-cards[4].metric(
-    "State associations",
-    f"{state['count']} of {state['stated']}",
-    help=f"State associations in the data, against ICMA's stated {state['stated']} state agreements.",
-    border=True,
-)
-cards[5].metric(
-    f"Due for renewal in {config.renewal_window_months} months",
-    summary["count_due_for_renewal"],
-    delta=f"{summary['count_lapsed']} lapsed, {summary['count_without_agreement']} without agreement",
-    delta_color="off",
-    delta_arrow="off",
-    help="Current agreements whose renewal date falls within the window; lapsed ones are past it.",
-    border=True,
-)
+# The six figures, two lines of three (each label whole at 1440 px): label, value, explanation, and a delta.
+figures = [
+    ("Countries covered", summary["countries_covered"], "Countries with an international affiliate.", None),
+    (
+        "International affiliates",
+        f"{international['count']} of {international['stated']}",
+        f"International affiliates in the data, against ICMA's stated {international['stated']} agreements.",
+        None,
+    ),
+    (
+        "Need attention",
+        summary["count_needs_attention"],
+        f"Relationships with no counted activity in the {config.inactive_after_months} months before the as-of "
+        f"date, or an agreement due for renewal within {config.renewal_window_months} months or lapsed: the list "
+        "at the foot of the page.",
+        None,
+    ),
+    ("US states covered", summary["states_covered"], "States with an affiliated association.", None),
+    (
+        "State associations",
+        f"{state['count']} of {state['stated']}",
+        f"State associations in the data, against ICMA's stated {state['stated']} state agreements.",
+        None,
+    ),
+    (
+        f"Due for renewal in {config.renewal_window_months} months",
+        summary["count_due_for_renewal"],
+        "Current agreements whose renewal date falls within the window; lapsed ones are past it.",
+        f"{summary['count_lapsed']} lapsed, {summary['count_without_agreement']} without agreement",
+    ),
+]
+for card, (label, value, explanation, delta) in zip([*card_row(3), *card_row(3)], figures, strict=True):
+    card.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=explanation, border=True)
 with st.expander("How the activity score is made"):
     st.markdown(coverage.score_explanation(config.inactive_after_months))
 
