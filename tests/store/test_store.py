@@ -30,6 +30,7 @@ EVERYTHING = {
     "last_on": AS_OF,
     "since": date(2025, 1, 1),
     "goal_id": "G0001",
+    "owner_id": "L001",
 }
 
 
@@ -431,9 +432,7 @@ def test_duckdb_runs_within_the_memory_limit_and_threads_of_the_settings(tiny_da
     monkeypatch.setenv("AFFILIATE_DUCKDB_THREADS", "1")
     store = Store(tiny_data_dir)
     with store.cursor() as cursor:
-        limit, threads = cursor.execute(
-            "SELECT current_setting('memory_limit'), current_setting('threads')"
-        ).fetchone()
+        limit, threads = cursor.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
     assert (limit, threads) == ("244.1 MiB", 1)
 
 
