@@ -50,10 +50,8 @@ SINCE = as_of - dt.timedelta(days=work.SOON_DAYS)
 @kept_per_data(max_entries=16)
 def my_goals(params: dict, liaison_id: str) -> pd.DataFrame:
     """The liaison's goals in scope with their status, next check-in and check-in state on the as-of date."""
-    goal_rows = run_query("goals_in_scope", **params)
-    goal_rows = goal_rows[goal_rows["owner_id"] == liaison_id]
-    checkins = run_query("goal_checkins_in_scope", **params)
-    checkins = checkins[checkins["goal_id"].isin(goal_rows["goal_id"])]  # the others count for nothing here
+    goal_rows = run_query("goals_of_owner_in_scope", **params, owner_id=liaison_id)
+    checkins = run_query("goal_checkins_of_owner_in_scope", **params, owner_id=liaison_id)
     statuses = briefing.goals_view(goal_rows, checkins, params["as_of"]).statuses
     next_on = work.next_checkin_on(statuses, statuses["latest_reported_on"])
     return statuses.assign(

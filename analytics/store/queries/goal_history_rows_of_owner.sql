@@ -2,10 +2,7 @@
 -- history reads it, by `source`: 'counted' (a check-in that counts now, goal_checkins), 'folder_checkin' and
 -- 'folder_comment' (the rows the data folder itself holds, before any upload); per goal oldest first.
 WITH owned AS (
-    SELECT owners.goal_id
-    FROM goal_owners AS owners
-    SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
-    WHERE owners.owner_id = $owner_id
+    SELECT goal_id FROM scoped_goals($regions, $types) WHERE owner_id = $owner_id
 )
 SELECT
     'counted' AS source,
