@@ -15,8 +15,8 @@ from analytics.figures import briefing
 from ui.components import card_row
 from ui.data import kept_per_data, load_table, run_query
 from ui.forms import (
-    goal_history,
     goal_work_panel,
+    recent_goal_entries,
     record_activity_form,
     session_identity,
     session_liaison,
@@ -51,14 +51,20 @@ SINCE = as_of - dt.timedelta(days=work.SOON_DAYS)
 @kept_per_data(max_entries=16)
 def my_goals(params: dict, liaison_id: str) -> pd.DataFrame:
     """The liaison's goals in scope with their status, next check-in and check-in state on the as-of date."""
-    goal_rows = run_query("goals_in_scope", **params)
-    goal_rows = goal_rows[goal_rows["owner_id"] == liaison_id]
-    statuses = briefing.goals_view(goal_rows, run_query("goal_checkins_in_scope", **params), params["as_of"]).statuses
+    goal_rows = run_query("goals_of_owner_in_scope", **params, owner_id=liaison_id)
+    checkins = run_query("goal_checkins_of_owner_in_scope", **params, owner_id=liaison_id)
+    statuses = briefing.goals_view(goal_rows, checkins, params["as_of"]).statuses
     next_on = work.next_checkin_on(statuses, statuses["latest_reported_on"])
     return statuses.assign(
         next_checkin_on=next_on,
         checkin_state=work.checkin_states(next_on, statuses["due_on"], params["as_of"]),
     ).sort_values(["checkin_state", "status", "next_checkin_on"])
+
+
+@kept_per_data(max_entries=16)
+def recent_on_my_goals(params: dict, liaison_id: str, since: dt.date) -> pd.DataFrame:
+    """What happened on the liaison's goals in scope after `since`, newest first (each goal's history entries)."""
+    return recent_goal_entries(my_goals(params, liaison_id), params, liaison_id, since)
 
 
 owned = my_goals(params, liaison_id)
@@ -92,14 +98,7 @@ else:
     widths = {"title": {"width": "large"}, "affiliate_name": {"width": "medium"}, "reason": {"width": "large"}}
     show_table(table, key="my_work_goals", options=widths)
 
-    history = pd.concat(
-        [
-            goal_history(goal_id).assign(title=title)
-            for goal_id, title in zip(owned["goal_id"], owned["title"], strict=True)
-        ],
-        ignore_index=True,
-    )
-    recent = work.recent_entries(history, SINCE)
+    recent = recent_on_my_goals(params, liaison_id, SINCE)
     st.header("What changed in the last 30 days")
     if recent.empty:
         st.caption(f"Nothing happened on your goals after {SINCE:%Y-%m-%d}.")

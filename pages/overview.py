@@ -43,14 +43,20 @@ def goals_summary(params: dict[str, Any], at_risk_below: float, off_track_below:
     """The goals' figures under the thresholds in force (the sidebar's: the same on every page)."""
     rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
     goal_rows = run_query("goals_in_scope", **params)
-    checkins = run_query("goal_checkins_in_scope", **params)
+    checkins = run_query("goal_checkin_values_in_scope", **params)
     member_months = run_query("membership_by_month", **params)
-    statuses = goals.goal_status(goal_rows, checkins, params["as_of"], rules, with_reasons=False).merge(
-        goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id"
-    )
+    prepared = goals.prepare_goals(goal_rows, checkins)  # once for the three figures below
+    status = goals.goal_status(goal_rows, checkins, params["as_of"], rules, with_reasons=False, prepared=prepared)
+    statuses = status.merge(goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id")
     month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
-    portfolio = goals.portfolio_over_time(goal_rows, checkins, month_ends, rules, by=None) if month_ends else None
-    at_risk = goals.reasons_for(goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"], rules)
+    portfolio = (
+        goals.portfolio_over_time(goal_rows, checkins, month_ends, rules, by=None, prepared=prepared)
+        if month_ends
+        else None
+    )
+    at_risk = goals.reasons_for(
+        goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"], rules, prepared=prepared
+    )
     counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
     return GoalsSummary(
         share_on_track=goals.share_on_track(statuses),

@@ -21,8 +21,8 @@ import streamlit as st
 from analytics.auth.roles import Identity, local_identity
 from analytics.core.errors import AnalyticsError
 from analytics.core.schema import ACTIVITY_STATUSES, ACTIVITY_TYPES
-from analytics.domain import history
-from analytics.store.recorded import recorded_rows
+from analytics.domain import history, work
+from analytics.store.recorded import recorded_rows, recorded_rows_of
 from analytics.uploads import pipeline
 from analytics.uploads.forms import (
     FormCheck,
@@ -264,6 +264,31 @@ def goal_history(goal_id: str) -> pd.DataFrame:
         recorded_rows(data_dir, "goals", "goal_id", goal_id),
     )
     return entries.assign(recorded_at_utc=entries["recorded_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""))
+
+
+def recent_goal_entries(goal_rows: pd.DataFrame, params: dict[str, Any], owner_id: str, since: dt.date) -> pd.DataFrame:
+    """What happened on the goals `goal_rows` (those `owner_id` owns in scope) after `since`, newest first: the
+    entries `goal_history` shows for each, with its title, from one query and one read of each recorded kind."""
+    rows = run_query("goal_history_rows_of_owner", **params, owner_id=owner_id)
+    data_dir, goal_ids = settings().data_dir, goal_rows["goal_id"].tolist()
+    recorded = [recorded_rows_of(data_dir, kind, "goal_id", goal_ids) for kind in ("goal_checkins", "goal_comments")]
+    recorded_goals = recorded_rows_of(data_dir, "goals", "goal_id", goal_ids)
+    counted, folder_checkins, folder_comments = (
+        rows[rows["source"] == source] for source in ("counted", "folder_checkin", "folder_comment")
+    )
+    touched = history.goal_ids_touched_after(since, rows, *recorded, recorded_goals)
+    goals = goal_rows[goal_rows["goal_id"].isin(touched)]
+    frames = [counted, folder_checkins, recorded[0], folder_comments, recorded[1], recorded_goals]
+    entries = history.goal_histories(goals, *(frame[frame["goal_id"].isin(touched)] for frame in frames))
+    # Goal by goal in the order of goal_rows, as the page lists them.
+    position = pd.Series(range(len(goal_rows)), index=goal_rows["goal_id"])
+    entries = entries.iloc[entries["goal_id"].map(position).argsort(kind="stable")]
+    titles = goal_rows.set_index("goal_id")["title"]
+    entries = entries.assign(
+        recorded_at_utc=entries["recorded_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+        title=entries["goal_id"].map(titles),
+    )
+    return work.recent_entries(entries.drop(columns="goal_id").reset_index(drop=True), since)
 
 
 def history_table(goal_id: str, key: str) -> None:

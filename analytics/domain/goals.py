@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -222,10 +222,35 @@ def _prepare(goals: pd.DataFrame, checkins: pd.DataFrame) -> _Terms:
 
 
 @dataclass(frozen=True)
-class _Evaluation:
-    """Every goal's figures on one as-of date, one array element per goal."""
+class PreparedGoals:
+    """Goals and their check-ins prepared once (`prepare_goals`): goal_status, reasons_for and portfolio_over_time
+    given it (`prepared=`) skip sorting the same check-ins again. It holds the frames it was made from."""
 
-    as_of_day: int
+    goals: pd.DataFrame
+    checkins: pd.DataFrame
+    terms: _Terms
+
+
+def prepare_goals(goals: pd.DataFrame, checkins: pd.DataFrame) -> PreparedGoals:
+    """The goals and check-ins prepared for every figure of one page: pass the result as `prepared=`, with the same
+    frames, to goal_status, reasons_for and portfolio_over_time (each then evaluates, and sorts nothing again)."""
+    return PreparedGoals(goals=goals, checkins=checkins, terms=_prepare(goals, checkins))
+
+
+def _terms_of(goals: pd.DataFrame, checkins: pd.DataFrame, prepared: PreparedGoals | None) -> _Terms:
+    """The prepared terms, when prepared from these very frames; else the frames prepared now."""
+    if prepared is None:
+        return _prepare(goals, checkins)
+    if prepared.goals is not goals or prepared.checkins is not checkins:
+        raise AnalyticsError("prepared= was made from other goals or check-ins than the ones given")
+    return prepared.terms
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    """Every goal's figures on one as-of date (or each on its own, given one day per goal), one element per goal."""
+
+    as_of_day: int | np.ndarray
     expected_pct: np.ndarray
     expected_value: np.ndarray
     has_checkin: np.ndarray
@@ -240,12 +265,13 @@ class _Evaluation:
     first_checkin_due_day: np.ndarray
 
 
-def _latest_checkin_positions(terms: _Terms, as_of_day: int) -> np.ndarray:
-    """Per goal, the position of its latest check-in reported on or before `as_of_day`, or -1."""
+def _latest_checkin_positions(terms: _Terms, as_of_day: int | np.ndarray) -> np.ndarray:
+    """Per goal, the position of its latest check-in reported on or before `as_of_day` (its own day, given an
+    array of one day per goal), or -1."""
     goal_count = len(terms.goal_id)
     if len(terms.checkin_key) == 0:
         return np.full(goal_count, -1)
-    day_offset = min(max(as_of_day - terms.first_day, 0), terms.key_span - 1)
+    day_offset = np.clip(np.asarray(as_of_day, dtype=np.int64) - terms.first_day, 0, terms.key_span - 1)
     query_key = np.arange(goal_count, dtype=np.int64) * terms.key_span + day_offset
     positions = np.searchsorted(terms.checkin_key, query_key, side="right") - 1
     belongs = positions >= 0
@@ -260,7 +286,7 @@ def _at(checkin_values: np.ndarray, positions: np.ndarray, fill: float) -> np.nd
     return np.where(positions >= 0, checkin_values[np.maximum(positions, 0)], fill)
 
 
-def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluation:
+def _evaluate(terms: _Terms, as_of_day: int | np.ndarray, rules: GoalStatusRules) -> _Evaluation:
     positions = _latest_checkin_positions(terms, as_of_day)
     has_checkin = positions >= 0
     latest_value = _at(terms.checkin_value, positions, np.nan)
@@ -316,6 +342,26 @@ def _evaluate(terms: _Terms, as_of_day: int, rules: GoalStatusRules) -> _Evaluat
         is_awaiting_first_checkin=is_awaiting_first_checkin,
         first_checkin_due_day=terms.start_stale_after_day,
     )
+
+
+def _take(figures: Any, positions: np.ndarray) -> Any:
+    """Prepared terms or an evaluation for the goals at `positions` only (their per-goal arrays taken)."""
+    count = len(figures.goal_id) if isinstance(figures, _Terms) else len(figures.status_code)
+    taken = {
+        field.name: value.iloc[positions].reset_index(drop=True)
+        if isinstance(value, pd.Series)
+        else value[positions]
+        if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) == count
+        else value
+        for field in fields(figures)
+        if field.name not in _CHECKIN_FIELDS
+        for value in [getattr(figures, field.name)]
+    }
+    return replace(figures, **taken)
+
+
+# Per check-in arrays of _Terms: never taken per goal.
+_CHECKIN_FIELDS = frozenset({"checkin_key", "checkin_goal", "checkin_day", "checkin_value", "checkin_stale_after_day"})
 
 
 # --- goal_status and its reasons ------------------------------------------------------------------
@@ -381,7 +427,9 @@ def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> np.
         ],
         default="expected "
         + _percent_text(evaluation.expected_pct)
-        + f" by {_date_text(evaluation.as_of_day)[0]}, "
+        + " by "
+        + _date_text(evaluation.as_of_day)
+        + ", "
         + progress,
     )
     reason = reason + ": " + label
@@ -394,9 +442,11 @@ def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> np.
 def goal_status(
     goals: pd.DataFrame,
     checkins: pd.DataFrame,
-    as_of: dt.date | pd.Timestamp,
+    as_of: dt.date | pd.Timestamp | pd.Series,
     rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
     with_reasons: bool = True,
+    *,
+    prepared: PreparedGoals | None = None,
 ) -> pd.DataFrame:
     """One row per goal (in the order of `goals`): expected and reported progress on `as_of`, status and reason.
 
@@ -405,9 +455,13 @@ def goal_status(
     reported on or before `as_of` count. Shares are of the whole baseline->target distance.
     Without reasons (`with_reasons=False`) there is no reason column: writing a sentence per goal
     is most of the time over many goals; `reasons_for` writes them for the goals shown.
+    `as_of` may also be one date per goal (a Series in the order of `goals`): each goal is then judged on its own
+    date, as if alone (a goal's history gives its status as of each of its check-ins so, in one call).
+    `prepared` (prepare_goals of these goals and check-ins) saves preparing them again.
     """
-    terms = _prepare(goals, checkins)
-    evaluation = _evaluate(terms, _day(as_of), rules)
+    terms = _terms_of(goals, checkins, prepared)
+    as_of_day = _days(as_of).astype(np.int64) if isinstance(as_of, pd.Series) else _day(as_of)
+    evaluation = _evaluate(terms, as_of_day, rules)
     latest_reported_on = np.where(
         evaluation.has_checkin, _as_timestamps(evaluation.latest_day), np.datetime64("NaT", "ns")
     )
@@ -435,13 +489,29 @@ def reasons_for(
     checkins: pd.DataFrame,
     as_of: dt.date | pd.Timestamp,
     rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+    *,
+    prepared: PreparedGoals | None = None,
 ) -> pd.DataFrame:
     """`goal_status_rows` (a few rows of goal_status, any columns with goal_id) with the reason of each goal.
 
-    The reasons are those `goal_status` gives, written only for these goals.
+    The reasons are those `goal_status` gives, written only for these goals. Given `prepared` (prepare_goals of
+    these goals and check-ins), the goals are evaluated from it and only the shown ones' sentences are written.
     """
-    shown = goals[goals["goal_id"].isin(goal_status_rows["goal_id"])]
-    reasons = goal_status(shown, checkins, as_of, rules)[["goal_id", "reason"]]
+    if prepared is None:
+        shown = goals[goals["goal_id"].isin(goal_status_rows["goal_id"])]
+        reasons = goal_status(shown, checkins, as_of, rules)[["goal_id", "reason"]]
+    else:
+        terms = _terms_of(goals, checkins, prepared)
+        positions = pd.Index(terms.goal_id).get_indexer(pd.unique(goal_status_rows["goal_id"]))
+        positions = np.sort(positions[positions >= 0])
+        evaluation = _evaluate(terms, _day(as_of), rules)
+        sentences = _reasons(goals.iloc[positions], _take(terms, positions), _take(evaluation, positions))
+        reasons = pd.DataFrame(
+            {
+                "goal_id": terms.goal_id.iloc[positions].reset_index(drop=True),
+                "reason": pd.array(sentences, dtype="str"),
+            }
+        )
     return goal_status_rows.drop(columns="reason", errors="ignore").merge(reasons, on="goal_id", how="left")
 
 
@@ -472,6 +542,8 @@ def portfolio_over_time(
     month_ends: Sequence[dt.date | pd.Timestamp],
     rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
     by: str | None = "area_of_emphasis",
+    *,
+    prepared: PreparedGoals | None = None,
 ) -> pd.DataFrame:
     """One row per month end (per value of `by`): how many goals had each status then.
 
@@ -479,9 +551,10 @@ def portfolio_over_time(
     count_stale, share_on_track ((achieved + on_track) / goals started; NaN when none had started).
     `by` names a column of `goals`; to group by affiliate_type or icma_region pass
     `goals_with_context(...)` as `goals`. The goals and their sorted check-ins are prepared once and
-    each month end is then one vectorised pass over all goals.
+    each month end is then one vectorised pass over all goals (`prepared`, prepare_goals of the same frames, saves
+    preparing them again).
     """
-    terms = _prepare(goals, checkins)
+    terms = _terms_of(goals, checkins, prepared)
     if by is not None:
         require_columns(goals.columns, [by], "goals")
         group_codes, group_values = pd.factorize(goals[by], use_na_sentinel=False)

@@ -32,6 +32,7 @@ from analytics.domain.goals import (
     goal_status,
     latest_checkins,
     portfolio_over_time,
+    prepare_goals,
     share_on_track,
     status_matrix,
 )
@@ -83,14 +84,17 @@ def goals_view(
 ) -> GoalsView:
     """The view of `goal_rows` (goals_in_scope) on `as_of`, from the check-ins reported by then."""
     known = checkins[pd.to_datetime(checkins["reported_on"]) <= pd.Timestamp(as_of)]
-    status = goal_status(goal_rows, known, as_of, rules)
+    prepared = prepare_goals(goal_rows, known)  # once for the status and the portfolio
+    status = goal_status(goal_rows, known, as_of, rules, prepared=prepared)
     narratives = latest_checkins(known)[["goal_id", "narrative"]].rename(columns={"narrative": "latest_narrative"})
     statuses = (
         goal_rows.merge(status, on="goal_id", how="left", validate="one_to_one")
         .merge(narratives, on="goal_id", how="left", validate="one_to_one")
         .assign(status_label=lambda frame: frame["status"].astype(str).map(STATUS_LABELS))
     )
-    portfolio = portfolio_over_time(goal_rows, known, month_ends_until(as_of), rules, by="area_of_emphasis")
+    portfolio = portfolio_over_time(
+        goal_rows, known, month_ends_until(as_of), rules, by="area_of_emphasis", prepared=prepared
+    )
     return GoalsView(as_of=as_of, rules=rules, statuses=statuses, portfolio=portfolio)
 
 

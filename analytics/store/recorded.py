@@ -22,6 +22,11 @@ BATCH_FACTS = ["batch_id", "committed_at", "committed_by", "file_name", "status"
 
 def recorded_rows(data_dir: Path, kind: str, column: str, value: str) -> pd.DataFrame:
     """The committed rows of `kind` whose `column` is `value` (a goal's check-ins), oldest batch first."""
+    return recorded_rows_of(data_dir, kind, column, [value])
+
+
+def recorded_rows_of(data_dir: Path, kind: str, column: str, values: list[str]) -> pd.DataFrame:
+    """The committed rows of `kind` whose `column` is one of `values` (many goals' check-ins), oldest batch first."""
     columns = [*schema_table(kind).column_names, *BATCH_FACTS]
     path = StoreLayout(Path(data_dir)).rows(kind)
     if not is_table(path):
@@ -29,7 +34,7 @@ def recorded_rows(data_dir: Path, kind: str, column: str, value: str) -> pd.Data
     dataset = DeltaTable(str(path)).to_pyarrow_dataset()
     if column not in dataset.schema.names:
         return pd.DataFrame(columns=columns)
-    rows = dataset.to_table(filter=pc.field(column) == value).to_pandas()
+    rows = dataset.to_table(filter=pc.field(column).isin(list(values))).to_pandas()
     committed = batches(data_dir)[BATCH_FACTS]
     rows = rows.merge(committed, on="batch_id", how="inner")  # a batch without a ledger row was never committed
     rows = rows.reindex(columns=[*columns, "row_number"])

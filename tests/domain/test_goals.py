@@ -23,6 +23,7 @@ from analytics.domain.goals import (
     goals_with_context,
     latest_checkins,
     portfolio_over_time,
+    prepare_goals,
     progress_by_month,
     reasons_for,
     status_matrix,
@@ -528,3 +529,69 @@ def test_a_goals_frame_without_a_column_is_refused_naming_the_column():
     with pytest.raises(DataValidationError) as raised:
         goal_status(goals, make_checkins(), D(2026, 1, 6))
     assert [(problem.file, problem.column) for problem in raised.value.problems] == [("goals", "due_on")]
+
+
+@st.composite
+def goals_with_checkins(draw):
+    """A few goals of either direction, check-ins of any of them (some on the same day), and dates to judge on."""
+    specs = draw(
+        st.lists(
+            st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.sampled_from(["increase", "decrease"])),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    goals = make_goals(
+        *[
+            {
+                "direction": direction,
+                "baseline_value": 100.0 if direction == "increase" else 12.0,
+                "target_value": 200.0 if direction == "increase" else 8.0,
+                "start_on": START + pd.Timedelta(days=start),
+                "due_on": START + pd.Timedelta(days=start + length),
+                "reporting_interval_months": 1 + start % 12,
+            }
+            for start, length, direction in specs
+        ]
+    )
+    rows = draw(st.lists(st.tuples(st.integers(0, 20), st.integers(-50, 2100), st.floats(0, 250)), max_size=20))
+    checkins = make_checkins(
+        *[(f"G{goal % len(goals) + 1}", START + pd.Timedelta(days=day), value) for goal, day, value in rows]
+    )
+    days = draw(st.lists(st.integers(-50, 2200), min_size=len(goals), max_size=len(goals)))
+    return goals, checkins, [(START + pd.Timedelta(days=day)).date() for day in days]
+
+
+@settings(deadline=None, max_examples=60)
+@given(goals_with_checkins())
+def test_prepared_once_the_figures_are_those_of_each_call_preparing_its_own(case):
+    goals, checkins, dates = case
+    prepared = prepare_goals(goals, checkins)
+    for as_of in dates[:2]:
+        status = goal_status(goals, checkins, as_of)
+        pd.testing.assert_frame_equal(goal_status(goals, checkins, as_of, prepared=prepared), status)
+        shown = at_risk_list(status).iloc[::2]
+        pd.testing.assert_frame_equal(
+            reasons_for(shown, goals, checkins, as_of, prepared=prepared), reasons_for(shown, goals, checkins, as_of)
+        )
+    pd.testing.assert_frame_equal(
+        portfolio_over_time(goals, checkins, dates, by=None, prepared=prepared),
+        portfolio_over_time(goals, checkins, dates, by=None),
+    )
+
+
+def test_prepared_from_other_frames_is_refused():
+    goals, checkins = make_goals({}), make_checkins(("G1", "2026-01-05", 150.0))
+    with pytest.raises(AnalyticsError, match="prepared= was made from other goals"):
+        goal_status(goals, checkins.copy(), D(2026, 1, 6), prepared=prepare_goals(goals, checkins))
+
+
+@settings(deadline=None, max_examples=60)
+@given(goals_with_checkins())
+def test_a_date_per_goal_judges_each_goal_as_if_alone_on_its_date(case):
+    goals, checkins, dates = case
+    together = goal_status(goals, checkins, pd.Series(pd.to_datetime(dates), index=goals.index))
+    alone = pd.concat(
+        [goal_status(goals.iloc[[i]], checkins, as_of) for i, as_of in enumerate(dates)], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(together, alone)

@@ -72,6 +72,7 @@ def parameters(regions: list[str], types: list[str], as_of: date, affiliate_id: 
         "last_on": as_of,
         "since": as_of - timedelta(days=400),
         "goal_id": "G0001",
+        "owner_id": "L001",
     }
 
 

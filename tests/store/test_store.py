@@ -30,6 +30,7 @@ EVERYTHING = {
     "last_on": AS_OF,
     "since": date(2025, 1, 1),
     "goal_id": "G0001",
+    "owner_id": "L001",
 }
 
 
@@ -439,3 +440,16 @@ def test_a_memory_limit_duckdb_cannot_read_is_an_error_in_words(tiny_data_dir, m
     monkeypatch.setenv("AFFILIATE_DUCKDB_MEMORY_LIMIT", "a lot")
     with pytest.raises(AnalyticsError, match="AFFILIATE_DUCKDB_MEMORY_LIMIT"):
         Store(tiny_data_dir)
+
+
+def test_one_owners_goals_and_check_ins_are_those_of_the_scope_that_are_theirs(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    for owner_id in ("L001", "L002", "L003"):
+        params = {**EVERYTHING, "owner_id": owner_id}
+        in_scope = store.query("goals_in_scope", **params)
+        mine = in_scope[in_scope["owner_id"] == owner_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(store.query("goals_of_owner_in_scope", **params), mine)
+        checkins = store.query("goal_checkins_in_scope", **params)
+        theirs = checkins[checkins["goal_id"].isin(mine["goal_id"])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(store.query("goal_checkins_of_owner_in_scope", **params), theirs)
+        assert len(mine) > 0
