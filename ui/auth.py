@@ -91,7 +91,7 @@ def require_page(action: str) -> Identity:
     try:
         identity = current_identity()
     except AnalyticsError as error:
-        st.error(str(error), icon="🔒")
+        st.error(literal(str(error)), icon="🔒")  # names from the sign-in claims, shown as text
         st.stop()
     if identity is None:
         st.info("Please sign in first.", icon="🔒")
@@ -99,7 +99,7 @@ def require_page(action: str) -> Identity:
     try:
         require(identity, action)
     except PermissionDenied as refusal:
-        st.warning(str(refusal), icon="🔒")
+        st.warning(literal(str(refusal)), icon="🔒")
         st.stop()
     return identity
 

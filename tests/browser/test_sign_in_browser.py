@@ -135,7 +135,7 @@ def test_a_viewer_signs_in_sees_the_dashboard_and_cannot_upload(new_browser_page
     browser_page.screenshot("sign-in-viewer-overview")
 
     browser_page.open("/upload", wait_for_chart=False)
-    page.get_by_text(f"{VIEWER} may not upload data").wait_for(timeout=30_000)
+    page.get_by_text(as_shown(f"{VIEWER} may not upload data")).wait_for(timeout=30_000)
     assert not page.query_selector("[data-testid=stFileUploader]")
     assert not page.get_by_role("button", name="Commit").count()
     browser_page.screenshot("sign-in-viewer-upload-refused")

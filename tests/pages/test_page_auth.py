@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.store import ledger
-from tests.apptest import APP, DEFAULT_PAGE
+from tests.apptest import APP, DEFAULT_PAGE, shown
 from ui.navigation import page_entry
 
 AUTH = {
@@ -52,7 +52,7 @@ def open_app(
 
 
 def texts(elements) -> str:
-    return "\n".join(element.value for element in elements)
+    return "\n".join(shown(element.value) for element in elements)
 
 
 def test_local_mode_says_so_on_every_page(monkeypatch, tiny_data_dir):
@@ -86,7 +86,7 @@ def test_nobody_signed_in_sees_only_the_sign_in_screen(monkeypatch, tiny_data_di
 
 def test_someone_with_no_role_is_told_politely(monkeypatch, tiny_data_dir):
     app = open_app(monkeypatch, tiny_data_dir, email="stranger@example.com")
-    assert "do not hold a role" in app.warning[0].value
+    assert "do not hold a role" in shown(app.warning[0].value)
     assert not app.metric
     opened = open_app(
         monkeypatch, tiny_data_dir, email="stranger@example.com", environment={"AFFILIATE_UNLISTED_ROLE": "viewer"}
@@ -105,7 +105,7 @@ def test_a_viewer_sees_the_dashboard_and_who_they_are(monkeypatch, tiny_data_dir
 def test_a_viewer_who_opens_the_upload_page_is_refused_and_nothing_is_written(monkeypatch, tiny_data_dir):
     app = open_app(monkeypatch, tiny_data_dir, "upload", email="viewer@example.org")
     assert not app.exception
-    assert "viewer@example.org may not upload data" in app.warning[0].value
+    assert "viewer@example.org may not upload data" in shown(app.warning[0].value)
     assert not app.get("file_uploader")
     assert not [button for button in app.button if button.key in ("upload_commit", "upload_undo")]
     assert not app.dataframe  # not even the ledger
@@ -128,7 +128,7 @@ def test_an_analyst_uploads_and_the_ledger_names_their_email(monkeypatch, tiny_d
 
 def test_only_an_admin_opens_the_roles_page(monkeypatch, tiny_data_dir):
     refused = open_app(monkeypatch, tiny_data_dir, "roles", email="avery@example.org")
-    assert "may not see or change who holds which role" in refused.warning[0].value
+    assert "may not see or change who holds which role" in shown(refused.warning[0].value)
     assert not refused.dataframe
     app = open_app(monkeypatch, tiny_data_dir, "roles", email="lee@example.org")
     assert not app.exception
