@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.core.schema import AFFILIATE_TYPES
-from analytics.domain.membership import MAX_CARRY_MONTHS, last_month_end_on_or_before
+from analytics.domain.membership import last_month_end_on_or_before
 from analytics.store.reader import MACROS_DIR, QUERIES_DIR, Store, macro_files, query_parameters
 from tests.conftest import ROOT, write_tiny_data
+from tests.store.bound import every_parameter
 
 # The shared filters as pages send them: all, one region, the 'National' pseudo-region, one type, both.
 SCOPES = [
@@ -59,23 +60,6 @@ def scoped_ids(store: Store, regions: list[str], types: list[str]) -> set[str]:
     return {affiliate_id for (affiliate_id,) in rows}
 
 
-def parameters(regions: list[str], types: list[str], as_of: date, affiliate_id: str) -> dict:
-    return {
-        "regions": regions,
-        "types": types,
-        "as_of": as_of,
-        "renewal_window_months": 6,
-        "max_carry_months": MAX_CARRY_MONTHS,
-        "limit": 10,
-        "affiliate_id": affiliate_id,
-        "first_on": as_of - timedelta(days=400),
-        "last_on": as_of,
-        "since": as_of - timedelta(days=400),
-        "goal_id": "G0001",
-        "owner_id": "L001",
-    }
-
-
 def test_every_macro_file_creates_the_macro_it_is_named_after_and_says_what_it_gives():
     paths = sorted(MACROS_DIR.glob("*.sql"))
     assert {path.stem for path in paths} >= {"scoped_affiliates", "carried_membership_reports"}
@@ -106,7 +90,7 @@ def test_no_query_pastes_the_scope_filter():
 def test_every_query_runs_with_bound_parameters_and_keeps_to_the_scope(tiny_store, regions, types, as_of):
     allowed = filtered_in_pandas(tiny_store.table("affiliates"), regions, types)
     for path in sorted(QUERIES_DIR.glob("*.sql")):
-        result = tiny_store.query(path.stem, **parameters(regions, types, as_of, "state-ca"))
+        result = tiny_store.query(path.stem, **every_parameter(regions, types, as_of))
         assert isinstance(result, pd.DataFrame), path.stem
         if "regions" in query_parameters(path.stem) and "affiliate_id" in result.columns:
             assert set(result["affiliate_id"].dropna()) <= allowed, path.stem

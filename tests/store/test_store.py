@@ -13,25 +13,12 @@ import pytest
 
 from analytics.cli import check
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, UnknownQueryError
-from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store.reader import CACHE_FOLDERS_KEPT as STORE_CACHE_FOLDERS_KEPT
 from analytics.store.reader import QUERIES_DIR, Store, folder_fingerprint, open_store, query_parameters, query_text
+from tests.store.bound import every_parameter
 
 AS_OF = date(2026, 11, 27)
-EVERYTHING = {
-    "regions": [],
-    "types": [],
-    "as_of": AS_OF,
-    "renewal_window_months": 6,
-    "max_carry_months": MAX_CARRY_MONTHS,
-    "limit": 10,
-    "affiliate_id": "state-ca",
-    "first_on": date(2025, 1, 1),
-    "last_on": AS_OF,
-    "since": date(2025, 1, 1),
-    "goal_id": "G0001",
-    "owner_id": "L001",
-}
+EVERYTHING = every_parameter([], [], AS_OF, since=date(2025, 1, 1))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -1,6 +1,6 @@
 -- One row per check-in reported on or before `until_on`, for goals of agreements of affiliates inside the shared
--- filters (scoped_affiliates): what goal_checkins_in_scope lists, and what goal_checkin_values_in_scope narrows to
--- the columns goal status reads. Called with the bound values: FROM scoped_goal_checkins($regions, $types, $as_of).
+-- filters (scoped_affiliates): what goal_checkins_in_scope lists.
+-- Called with the bound values: FROM scoped_goal_checkins($regions, $types, $as_of).
 CREATE OR REPLACE MACRO scoped_goal_checkins(regions, types, until_on) AS TABLE
 SELECT goal_checkins.*
 FROM goal_checkins
