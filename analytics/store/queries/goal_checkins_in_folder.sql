@@ -8,4 +8,4 @@ SELECT
     reported_by
 FROM raw_goal_checkins
 WHERE goal_id = $goal_id
-ORDER BY reported_on
+ORDER BY reported_on, checkin_id

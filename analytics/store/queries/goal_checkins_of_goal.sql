@@ -2,4 +2,4 @@
 SELECT *
 FROM goal_checkins
 WHERE goal_id = $goal_id
-ORDER BY reported_on
+ORDER BY reported_on, checkin_id

@@ -4,4 +4,4 @@ SELECT goal_checkins.*
 FROM goal_checkins
 SEMI JOIN (SELECT goal_id FROM scoped_goals($regions, $types) WHERE owner_id = $owner_id) AS owned USING (goal_id)
 WHERE goal_checkins.reported_on <= $as_of
-ORDER BY goal_checkins.goal_id, goal_checkins.reported_on
+ORDER BY goal_checkins.goal_id, goal_checkins.reported_on, goal_checkins.checkin_id
