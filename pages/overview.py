@@ -14,6 +14,7 @@ import streamlit as st
 from analytics.core.links import goal_link
 from analytics.domain import goals, membership, overview
 from analytics.figures.charts import membership_trend, status_by_group
+from ui import goal_status
 from ui.components import card_row, chart
 from ui.data import kept_per_data, run_query
 from ui.labels import download_table, label, show_table
@@ -29,43 +30,46 @@ from ui.text import (
     points_in_a_year,
 )
 
+# The at-risk rows the page shows; the download holds them all.
+AT_RISK_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class GoalsSummary:
     share_on_track: float | None
     share_on_track_by_month: list[float] | None  # the last twelve month ends, for the sparkline
-    at_risk: pd.DataFrame  # goals needing attention, worst first, with their reasons
+    count_at_risk: int  # goals needing attention (at risk, off track or overdue)
+    at_risk: pd.DataFrame  # the first AT_RISK_SHOWN of them, worst first, with their reasons
     status_figure: go.Figure
 
 
 @kept_per_data(max_entries=32)
 def goals_summary(params: dict[str, Any], at_risk_below: float, off_track_below: float) -> GoalsSummary:
-    """The goals' figures under the thresholds in force (the sidebar's: the same on every page)."""
+    """The goals' figures under the thresholds in force (the sidebar's: the same on every page), judged in the store
+    (ui.goal_status): counts per status, the share on track at the last twelve month ends, the worst goals."""
     rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
-    goal_rows = run_query("goals_in_scope", **params)
-    checkins = run_query("goal_checkin_values_in_scope", **params)
+    counts = goal_status.status_counts(params, rules)
     member_months = run_query("membership_by_month", **params)
-    prepared = goals.prepare_goals(goal_rows, checkins)  # once for the three figures below
-    status = goals.goal_status(goal_rows, checkins, params["as_of"], rules, with_reasons=False, prepared=prepared)
-    statuses = status.merge(goal_rows.drop(columns=["direction", "baseline_value", "target_value"]), on="goal_id")
     month_ends = sorted(member_months["month_end_on"].tail(12)) if not member_months.empty else []
-    portfolio = (
-        goals.portfolio_over_time(goal_rows, checkins, month_ends, rules, by=None, prepared=prepared)
-        if month_ends
-        else None
+    portfolio = goal_status.portfolio(params, rules, month_ends, by=None) if month_ends else None
+    counts_by_area = goals.status_matrix_of_counts(
+        counts.assign(all_types="all"), rows="area_of_emphasis", columns="all_types"
     )
-    at_risk = goals.reasons_for(
-        goals.at_risk_list(statuses), goal_rows, checkins, params["as_of"], rules, prepared=prepared
-    )
-    counts_by_area = goals.status_matrix(statuses.assign(all_types="all"), rows="area_of_emphasis", columns="all_types")
+    by_status = goal_status.count_by_status(counts)
     return GoalsSummary(
-        share_on_track=goals.share_on_track(statuses),
+        share_on_track=goal_status.share_on_track(counts),
         share_on_track_by_month=(
             [round(v * 100, 1) for v in portfolio["share_on_track"].fillna(0)] if portfolio is not None else None
         ),
-        at_risk=at_risk,
+        count_at_risk=sum(by_status[status] for status in goals.ATTENTION_STATUSES),
+        at_risk=goal_status.needing_attention(params, rules, AT_RISK_SHOWN),
         status_figure=status_by_group(counts_by_area, "area_of_emphasis", "area of emphasis"),
     )
+
+
+def at_risk_rows(at_risk: pd.DataFrame) -> pd.DataFrame:
+    """The at-risk table's columns, as shown and downloaded."""
+    return at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[list(AT_RISK_COLUMNS)]
 
 
 @kept_per_data(max_entries=32)
@@ -194,20 +198,25 @@ at_risk = summary.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
-    st.caption(
-        f"{len(at_risk)} goals at risk, off track or overdue, worst first. Select a row to open the goal's progress."
+    shown_note = (
+        f" The first {len(at_risk)} are shown; the download holds them all."
+        if summary.count_at_risk > len(at_risk)
+        else ""
     )
-    table = at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[list(AT_RISK_COLUMNS)]
-    shown = at_risk.head(10)
+    st.caption(
+        f"{format_count(summary.count_at_risk)} goals at risk, off track or overdue, worst first.{shown_note} "
+        "Select a row to open the goal's progress."
+    )
     show_table(
-        table.head(10),
+        at_risk_rows(at_risk),
         key="overview_at_risk_table",
         options=AT_RISK_COLUMNS,
         wrap=True,
         height="auto",
-        links=[goal_link(*row) for row in shown[["goal_id", "affiliate_name", "title"]].itertuples(index=False)],
+        links=[goal_link(*row) for row in at_risk[["goal_id", "affiliate_name", "title"]].itertuples(index=False)],
     )
-    download_table(table, "goals_at_risk", key="overview_at_risk")
+    every_goal = goal_status.needing_attention_later(params, frame.rules)
+    download_table(lambda: at_risk_rows(every_goal()), "goals_at_risk", key="overview_at_risk")
 left, right = st.columns([3, 2], gap="large")
 with left:
     bars = chart(summary.status_figure, key="overview_status_chart", on_select="rerun")

@@ -60,20 +60,24 @@ def show_error(error: Exception) -> None:
 
 
 def download_buttons(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     base_name: str,
     key: str,
     sheet: str | None = None,
-    number_formats: dict[str, str] | None = None,
+    number_formats: dict[str, str] | Callable[[], dict[str, str]] | None = None,
 ) -> None:
     """CSV and Excel downloads of one table, side by side; files are built only when clicked.
 
+    `frame` may be a function that builds the table (and `number_formats` one that gives its formats): it is then
+    called only when a button is clicked, outside the page's run, so it may not use Streamlit.
     `number_formats` gives Excel formats by column (ui.labels.download_table passes them for each kind).
     """
+    rows = frame if callable(frame) else lambda: frame
+    formats = number_formats if callable(number_formats) else lambda: number_formats
     left, right = st.columns(2, width=360)
     left.download_button(
         "Download CSV",
-        data=lambda: to_csv_bytes(frame),
+        data=lambda: to_csv_bytes(rows()),
         file_name=f"{base_name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -82,7 +86,7 @@ def download_buttons(
     )
     right.download_button(
         "Download Excel",
-        data=lambda: to_excel_bytes({sheet or base_name: frame}, number_formats),
+        data=lambda: to_excel_bytes({sheet or base_name: rows()}, formats()),
         file_name=f"{base_name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

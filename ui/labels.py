@@ -9,7 +9,8 @@ writes a label or a column format itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -141,8 +142,24 @@ def download_view(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> tupl
 
 
 def download_table(
-    frame: pd.DataFrame, base_name: str, key: str, sheet: str | None = None, data_columns: Iterable[str] = ()
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    base_name: str,
+    key: str,
+    sheet: str | None = None,
+    data_columns: Iterable[str] = (),
 ) -> None:
-    """CSV and Excel downloads of `frame` under the labels the page shows (ui.components.download_buttons)."""
-    view, excel_formats = download_view(frame, data_columns)
-    download_buttons(view, base_name, key=key, sheet=sheet, number_formats=excel_formats)
+    """CSV and Excel downloads of `frame` under the labels the page shows (ui.components.download_buttons).
+
+    `frame` may be a function that builds the table when a button is clicked (a long list the page shows only the
+    head of): it runs outside the page's run, so it may not use Streamlit; ui.data.query_later makes one."""
+    if not callable(frame):
+        view, excel_formats = download_view(frame, data_columns)
+        download_buttons(view, base_name, key=key, sheet=sheet, number_formats=excel_formats)
+        return
+    build = frame
+
+    @functools.cache
+    def built() -> tuple[pd.DataFrame, dict[str, str]]:
+        return download_view(build(), data_columns)
+
+    download_buttons(lambda: built()[0], base_name, key=key, sheet=sheet, number_formats=lambda: built()[1])

@@ -521,7 +521,8 @@ def reasons_for(
 def share_on_track(goal_status_rows: pd.DataFrame) -> float | None:
     """The share of goals on track: achieved or on track, of the goals that have started; None when none has.
 
-    The one definition of "goals on track" every page, card and export shows (`portfolio_over_time` computes
+    The one definition of "goals on track" every page, card and export shows (`share_on_track_of_counts` is it
+    over counts of goals per status, as the store's goal_statuses_on gives them; `portfolio_over_time` computes
     the same share at each month end).
 
     >>> share_on_track(pd.DataFrame({"status": ["achieved", "on_track", "at_risk", "overdue", "not_started"]}))
@@ -529,11 +530,20 @@ def share_on_track(goal_status_rows: pd.DataFrame) -> float | None:
     >>> share_on_track(pd.DataFrame({"status": ["not_started"]})) is None
     True
     """
-    status = goal_status_rows["status"].astype(str)
-    started = status[status != "not_started"]
-    if started.empty:
+    return share_on_track_of_counts(goal_status_rows["status"].astype(str).value_counts())
+
+
+def share_on_track_of_counts(count_by_status: Mapping[str, int] | pd.Series) -> float | None:
+    """`share_on_track` given how many goals have each status (a status absent counts as none).
+
+    >>> share_on_track_of_counts({"on_track": 3, "off_track": 1, "not_started": 4})
+    0.75
+    """
+    counts = {status: int(count_by_status.get(status, 0)) for status in STATUSES}
+    started = sum(counts.values()) - counts["not_started"]
+    if started == 0:
         return None
-    return float(started.isin(ON_TRACK_STATUSES).mean())
+    return sum(counts[status] for status in ON_TRACK_STATUSES) / started
 
 
 def portfolio_over_time(
@@ -572,10 +582,23 @@ def portfolio_over_time(
         counts[month] = np.bincount(cell, minlength=group_count * status_count).reshape(group_count, status_count)
         stale_counts[month] = np.bincount(group_codes, weights=evaluation.is_stale, minlength=group_count)
 
-    frame = pd.DataFrame({"month_end": np.repeat(_as_timestamps(np.asarray(days, dtype=np.int64)), group_count)})
+    return _portfolio_frame(np.asarray(days, dtype=np.int64), by, group_values, group_count, counts, stale_counts)
+
+
+def _portfolio_frame(
+    days: np.ndarray,
+    by: str | None,
+    group_values: Sequence[Any],
+    group_count: int,
+    counts: np.ndarray,
+    stale_counts: np.ndarray,
+) -> pd.DataFrame:
+    """portfolio_over_time's frame from its counts: `counts[month, group, status code]` and `stale_counts[month,
+    group]`, months in the order of `days`, groups in the order of `group_values`."""
+    frame = pd.DataFrame({"month_end": np.repeat(_as_timestamps(days), group_count)})
     if by is not None:
         frame[by] = np.tile(np.asarray(group_values, dtype=object), len(days))
-    flat_counts = counts.reshape(len(days) * group_count, status_count)
+    flat_counts = counts.reshape(len(days) * group_count, len(STATUSES))
     for code, status in enumerate(STATUSES):
         frame[f"count_{status}"] = flat_counts[:, code]
     frame["count_goals_started"] = flat_counts.sum(axis=1) - frame["count_not_started"]
@@ -583,6 +606,30 @@ def portfolio_over_time(
     on_track = sum(frame[f"count_{status}"] for status in ON_TRACK_STATUSES)
     frame["share_on_track"] = (on_track / frame["count_goals_started"]).where(frame["count_goals_started"] > 0)
     return frame
+
+
+def portfolio_of_counts(
+    counts: pd.DataFrame, month_ends: Sequence[dt.date | pd.Timestamp], by: str | None = "area_of_emphasis"
+) -> pd.DataFrame:
+    """`portfolio_over_time`'s frame from counts of goals per month end (`month_end`), `by` value and status
+    (`count_goals`, `count_stale`), as the store's goal_status_counts_by_month gives them: the same rows, columns
+    and shares. Every month end of `month_ends` has its row(s); groups are in order of first appearance."""
+    require_columns(counts.columns, ["month_end", "status", "count_goals", "count_stale"], "goal status counts")
+    days = np.asarray(sorted({_day(month_end) for month_end in month_ends}), dtype=np.int64)
+    if by is not None:
+        require_columns(counts.columns, [by], "goal status counts")
+        group_codes, group_values = pd.factorize(counts[by], use_na_sentinel=False)
+    else:
+        group_codes, group_values = np.zeros(len(counts), dtype=np.int64), pd.Index([None])
+    group_count = max(len(group_values), 1) if len(counts) else 0
+    month = np.searchsorted(days, _days(counts["month_end"]).astype(np.int64))
+    status = counts["status"].astype(str).map(_STATUS_CODE).to_numpy(dtype=np.int64)
+    shape = (len(days), group_count, len(STATUSES))
+    status_counts = np.zeros(shape, dtype=np.int64)
+    stale_counts = np.zeros(shape[:2], dtype=np.int64)
+    np.add.at(status_counts, (month, group_codes, status), counts["count_goals"].to_numpy(dtype=np.int64))
+    np.add.at(stale_counts, (month, group_codes), counts["count_stale"].to_numpy(dtype=np.int64))
+    return _portfolio_frame(days, by, group_values, group_count, status_counts, stale_counts)
 
 
 def goals_with_context(goals: pd.DataFrame, agreements: pd.DataFrame, affiliates: pd.DataFrame) -> pd.DataFrame:
@@ -604,16 +651,28 @@ def status_matrix(
     frame = goal_status_with_context[[rows, columns]].assign(
         status=goal_status_with_context["status"].astype(STATUS_DTYPE)
     )
+    counts = frame.groupby([rows, columns, "status"], observed=True).size().rename("count_goals").reset_index()
+    return status_matrix_of_counts(counts, rows, columns)
+
+
+def status_matrix_of_counts(counts: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """`status_matrix` from counts of goals (`count_goals`) per `rows` value, `columns` value and status, as the
+    store's goal_status_counts_in_scope gives them (other columns are summed over)."""
+    require_columns(counts.columns, [rows, columns, "status", "count_goals"], "goal status counts")
     cells = pd.MultiIndex.from_product(
         [
-            sorted(frame[rows].dropna().unique()),
-            sorted(frame[columns].dropna().unique()),
+            sorted(counts[rows].dropna().unique()),
+            sorted(counts[columns].dropna().unique()),
             pd.Categorical(STATUSES, dtype=STATUS_DTYPE),
         ],
         names=[rows, columns, "status"],
     )
-    counts = frame.groupby([rows, columns, "status"], observed=True).size()
-    return counts.reindex(cells, fill_value=0).rename("count_goals").reset_index()
+    summed = (
+        counts.assign(status=counts["status"].astype(str).astype(STATUS_DTYPE))
+        .groupby([rows, columns, "status"], observed=True)["count_goals"]
+        .sum()
+    )
+    return summed.reindex(cells, fill_value=0).astype(np.int64).rename("count_goals").reset_index()
 
 
 def at_risk_list(goal_status: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,87 @@
+"""Goal status as pages read it: judged where the goals are stored, so that a page over hundreds of thousands of
+goals receives counts and the few rows it shows, never every goal and check-in.
+
+The store judges them with the macro `goal_statuses_on` (analytics/store/macros/), which
+tests/store/test_goal_status_sql.py holds equal to `analytics.domain.goals.goal_status`, the one definition of a
+goal's status, on the bundled data and on random goals. What is counted from the statuses (the share on track, the
+portfolio, the status matrix) is computed from these counts by the domain's own functions (`share_on_track_of_counts`,
+`portfolio_of_counts`, `status_matrix_of_counts`), and the reasons of the rows shown by `goals.reasons_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analytics.domain import goals
+from ui.data import run_query, store
+
+Query = Callable[..., pd.DataFrame]
+
+
+def status_params(rules: goals.GoalStatusRules) -> dict[str, Any]:
+    """The query parameters of the thresholds in force (and the tolerance and attention statuses of goals)."""
+    return {
+        "at_risk_below": rules.at_risk_below,
+        "off_track_below": rules.off_track_below,
+        "tolerance": goals.THRESHOLD_TOLERANCE,
+        "attention_statuses": list(goals.ATTENTION_STATUSES),
+    }
+
+
+def status_counts(params: dict[str, Any], rules: goals.GoalStatusRules) -> pd.DataFrame:
+    """How many goals in scope have each status on the as-of date, per area of emphasis, affiliate type and ICMA
+    region (count_goals, count_stale)."""
+    return run_query("goal_status_counts_in_scope", **params, **status_params(rules))
+
+
+def count_by_status(counts: pd.DataFrame) -> dict[str, int]:
+    """status_counts summed per status: every status, zero when no goal has it."""
+    summed = counts.groupby("status")["count_goals"].sum()
+    return {status: int(summed.get(status, 0)) for status in goals.STATUSES}
+
+
+def share_on_track(counts: pd.DataFrame) -> float | None:
+    """The share of goals on track (goals.share_on_track_of_counts) of status_counts."""
+    return goals.share_on_track_of_counts(count_by_status(counts))
+
+
+def portfolio(
+    params: dict[str, Any],
+    rules: goals.GoalStatusRules,
+    month_ends: Sequence[dt.date | pd.Timestamp],
+    by: str | None = "area_of_emphasis",
+) -> pd.DataFrame:
+    """goals.portfolio_over_time of the goals in scope at `month_ends` (by area of emphasis, or None)."""
+    counts = run_query(
+        "goal_status_counts_by_month",
+        **params,
+        **status_params(rules),
+        month_ends=[pd.Timestamp(month_end).date() for month_end in month_ends],
+    )
+    return goals.portfolio_of_counts(counts, month_ends, by=by)
+
+
+def _needing_attention(
+    query: Query, params: dict[str, Any], rules: goals.GoalStatusRules, limit: int | None
+) -> pd.DataFrame:
+    rows = query("goals_needing_attention", **params, **status_params(rules), limit=limit)
+    rows["status"] = rows["status"].astype(goals.STATUS_DTYPE)
+    checkins = query("goal_checkin_values_of_goals", goal_ids=list(rows["goal_id"]), as_of=params["as_of"])
+    return goals.reasons_for(rows, rows, checkins, params["as_of"], rules)
+
+
+def needing_attention(params: dict[str, Any], rules: goals.GoalStatusRules, limit: int) -> pd.DataFrame:
+    """The first `limit` goals of goals.at_risk_list of the goals in scope (worst first), with every column of
+    goals_in_scope, their status figures and their reasons."""
+    return _needing_attention(run_query, params, rules, limit)
+
+
+def needing_attention_later(params: dict[str, Any], rules: goals.GoalStatusRules) -> Callable[[], pd.DataFrame]:
+    """A function building every goal of needing_attention, for a download made only when it is clicked: it reads
+    the store opened now, without Streamlit (a download's function runs outside the page's run)."""
+    opened = store()
+    return lambda: _needing_attention(opened.query, params, rules, None)
