@@ -565,12 +565,7 @@ def portfolio_over_time(
     preparing them again).
     """
     terms = _terms_of(goals, checkins, prepared)
-    if by is not None:
-        require_columns(goals.columns, [by], "goals")
-        group_codes, group_values = pd.factorize(goals[by], use_na_sentinel=False)
-    else:
-        group_codes, group_values = np.zeros(len(goals), dtype=np.int64), pd.Index([None])
-    group_count = max(len(group_values), 1) if len(goals) else 0
+    group_codes, group_values, group_count = _groups_of(goals, by, "goals")
     days = sorted({_day(month_end) for month_end in month_ends})
     status_count = len(STATUSES)
 
@@ -583,6 +578,17 @@ def portfolio_over_time(
         stale_counts[month] = np.bincount(group_codes, weights=evaluation.is_stale, minlength=group_count)
 
     return _portfolio_frame(np.asarray(days, dtype=np.int64), by, group_values, group_count, counts, stale_counts)
+
+
+def _groups_of(frame: pd.DataFrame, by: str | None, name: str) -> tuple[np.ndarray, pd.Index, int]:
+    """The portfolio's groups of `frame`'s rows: a code per row, the values in order of first appearance, and how
+    many groups (one group of all rows when `by` is None; none for no rows)."""
+    if by is not None:
+        require_columns(frame.columns, [by], name)
+        codes, values = pd.factorize(frame[by], use_na_sentinel=False)
+    else:
+        codes, values = np.zeros(len(frame), dtype=np.int64), pd.Index([None])
+    return codes, values, (max(len(values), 1) if len(frame) else 0)
 
 
 def _portfolio_frame(
@@ -616,12 +622,7 @@ def portfolio_of_counts(
     and shares. Every month end of `month_ends` has its row(s); groups are in order of first appearance."""
     require_columns(counts.columns, ["month_end", "status", "count_goals", "count_stale"], "goal status counts")
     days = np.asarray(sorted({_day(month_end) for month_end in month_ends}), dtype=np.int64)
-    if by is not None:
-        require_columns(counts.columns, [by], "goal status counts")
-        group_codes, group_values = pd.factorize(counts[by], use_na_sentinel=False)
-    else:
-        group_codes, group_values = np.zeros(len(counts), dtype=np.int64), pd.Index([None])
-    group_count = max(len(group_values), 1) if len(counts) else 0
+    group_codes, group_values, group_count = _groups_of(counts, by, "goal status counts")
     month = np.searchsorted(days, _days(counts["month_end"]).astype(np.int64))
     status = counts["status"].astype(str).map(_STATUS_CODE).to_numpy(dtype=np.int64)
     shape = (len(days), group_count, len(STATUSES))
