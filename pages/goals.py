@@ -121,9 +121,9 @@ ALL = "All"
 # The goal tables' long text gets room and wraps (show_table's wrap), so the why and the narrative are in view.
 GOAL_COLUMNS = {
     "affiliate_name": {"width": 140},
-    "title": {"width": 170},
-    "status_label": {"width": 75},
+    "status_label": {"width": 75},  # second, so that a phone shows it without scrolling sideways
     "is_stale": {"width": 50},
+    "title": {"width": 170},
     "reason": {"width": 270},
     "latest_narrative": {"width": 250},
 }

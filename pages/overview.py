@@ -187,9 +187,9 @@ for card in cards[2:]:
 # The at-risk table spans the page, so that its six columns, the why included, are in view at 1440 px.
 AT_RISK_COLUMNS = {
     "affiliate_name": {"width": 160},
+    "status_label": {"width": 75},  # second, so that a phone shows it without scrolling sideways
     "area_of_emphasis": {"width": 130},
     "title": {"width": 180},
-    "status_label": {"width": 75},
     "reason": {"width": 290},
     "liaison_name": {"width": 115},
 }

@@ -106,7 +106,7 @@ def test_the_at_risk_table_has_its_six_columns_in_view_with_the_why_wrapped(monk
     """At 1440 px only Affiliate and Area were in view; Goal, Status, Why and Liaison needed a sideways scroll."""
     app = run_page(monkeypatch, tiny_data_dir, query={"as_of": "2026-11-27"})
     table = next(frame for frame in app.dataframe if "Why" in frame.value.columns)
-    shown = ["Affiliate", "Area of emphasis", "Goal", "Status", "Why", "Liaison"]
+    shown = ["Affiliate", "Status", "Area of emphasis", "Goal", "Why", "Liaison"]
     assert table.value.columns.tolist() == shown
     widths = {name: column.get("width") for name, column in json.loads(table.proto.columns).items()}
     assert all(isinstance(widths[name], int) for name in shown)
