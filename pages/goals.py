@@ -36,11 +36,16 @@ from ui.text import format_percent, literal
 class Derived:
     view: briefing.GoalsView
     at_risk: pd.DataFrame
+    at_risk_links: list[Link]  # of the first ROWS_SHOWN rows of at_risk, the ones the page shows
     trends: pd.DataFrame
     portfolio_figure: go.Figure
-    affiliate_names: pd.Series  # by affiliate_id, sorted by name
+    affiliate_names: dict[str, str]  # by affiliate_id, sorted by name (a dict: the picker looks up each option)
+    goal_titles: dict[str, str]  # "affiliate — title" by goal_id, for the goal picker
     known_checkins: pd.DataFrame  # check-ins reported by the as-of date (kept here: no unpickling per rerun)
     worst_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the first goal
+    worst_affiliate_id: str | None  # the affiliate of worst_goal_id
+    counts: dict[str, int]  # briefing.status_counts of the statuses
+    share_on_track: float | None  # goals.share_on_track of the statuses
 
 
 @kept_per_data(max_entries=16)
@@ -55,17 +60,33 @@ def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float
     goal_id = label("goal_id")
     worst_reported = at_risk.loc[at_risk[goal_id].isin(reported), goal_id]
     candidates = (worst_reported, reported, statuses["goal_id"])
+    worst_goal_id = next((ids.iloc[0] for ids in candidates if len(ids)), None)
     return Derived(
         view=view,
         at_risk=at_risk,
+        at_risk_links=goal_links(at_risk.head(ROWS_SHOWN)),
         trends=briefing.trends_table(view.portfolio),
         portfolio_figure=portfolio_chart(view.portfolio),
         affiliate_names=statuses.drop_duplicates("affiliate_id")
         .set_index("affiliate_id")["affiliate_name"]
-        .sort_values(),
+        .sort_values()
+        .to_dict(),
+        goal_titles=dict(zip(statuses["goal_id"], statuses["affiliate_name"] + " — " + statuses["title"], strict=True)),
         known_checkins=checkins[checkins["reported_on"] <= pd.Timestamp(params["as_of"])],
-        worst_goal_id=next((ids.iloc[0] for ids in candidates if len(ids)), None),
+        worst_goal_id=worst_goal_id,
+        worst_affiliate_id=(
+            None
+            if worst_goal_id is None
+            else statuses.loc[statuses["goal_id"] == worst_goal_id, "affiliate_id"].iloc[0]
+        ),
+        counts=briefing.status_counts(statuses),
+        share_on_track=goals.share_on_track(statuses),
     )
+
+
+def shown_note(count: int) -> str:
+    """What a table capped at ROWS_SHOWN rows says when it holds more."""
+    return f" The first {ROWS_SHOWN} are shown; the download holds them all." if count > ROWS_SHOWN else ""
 
 
 def goal_links(table: pd.DataFrame) -> list[Link]:
@@ -97,8 +118,8 @@ def chosen_goals(
     status: str,
     only_stale: bool,
 ) -> tuple[pd.DataFrame, list[Link]]:
-    """The goal list for the choices above it (worst first), as shown, with each row's link: kept, so that a rerun
-    with the same choices builds neither the table nor a link per goal again."""
+    """The goal list for the choices above it (worst first), with the links of its first ROWS_SHOWN rows (the ones
+    shown): kept, so that a rerun with the same choices builds neither the table nor the links again."""
     statuses = derived(params, at_risk_below, off_track_below).view.statuses
     chosen = pd.Series(True, index=statuses.index)
     if area != ALL:
@@ -110,7 +131,7 @@ def chosen_goals(
     if only_stale:
         chosen &= statuses["is_stale"]
     table = briefing.goal_table(statuses[chosen].sort_values(["status", "pct_of_expected", "goal_id"]))
-    return table, goal_links(table)
+    return table, goal_links(table.head(ROWS_SHOWN))
 
 
 frame = page_frame("Goals", ", using only check-ins reported by then.")
@@ -118,6 +139,9 @@ frame = page_frame("Goals", ", using only check-ins reported by then.")
 MATRIX_COLUMNS = {name: label(name) for name in ("affiliate_type", "icma_region")}
 SUBJECTS = {"goal": "One goal", "affiliate": "An affiliate", "area": "An area of emphasis"}
 ALL = "All"
+# A table shows its first rows (worst first); its download holds every row. At scale a list of every goal would
+# cost seconds to send on each rerun and nobody reads past the first screens.
+ROWS_SHOWN = 200
 # The goal tables' long text gets room and wraps (show_table's wrap), so the why and the narrative are in view.
 GOAL_COLUMNS = {
     "affiliate_name": {"width": 140},
@@ -149,13 +173,13 @@ statuses = view.statuses
 scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
 
 # -- at a glance, and the briefing pack ------------------------------------------------------------
-counts = briefing.status_counts(statuses)
+counts = page_data.counts
 started = len(statuses) - counts["not_started"]
 cards = card_row(6)
 cards[0].metric("Goals", len(statuses), help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
 cards[1].metric(
     "On track",
-    format_percent(goals.share_on_track(statuses)),
+    format_percent(page_data.share_on_track),
     help="Share of the goals started by the as-of date that are on track or achieved.",
     border=True,
 )
@@ -219,10 +243,16 @@ if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
     st.caption(
-        f"{len(at_risk)} goals overdue, off track or at risk, worst first, with their latest narrative. "
-        "Select a row to see the goal's progress below."
+        f"{len(at_risk):,} goals overdue, off track or at risk, worst first, with their latest narrative."
+        f"{shown_note(len(at_risk))} Select a row to see the goal's progress below."
     )
-    show_table(at_risk, key="goals_at_risk_table", options=GOAL_COLUMNS, wrap=True, links=goal_links(at_risk))
+    show_table(
+        at_risk.head(ROWS_SHOWN),
+        key="goals_at_risk_table",
+        options=GOAL_COLUMNS,
+        wrap=True,
+        links=page_data.at_risk_links,
+    )
     download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
@@ -281,11 +311,13 @@ status = filters[2].selectbox(
 only_stale = filters[3].checkbox("Only stale", key="goals_only_stale", bind="query-params")
 
 goal_list, goal_list_links = chosen_goals(params, *thresholds, matrix_by, area, group, status, only_stale)
-st.caption(f"{len(goal_list)} of {len(statuses)} goals.")
+st.caption(f"{len(goal_list):,} of {len(statuses):,} goals.{shown_note(len(goal_list))}")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_list_links)
+    show_table(
+        goal_list.head(ROWS_SHOWN), key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_list_links
+    )
     download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------
@@ -318,16 +350,17 @@ affiliate_names = page_data.affiliate_names
 worst = page_data.worst_goal_id
 
 if subject == "goal":
-    titles = (statuses["affiliate_name"] + " — " + statuses["title"]).set_axis(statuses["goal_id"])
+    titles = page_data.goal_titles
     goal_id = st.selectbox(
         "Goal",
-        list(titles.index),
-        index=list(titles.index).index(worst),
+        list(titles),
+        index=list(titles).index(worst),
         format_func=titles.__getitem__,
         key="goals_goal",
         bind="query-params",
     )
-    goal = statuses.set_index("goal_id").loc[goal_id]
+    members = statuses[statuses["goal_id"] == goal_id]
+    goal = members.set_index("goal_id").loc[goal_id]
     shown_checkins = known_checkins[known_checkins["goal_id"] == goal_id]
     shown_events = events[events["affiliate_id"] == goal["affiliate_id"]]
     path_dates = sorted({goal["start_on"], goal["due_on"], pd.Timestamp(as_of)})
@@ -335,11 +368,11 @@ if subject == "goal":
     st.caption(f"**{goal['status_label']}** — {literal(goal['reason'])}. Liaison: {literal(goal['liaison_name'])}.")
 else:
     if subject == "affiliate":
-        default_affiliate = statuses.set_index("goal_id").loc[worst, "affiliate_id"]
+        default_affiliate = page_data.worst_affiliate_id
         chosen_id = st.selectbox(
             "Affiliate",
-            list(affiliate_names.index),
-            index=list(affiliate_names.index).index(default_affiliate),
+            list(affiliate_names),
+            index=list(affiliate_names).index(default_affiliate),
             format_func=affiliate_names.__getitem__,
             key="goals_affiliate",
             bind="query-params",
@@ -367,7 +400,7 @@ chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     chart(figure, key="goals_progress_chart")
 with table_column:
-    titles_by_goal = statuses.set_index("goal_id")["title"]
+    titles_by_goal = members.set_index("goal_id")["title"]
     checkin_table = shown_checkins.sort_values("reported_on", ascending=False).assign(
         title=lambda rows: rows["goal_id"].map(titles_by_goal)
     )[["reported_on", "title", "value", "narrative", "reported_by"]]

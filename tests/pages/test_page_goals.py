@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analytics.domain.goals import goal_status
+from analytics.domain.goals import STATUSES, goal_status
 from analytics.store.reader import open_store
 from tests.apptest import metric_values, run_page, shown
 
@@ -111,3 +111,22 @@ def test_each_count_lists_the_goals_it_counts(monkeypatch, tiny_data_dir):
     assert len(goal_list(app)) == int(metrics["Stale"])
     app.button(key="goals_card_all").click().run()
     assert len(goal_list(app)) == int(metrics["Goals"])
+
+
+def test_a_long_goal_list_shows_its_worst_rows_first_and_says_how_many_more(monkeypatch, bundled_data_dir):
+    as_of = dt.date(2026, 6, 30)
+    app = run_page(monkeypatch, bundled_data_dir, page="goals", query={"as_of": as_of.isoformat()})
+    assert not app.exception
+    store = open_store(bundled_data_dir)
+    statuses = goal_status(store.table("goals"), store.table("goal_checkins"), as_of)
+    assert len(statuses) > 200  # the bundled data holds more goals than a table shows
+    shown_rows = goal_list(app)
+    assert len(shown_rows) == 200
+    caption = f"{len(statuses):,} of {len(statuses):,} goals. The first 200 are shown; the download holds them all."
+    assert caption in [element.value for element in app.caption]
+    # Worst first: every goal of a status worse than the last one shown is among the rows shown.
+    order = [status.replace("_", " ") for status in STATUSES]
+    last = max(order.index(status) for status in shown_rows["Status"])
+    worse = statuses.loc[statuses["status"].astype(str).map(lambda status: STATUSES.index(status) < last), "goal_id"]
+    assert set(worse) <= set(shown_rows["Goal id"])
+    assert list(shown_rows["Status"].map(order.index)) == sorted(shown_rows["Status"].map(order.index))
