@@ -67,6 +67,46 @@ def goals_summary(params: dict[str, Any], at_risk_below: float, off_track_below:
     )
 
 
+@dataclass(frozen=True)
+class NetworkSummary:
+    """The network and membership figures of the cards, from the affiliates, agreements and membership in scope."""
+
+    counts: overview.AffiliateCounts | None  # None: no affiliate in scope
+    renewals_due: pd.DataFrame  # current agreements due for renewal in the window
+    count_lapsed: int
+    member_months: pd.DataFrame  # membership_by_month with the share also in ICMA
+    icma_months: pd.DataFrame
+    affiliate_members: membership.Change
+    affiliate_members_like_for_like: membership.Change
+    count_counted_both_years: int
+    icma_members: membership.Change
+    share_icma: membership.Change
+    share_icma_like_for_like: membership.Change
+
+
+@kept_per_data(max_entries=32)
+def network_summary(params: dict[str, Any]) -> NetworkSummary:
+    """What the cards show, kept: a rerun reads it instead of copying the affiliates and agreements again."""
+    affiliates = run_query("affiliates_in_scope", **params)
+    agreements = run_query("current_agreements", **params)
+    member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
+    year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
+    icma_months = run_query("icma_membership_by_month", **params)
+    return NetworkSummary(
+        counts=None if affiliates.empty else overview.affiliate_counts(affiliates),
+        renewals_due=agreements[agreements["status"] == "due_for_renewal"],
+        count_lapsed=int((agreements["status"] == "lapsed").sum()),
+        member_months=member_months,
+        icma_months=icma_months,
+        affiliate_members=membership.change_over_year(member_months, "members"),
+        affiliate_members_like_for_like=membership.like_for_like_change(year_on_year, "members"),
+        count_counted_both_years=len(membership.counted_both_years(year_on_year)),
+        icma_members=membership.change_over_year(icma_months, "members"),
+        share_icma=membership.change_over_year(member_months, "share_icma"),
+        share_icma_like_for_like=membership.like_for_like_share_change(year_on_year),
+    )
+
+
 def at_risk_rows(at_risk: pd.DataFrame) -> pd.DataFrame:
     """The at-risk table's columns, as shown and downloaded."""
     return at_risk.assign(status_label=at_risk["status"].astype(str).map(goals.STATUS_LABELS))[list(AT_RISK_COLUMNS)]
@@ -80,22 +120,18 @@ def membership_figure(params: dict[str, Any]) -> go.Figure:
 
 frame = page_frame("Overview")
 params = frame.params
-affiliates = run_query("affiliates_in_scope", **params)
-agreements = run_query("current_agreements", **params)
-member_months = membership.with_share_in_icma(run_query("membership_by_month", **params))
-year_on_year = run_query("membership_year_on_year_by_affiliate", **params)
-icma_months = run_query("icma_membership_by_month", **params)
+network = network_summary(params)
+member_months, icma_months = network.member_months, network.icma_months
 events = run_query("upcoming_events", **params, limit=8)
 summary = goals_summary(params, frame.rules.at_risk_below, frame.rules.off_track_below)
 
-if affiliates.empty:
+if network.counts is None:
     st.info("No affiliate matches the filters. Widen the region or type filter in the sidebar.")
     st.stop()
 
 config = frame.settings
-counts = overview.affiliate_counts(affiliates)
-due = agreements[agreements["status"] == "due_for_renewal"]
-lapsed = agreements[agreements["status"] == "lapsed"]
+counts = network.counts
+due = network.renewals_due
 
 # -- the network ---------------------------------------------------------------------------------
 st.header("The network")
@@ -122,18 +158,17 @@ drill_link(st, "Where they are, and how active: Coverage", COVERAGE)
 
 # -- health --------------------------------------------------------------------------------------
 st.header("Health")
-affiliate_members = membership.change_over_year(member_months, "members")
-affiliate_members_like_for_like = membership.like_for_like_change(year_on_year, "members")
-count_counted_both_years = len(membership.counted_both_years(year_on_year))
-icma_members = membership.change_over_year(icma_months, "members")
-share_icma = membership.change_over_year(member_months, "share_icma")
-share_icma_like_for_like = membership.like_for_like_share_change(year_on_year)
-like_for_like_help = " " + like_for_like_note(count_counted_both_years)
+affiliate_members = network.affiliate_members
+affiliate_members_like_for_like = network.affiliate_members_like_for_like
+icma_members = network.icma_members
+share_icma = network.share_icma
+share_icma_like_for_like = network.share_icma_like_for_like
+like_for_like_help = " " + like_for_like_note(network.count_counted_both_years)
 cards = card_row(5)
 cards[0].metric(
     f"Renewals due in {config.renewal_window_months} months",
     len(due),
-    delta=f"{len(lapsed)} lapsed" if len(lapsed) else "none lapsed",
+    delta=f"{network.count_lapsed} lapsed" if network.count_lapsed else "none lapsed",
     delta_color="off",
     delta_arrow="off",
     help="Current agreements whose renewal date falls within the window; lapsed ones are past it.",

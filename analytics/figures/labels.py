@@ -19,6 +19,8 @@ label may name a setting (`{inactive_after_months}`): it then reads the number i
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -252,9 +254,11 @@ def label_text(name: str, settings: Settings | None = None) -> str:
     return _resolved(COLUMN_LABELS[name].text, settings)
 
 
-def labels_by_text(settings: Settings | None = None) -> dict[str, ColumnLabel]:
-    """Every label by its header (names sharing a header share its kind, so any of them will do)."""
-    return {label.text: label for label in (column_label(name, settings) for name in COLUMN_LABELS)}
+@lru_cache(maxsize=8)
+def labels_by_text(settings: Settings | None = None) -> MappingProxyType[str, ColumnLabel]:
+    """Every label by its header (names sharing a header share its kind, so any of them will do); read-only, and
+    made once per settings in force (every table of every rerun asks for it)."""
+    return MappingProxyType({label.text: label for label in (column_label(name, settings) for name in COLUMN_LABELS)})
 
 
 def labelled(frame: pd.DataFrame, settings: Settings | None = None, data_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -280,10 +284,13 @@ def labelled(frame: pd.DataFrame, settings: Settings | None = None, data_columns
     )
 
 
-def _headers(settings: Settings | None) -> set[str]:
+@lru_cache(maxsize=8)
+def _headers(settings: Settings | None) -> frozenset[str]:
     """The headers a labelled column may carry (those naming a setting only when the settings are known)."""
-    return {
-        label_text(name, settings)
-        for name, entry in COLUMN_LABELS.items()
-        if settings is not None or "{" not in entry.text
-    }
+    return frozenset(
+        {
+            label_text(name, settings)
+            for name, entry in COLUMN_LABELS.items()
+            if settings is not None or "{" not in entry.text
+        }
+    )
