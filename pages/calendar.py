@@ -93,6 +93,38 @@ def month_figure(params: dict[str, Any], choices: tuple, month: str, as_of: date
     )
 
 
+@kept_per_data(max_entries=32)
+def year_figure(params: dict[str, Any], choices: tuple, year: int, as_of: date):
+    """The year's timeline of the filtered events (`choices` as for month_figure)."""
+    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    year_events = ev.events_overlapping(filtered, date(year, 1, 1), date(year, 12, 31))
+    return year_timeline_figure(year_events, year, f"Events in {year}, by start date", marked_day=as_of)
+
+
+@kept_per_data(max_entries=32)
+def upcoming_listing(params: dict[str, Any], choices: tuple, horizon_days: int | None, as_of: date) -> pd.DataFrame:
+    """The agenda as a table (event_listing of the upcoming filtered events), shown and downloaded."""
+    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    return event_listing(ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days))
+
+
+@kept_per_data(max_entries=32)
+def representation_view(params: dict[str, Any], places: tuple, as_of: date):
+    """ICMA representation at the affiliate conferences held by the as-of date, by year (its table, as shown, and
+    its figure), and at those still to come, of the events filtered by region, country and organizer (`places`)."""
+    events = ev.filter_events(events_in_scope(params), *(list(choice) for choice in places))
+    affiliates = run_query("affiliates_in_scope", **params)
+    is_held = ev.event_end(events) < pd.Timestamp(as_of)
+    by_year = ev.representation_by_year(events.loc[is_held], affiliates)
+    to_come = ev.representation_by_year(events.loc[~is_held], affiliates)
+    figure = representation_by_year_figure(
+        by_year, f"Conferences held by {as_of:%Y-%m-%d} with ICMA representation, by region"
+    )
+    table = by_year.sort_values(["year", "organizer_region"], ascending=[False, True])
+    table = table.assign(organizer_region=table["organizer_region"].map(ev.region_text))
+    return table, to_come, figure
+
+
 def month_options(events: pd.DataFrame) -> list[str]:
     """Every month the chooser offers, "YYYY-MM": the as-of range, widened to the events' dates."""
     first = min(pd.Timestamp(EARLIEST_AS_OF), pd.to_datetime(events["start_on"]).min())
@@ -145,16 +177,18 @@ def agenda_list(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def listing_table(rows: pd.DataFrame, key: str) -> None:
-    """The events as a table: dates, name, organizer, place, ICMA representation, website link."""
+def listing_table(rows: pd.DataFrame, key: str, listing: pd.DataFrame | None = None) -> None:
+    """The events as a table: dates, name, organizer, place, ICMA representation, website link (the rows'
+    event_listing, unless it is given as `listing`)."""
     show_table(
-        event_listing(rows), key=key, options={"event_name": {"pinned": True}, "representatives": {"width": "medium"}}
+        event_listing(rows) if listing is None else listing,
+        key=key,
+        options={"event_name": {"pinned": True}, "representatives": {"width": "medium"}},
     )
 
 
 as_of = frame.as_of
 params = frame.params
-affiliates = run_query("affiliates_in_scope", **params)
 events = events_in_scope(params)
 
 if events.empty:
@@ -209,6 +243,7 @@ st.button(
     icon="🔎",
 )
 
+choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organizers), representation)
 filtered = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers, representation)
 horizon_days = None
 if HORIZON_MONTHS[horizon] is not None:
@@ -235,8 +270,9 @@ else:
     st.markdown(agenda_list(upcoming))
     if len(upcoming) > AGENDA_LIST_LENGTH:
         st.caption(f"The soonest {AGENDA_LIST_LENGTH} of {len(upcoming)}; the table has them all.")
-    listing_table(upcoming, key="calendar_agenda_table")
-    download_table(event_listing(upcoming), f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
+    agenda = upcoming_listing(params, choices, horizon_days, as_of)
+    listing_table(upcoming, key="calendar_agenda_table", listing=agenda)
+    download_table(agenda, f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
 
 # -- month view -----------------------------------------------------------------------------------------
 st.header("Month")
@@ -260,7 +296,6 @@ month_first, month_last = shown.start_time.date(), shown.end_time.date()
 in_month = ev.events_overlapping(filtered, month_first, month_last)
 dated = filtered.loc[filtered["date_precision"] != "month"]
 month_only = in_month.loc[in_month["date_precision"] == "month"]
-choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organizers), representation)
 chart(month_figure(params, choices, month, as_of), key="calendar_month_chart")
 st.caption(
     "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
@@ -328,10 +363,7 @@ with all_column:
 # -- year timeline ----------------------------------------------------------------------------------------
 st.header(f"The year {shown.year}")
 year_events = ev.events_overlapping(filtered, date(shown.year, 1, 1), date(shown.year, 12, 31))
-chart(
-    year_timeline_figure(year_events, shown.year, f"Events in {shown.year}, by start date", marked_day=as_of),
-    key="calendar_year_chart",
-)
+chart(year_figure(params, choices, shown.year, as_of), key="calendar_year_chart")
 st.caption(
     "One row per event, named on the left (sample events say so); colours and patterns show the organizer "
     "type. The year follows the month shown. Month-only events are drawn on the first of their month."
@@ -358,18 +390,10 @@ with country_column:
 
 # -- representation over the years ------------------------------------------------------------------------
 st.header("ICMA representation at affiliate conferences, over the years")
-unfiltered_by_representation = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers)
-is_held = ev.event_end(unfiltered_by_representation) < pd.Timestamp(as_of)
-by_year = ev.representation_by_year(unfiltered_by_representation.loc[is_held], affiliates)
-to_come = ev.representation_by_year(unfiltered_by_representation.loc[~is_held], affiliates)
+table, to_come, representation_figure = representation_view(params, choices[:3], as_of)
 figure_column, table_column = st.columns([3, 2], gap="large")
 with figure_column:
-    chart(
-        representation_by_year_figure(
-            by_year, f"Conferences held by {as_of:%Y-%m-%d} with ICMA representation, by region"
-        ),
-        key="calendar_representation_chart",
-    )
+    chart(representation_figure, key="calendar_representation_chart")
     st.caption(
         "Each bar is labelled with conferences represented of all conferences held that year. Only conferences "
         "over by the as-of date are drawn: those still to come are counted below, apart, since planned "
@@ -386,10 +410,8 @@ with figure_column:
             "The agenda says which are real events and which are sample data."
         )
 with table_column:
-    if by_year.empty:
+    if table.empty:
         st.info("No affiliate conference held by the as-of date for these filters.")
     else:
-        table = by_year.sort_values(["year", "organizer_region"], ascending=[False, True])
-        table = table.assign(organizer_region=table["organizer_region"].map(ev.region_text))
         show_table(table)
         download_table(table, "icma_representation_by_year", key="calendar_representation")
