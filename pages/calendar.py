@@ -109,6 +109,27 @@ def upcoming_listing(params: dict[str, Any], choices: tuple, horizon_days: int |
 
 
 @kept_per_data(max_entries=32)
+def year_listing(params: dict[str, Any], choices: tuple, year: int) -> pd.DataFrame:
+    """The year's filtered events as a table (event_listing), shown and downloaded."""
+    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    return event_listing(ev.events_overlapping(filtered, date(year, 1, 1), date(year, 12, 31)))
+
+
+@kept_per_data(max_entries=32)
+def event_choices(params: dict[str, Any], choices: tuple, horizon_days: int | None, month: str, as_of: date):
+    """The events one can export alone (upcoming, or in the month shown), soonest first, and the label of each by
+    event_id: "<name> (<dates>)"."""
+    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    shown = pd.Period(month, freq="M")
+    in_month = ev.events_overlapping(filtered, shown.start_time.date(), shown.end_time.date())
+    upcoming = ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days)
+    choosable = pd.concat([upcoming, in_month]).drop_duplicates("event_id").sort_values(["start_on", "event_id"])
+    listing = event_listing(choosable)
+    names = zip(listing[label("event_name")], listing[label("dates")], strict=True)
+    return choosable, dict(zip(choosable["event_id"], (f"{name} ({dates})" for name, dates in names), strict=True))
+
+
+@kept_per_data(max_entries=32)
 def representation_view(params: dict[str, Any], places: tuple, as_of: date):
     """ICMA representation at the affiliate conferences held by the as-of date, by year (its table, as shown, and
     its figure), and at those still to come, of the events filtered by region, country and organizer (`places`)."""
@@ -319,19 +340,16 @@ st.caption(
     "iCalendar (.ics) files import into Outlook, Google Calendar and Apple Calendar. Every event is all-day; "
     "importing a newer file updates the events instead of duplicating them."
 )
-choosable = pd.concat([upcoming, in_month]).drop_duplicates("event_id").sort_values(["start_on", "event_id"])
+choosable, event_labels = event_choices(params, choices, horizon_days, month, as_of)
 one_column, all_column = st.columns(2, gap="large")
 with one_column:
     if choosable.empty:
         st.info("No event to export: no upcoming event and none in the month shown.")
     else:
-        choosable_listing = event_listing(choosable)
-        names = dict(zip(choosable["event_id"], choosable_listing[label("event_name")], strict=True))
-        dates = dict(zip(choosable["event_id"], choosable_listing[label("dates")], strict=True))
         chosen_id = st.selectbox(
             "One event (upcoming, or in the month shown)",
-            list(names),
-            format_func=lambda event_id: f"{names[event_id]} ({dates[event_id]})",
+            list(event_labels),
+            format_func=event_labels.__getitem__,
             key="calendar_ics_event",
         )
         chosen = choosable.loc[choosable["event_id"] == chosen_id].iloc[0]
@@ -370,8 +388,9 @@ st.caption(
 )
 if not year_events.empty:
     with st.expander(f"The events of {shown.year} as a table"):
-        listing_table(year_events, key="calendar_year_table")
-        download_table(event_listing(year_events), f"events_{shown.year}", key="calendar_year")
+        year_table = year_listing(params, choices, shown.year)
+        listing_table(year_events, key="calendar_year_table", listing=year_table)
+        download_table(year_table, f"events_{shown.year}", key="calendar_year")
 
 # -- map --------------------------------------------------------------------------------------------------
 st.header("Where the upcoming events take place")

@@ -87,6 +87,24 @@ def column_formats(view: pd.DataFrame, options: dict[str, dict[str, Any]] | None
     return formats
 
 
+class ProfileLinks(Sequence):
+    """The Link of each row's profile address (a `profile_links` column), made only for the row asked for: a table
+    of tens of thousands of affiliates opens one profile when a row is selected, so parsing every address on
+    every rerun would be wasted."""
+
+    def __init__(self, paths: pd.Series):
+        self._paths = paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[index] for index in range(*row.indices(len(self)))]
+        path = self._paths.iloc[row]
+        return profile_link_of(path) if isinstance(path, str) else None
+
+
 def show_table(
     frame: pd.DataFrame,
     key: str | None = None,
@@ -115,7 +133,7 @@ def show_table(
     profiles = [column for column in view.columns if column in by_text and by_text[column].kind == "profile_link"]
     if profiles:
         if links is None:
-            links = [profile_link_of(path) if isinstance(path, str) else None for path in view[profiles[0]]]
+            links = ProfileLinks(view[profiles[0]])
         dataframe_options.setdefault("column_order", [column for column in view.columns if column not in profiles])
     if links is not None:
         dataframe_options.update(on_select="rerun", selection_mode="single-row")

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics.figures.exports import to_excel_bytes
-from ui.labels import column_formats, download_view, label, labelled
+from ui.labels import ProfileLinks, column_formats, download_view, label, labelled
+from ui.navigation import profile_link_of
 
 ROWS = pd.DataFrame(
     {
@@ -88,3 +89,14 @@ def test_a_change_reads_with_its_sign_on_the_page_and_in_the_workbook():
     view, excel = download_view(changes)
     assert excel == {"Change": "+#,##0;-#,##0;0", "Change %": "+0.0%;-0.0%;0.0%"}
     assert view["Change %"].tolist() == [0.123, -0.0004]  # downloads keep the share itself
+
+
+def test_profile_links_are_those_of_each_rows_address_and_none_without_one():
+    paths = pd.Series(["affiliate?id=state-ca&as_of=2026-11-27", None, "affiliate?id=natl-nfbpa"], index=[7, 3, 5])
+    links = ProfileLinks(paths)
+    assert len(links) == 3
+    assert links[0] == profile_link_of("affiliate?id=state-ca&as_of=2026-11-27")
+    assert dict(links[0].params) == {"id": "state-ca", "as_of": "2026-11-27"}
+    assert links[1] is None
+    assert links[-1] == profile_link_of("affiliate?id=natl-nfbpa")  # by position, whatever the frame's index
+    assert links[1:] == [None, profile_link_of("affiliate?id=natl-nfbpa")]
