@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.core.links import Link
+from analytics.core.settings import Settings
 from analytics.figures import labels
 from analytics.figures.labels import ColumnLabel
 from ui.components import download_buttons
@@ -148,11 +149,15 @@ def show_table(
     return event
 
 
-def download_view(frame: pd.DataFrame, data_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:
+def download_view(
+    frame: pd.DataFrame, data_columns: Iterable[str] = (), in_force: Settings | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """What a download of `frame` holds: the labelled table without links into the app, and each column's
-    Excel format (counts with thousands separators, shares as percents, dates as dates)."""
-    by_text = labels.labels_by_text(settings())
-    view = labelled(frame, data_columns)
+    Excel format (counts with thousands separators, shares as percents, dates as dates). `in_force`: the settings
+    (those of the environment when not given)."""
+    in_force = in_force or settings()
+    by_text = labels.labels_by_text(in_force)
+    view = labels.labelled(frame, in_force, tuple(data_columns))
     entries = {column: by_text[column] for column in view.columns if column in by_text}
     view = view.drop(columns=[column for column, entry in entries.items() if entry.kind == "profile_link"])
     formats = {column: _excel_format(entry) for column, entry in entries.items()}
@@ -170,14 +175,16 @@ def download_table(
 
     `frame` may be a function that builds the table when a button is clicked (a long list the page shows only the
     head of): it runs outside the page's run, so it may not use Streamlit; ui.data.query_later makes one."""
-    if not callable(frame):
-        view, excel_formats = download_view(frame, data_columns)
-        download_buttons(view, base_name, key=key, sheet=sheet, number_formats=excel_formats)
-        return
-    build = frame
+    in_force = settings()
+    if callable(frame):
+        build = frame
+    else:
+        # Labelled when a button is clicked, like the file itself; a column without a label still fails the page.
+        labels.check_labels(frame.columns, in_force, tuple(data_columns))
+        build = lambda: frame  # noqa: E731
 
     @functools.cache
     def built() -> tuple[pd.DataFrame, dict[str, str]]:
-        return download_view(build(), data_columns)
+        return download_view(build(), data_columns, in_force)
 
     download_buttons(lambda: built()[0], base_name, key=key, sheet=sheet, number_formats=lambda: built()[1])

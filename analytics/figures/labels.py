@@ -18,6 +18,7 @@ label may name a setting (`{inactive_after_months}`): it then reads the number i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -275,13 +276,18 @@ def labelled(frame: pd.DataFrame, settings: Settings | None = None, data_columns
     ...
     ValueError: no label for the column 'mystery': add it to analytics/figures/labels.py
     """
-    headers = _headers(settings)
-    for column in frame.columns:
-        if column not in COLUMN_LABELS and column not in headers and column not in data_columns:
-            raise ValueError(f"no label for the column {column!r}: add it to analytics/figures/labels.py")
+    check_labels(frame.columns, settings, data_columns)
     return frame.rename(
         columns={column: label_text(column, settings) for column in frame.columns if column in COLUMN_LABELS}
     )
+
+
+def check_labels(columns: Iterable[str], settings: Settings | None = None, data_columns: tuple[str, ...] = ()) -> None:
+    """ValueError naming the first of `columns` that `labelled` could not label (see there)."""
+    headers = _headers(settings)
+    for column in columns:
+        if column not in COLUMN_LABELS and column not in headers and column not in data_columns:
+            raise ValueError(f"no label for the column {column!r}: add it to analytics/figures/labels.py")
 
 
 @lru_cache(maxsize=8)
