@@ -147,13 +147,14 @@ def matrix_table(statuses: pd.DataFrame, columns: str) -> pd.DataFrame:
 
 
 def goal_table(statuses: pd.DataFrame) -> pd.DataFrame:
-    """The goals as people read them: affiliate, goal, status and why, narrative, liaison, area, progress."""
+    """The goals as people read them: affiliate, status (second, so that a phone shows it without scrolling
+    sideways), stale, goal and why, narrative, liaison, area, progress."""
     table = pd.DataFrame(
         {
             "affiliate_name": statuses["affiliate_name"],
-            "title": statuses["title"],
             "status_label": statuses["status_label"],
             "is_stale": statuses["is_stale"].map({True: "stale", False: ""}),
+            "title": statuses["title"],
             "reason": statuses["reason"],
             "latest_narrative": statuses["latest_narrative"].fillna(""),
             "liaison_name": statuses["liaison_name"].fillna(""),

@@ -122,6 +122,7 @@ def test_a_long_goal_list_shows_its_worst_rows_first_and_says_how_many_more(monk
     assert len(statuses) > 200  # the bundled data holds more goals than a table shows
     shown_rows = goal_list(app)
     assert len(shown_rows) == 200
+    assert shown_rows.columns[:3].tolist() == ["Affiliate", "Status", "Stale"]  # in view on a phone
     caption = f"{len(statuses):,} of {len(statuses):,} goals. The first 200 are shown; the download holds them all."
     assert caption in [element.value for element in app.caption]
     # Worst first: every goal of a status worse than the last one shown is among the rows shown.
