@@ -182,16 +182,20 @@ def goal_changes(
     (WORST_FIRST), "started" when the goal had not started on `since`, else "better". Ties keep the lowest
     pct_of_expected first, then goal_id.
     """
-    before = goals.goal_status(goal_rows, checkins, since, rules)
-    now = goals.goal_status(goal_rows, checkins, as_of, rules)
+    # Prepared once, judged on both dates without reasons; the reasons are written for the changed goals only.
+    prepared = goals.prepare_goals(goal_rows, checkins)
+    before = goals.goal_status(goal_rows, checkins, since, rules, with_reasons=False, prepared=prepared)
+    now = goals.goal_status(goal_rows, checkins, as_of, rules, with_reasons=False, prepared=prepared)
     changed = before["status"].astype(str).to_numpy() != now["status"].astype(str).to_numpy()
+    changed_ids = goal_rows.loc[changed, ["goal_id"]]
     checkins_in_window = checkins[in_window(checkins["reported_on"], since, as_of)]
     context = [column for column in GOAL_CHANGE_COLUMNS if column in goal_rows.columns]
     frame = goal_rows.loc[changed, context].reset_index(drop=True)
     frame["status_before"] = before.loc[changed, "status"].to_numpy()
     frame["status_now"] = now.loc[changed, "status"].to_numpy()
-    frame["reason_before"] = before.loc[changed, "reason"].to_numpy()
-    frame["reason_now"] = now.loc[changed, "reason"].to_numpy()
+    for column, day in (("reason_before", since), ("reason_now", as_of)):
+        reasons = goals.reasons_for(changed_ids, goal_rows, checkins, day, rules, prepared=prepared)
+        frame[column] = reasons["reason"].to_numpy()
     frame["pct_of_expected"] = now.loc[changed, "pct_of_expected"].to_numpy()
     frame["latest_reported_on"] = now.loc[changed, "latest_reported_on"].to_numpy()
     frame["count_checkins"] = (

@@ -148,3 +148,15 @@ def test_a_goal_is_listed_exactly_when_its_status_differs_on_the_two_dates(store
 
 def test_previous_month_end_is_the_default_since():
     assert changes.previous_month_end(dt.date(2026, 1, 15)) == dt.date(2025, 12, 31)
+
+
+def test_goal_changes_give_the_status_and_reason_goal_status_gives_on_each_date(bundled_data_dir):
+    bundled = Store(bundled_data_dir)
+    goal_rows = bundled.query("goals_in_scope", regions=[], types=[])
+    checkins = bundled.query("goal_checkins_in_scope", regions=[], types=[], as_of=AS_OF)
+    changed, _ = changes.goal_changes(goal_rows, checkins, SINCE, AS_OF)
+    assert len(changed) >= 10  # the bundled goals move between these dates
+    for day, status, reason in ((SINCE, "status_before", "reason_before"), (AS_OF, "status_now", "reason_now")):
+        judged = goals.goal_status(goal_rows, checkins, day).set_index("goal_id").loc[changed["goal_id"]]
+        assert changed[status].astype(str).tolist() == judged["status"].astype(str).tolist()
+        assert changed[reason].tolist() == judged["reason"].tolist()
