@@ -76,10 +76,16 @@ def events_in_scope(params: dict[str, Any]) -> pd.DataFrame:
     return ev.events_with_organizer(representation, run_query("affiliates_in_scope", **params))
 
 
+@kept_per_data(max_entries=32)
+def filtered_events(params: dict[str, Any], choices: tuple) -> pd.DataFrame:
+    """The events in scope that the page's choices keep: regions, countries, organizers (tuples), representation."""
+    return ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+
+
 @kept_per_data(max_entries=64)
 def month_figure(params: dict[str, Any], choices: tuple, month: str, as_of: date):
     """The month grid of the filtered events (`choices`: regions, countries, organizers, representation)."""
-    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    filtered = filtered_events(params, choices)
     shown = pd.Period(month, freq="M")
     month_first, month_last = shown.start_time.date(), shown.end_time.date()
     in_month = ev.events_overlapping(filtered, month_first, month_last)
@@ -96,7 +102,7 @@ def month_figure(params: dict[str, Any], choices: tuple, month: str, as_of: date
 @kept_per_data(max_entries=32)
 def year_figure(params: dict[str, Any], choices: tuple, year: int, as_of: date):
     """The year's timeline of the filtered events (`choices` as for month_figure)."""
-    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    filtered = filtered_events(params, choices)
     year_events = ev.events_overlapping(filtered, date(year, 1, 1), date(year, 12, 31))
     return year_timeline_figure(year_events, year, f"Events in {year}, by start date", marked_day=as_of)
 
@@ -104,14 +110,14 @@ def year_figure(params: dict[str, Any], choices: tuple, year: int, as_of: date):
 @kept_per_data(max_entries=32)
 def upcoming_listing(params: dict[str, Any], choices: tuple, horizon_days: int | None, as_of: date) -> pd.DataFrame:
     """The agenda as a table (event_listing of the upcoming filtered events), shown and downloaded."""
-    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    filtered = filtered_events(params, choices)
     return event_listing(ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days))
 
 
 @kept_per_data(max_entries=32)
 def year_listing(params: dict[str, Any], choices: tuple, year: int) -> pd.DataFrame:
     """The year's filtered events as a table (event_listing), shown and downloaded."""
-    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    filtered = filtered_events(params, choices)
     return event_listing(ev.events_overlapping(filtered, date(year, 1, 1), date(year, 12, 31)))
 
 
@@ -119,7 +125,7 @@ def year_listing(params: dict[str, Any], choices: tuple, year: int) -> pd.DataFr
 def event_choices(params: dict[str, Any], choices: tuple, horizon_days: int | None, month: str, as_of: date):
     """The events one can export alone (upcoming, or in the month shown), soonest first, and the label of each by
     event_id: "<name> (<dates>)"."""
-    filtered = ev.filter_events(events_in_scope(params), *(list(choice) for choice in choices[:3]), choices[3])
+    filtered = filtered_events(params, choices)
     shown = pd.Period(month, freq="M")
     in_month = ev.events_overlapping(filtered, shown.start_time.date(), shown.end_time.date())
     upcoming = ev.upcoming_as_of(filtered, as_of, horizon_days=horizon_days)
@@ -198,11 +204,10 @@ def agenda_list(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def listing_table(rows: pd.DataFrame, key: str, listing: pd.DataFrame | None = None) -> None:
-    """The events as a table: dates, name, organizer, place, ICMA representation, website link (the rows'
-    event_listing, unless it is given as `listing`)."""
+def listing_table(listing: pd.DataFrame, key: str) -> None:
+    """Events as a table (their event_listing): dates, name, organizer, place, ICMA representation, website link."""
     show_table(
-        event_listing(rows) if listing is None else listing,
+        listing,
         key=key,
         options={"event_name": {"pinned": True}, "representatives": {"width": "medium"}},
     )
@@ -265,7 +270,7 @@ st.button(
 )
 
 choices = (tuple(chosen_regions), tuple(chosen_countries), tuple(chosen_organizers), representation)
-filtered = ev.filter_events(events, chosen_regions, chosen_countries, chosen_organizers, representation)
+filtered = filtered_events(params, choices)
 horizon_days = None
 if HORIZON_MONTHS[horizon] is not None:
     horizon_days = (pd.Timestamp(as_of) + pd.DateOffset(months=HORIZON_MONTHS[horizon]) - pd.Timestamp(as_of)).days
@@ -292,7 +297,7 @@ else:
     if len(upcoming) > AGENDA_LIST_LENGTH:
         st.caption(f"The soonest {AGENDA_LIST_LENGTH} of {len(upcoming)}; the table has them all.")
     agenda = upcoming_listing(params, choices, horizon_days, as_of)
-    listing_table(upcoming, key="calendar_agenda_table", listing=agenda)
+    listing_table(agenda, key="calendar_agenda_table")
     download_table(agenda, f"events_as_of_{as_of:%Y-%m-%d}", key="calendar_agenda")
 
 # -- month view -----------------------------------------------------------------------------------------
@@ -332,7 +337,7 @@ if not month_only.empty:
     )
 if not in_month.empty:
     with st.expander(f"The events of {shown:%B %Y} as a table"):
-        listing_table(in_month, key="calendar_month_table")
+        listing_table(event_listing(in_month), key="calendar_month_table")
 
 # -- calendar files ---------------------------------------------------------------------------------------
 st.header("Add to your calendar")
@@ -389,7 +394,7 @@ st.caption(
 if not year_events.empty:
     with st.expander(f"The events of {shown.year} as a table"):
         year_table = year_listing(params, choices, shown.year)
-        listing_table(year_events, key="calendar_year_table", listing=year_table)
+        listing_table(year_table, key="calendar_year_table")
         download_table(year_table, f"events_{shown.year}", key="calendar_year")
 
 # -- map --------------------------------------------------------------------------------------------------

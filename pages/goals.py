@@ -29,7 +29,7 @@ from ui.forms import goal_work_panel
 from ui.labels import download_table, label, show_table
 from ui.navigation import GOAL_LIST_HEADER
 from ui.page import page_frame
-from ui.text import format_percent, literal
+from ui.text import format_percent, literal, shown_note
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,6 @@ def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float
         counts=briefing.status_counts(statuses),
         share_on_track=goals.share_on_track(statuses),
     )
-
-
-def shown_note(count: int) -> str:
-    """What a table capped at ROWS_SHOWN rows says when it holds more."""
-    return f" The first {ROWS_SHOWN} are shown; the download holds them all." if count > ROWS_SHOWN else ""
 
 
 def goal_links(table: pd.DataFrame) -> list[Link]:
@@ -244,7 +239,7 @@ if at_risk.empty:
 else:
     st.caption(
         f"{len(at_risk):,} goals overdue, off track or at risk, worst first, with their latest narrative."
-        f"{shown_note(len(at_risk))} Select a row to see the goal's progress below."
+        f"{shown_note(len(at_risk), ROWS_SHOWN)} Select a row to see the goal's progress below."
     )
     show_table(
         at_risk.head(ROWS_SHOWN),
@@ -311,7 +306,7 @@ status = filters[2].selectbox(
 only_stale = filters[3].checkbox("Only stale", key="goals_only_stale", bind="query-params")
 
 goal_list, goal_list_links = chosen_goals(params, *thresholds, matrix_by, area, group, status, only_stale)
-st.caption(f"{len(goal_list):,} of {len(statuses):,} goals.{shown_note(len(goal_list))}")
+st.caption(f"{len(goal_list):,} of {len(statuses):,} goals.{shown_note(len(goal_list), ROWS_SHOWN)}")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
@@ -413,4 +408,4 @@ with table_column:
 # -- the chosen goal's history, comments, and the forms to record a check-in or a comment -------------------------
 if subject == "goal":
     st.subheader("History, comments and check-ins")
-    goal_work_panel(statuses[statuses["goal_id"] == goal_id].iloc[0], shown_checkins, key="goals_work")
+    goal_work_panel(members.iloc[0], shown_checkins, key="goals_work")

@@ -28,6 +28,7 @@ from ui.text import (
     format_percent,
     like_for_like_note,
     points_in_a_year,
+    shown_note,
 )
 
 # The at-risk rows the page shows; the download holds them all.
@@ -233,13 +234,9 @@ at_risk = summary.at_risk
 if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
-    shown_note = (
-        f" The first {len(at_risk)} are shown; the download holds them all."
-        if summary.count_at_risk > len(at_risk)
-        else ""
-    )
     st.caption(
-        f"{format_count(summary.count_at_risk)} goals at risk, off track or overdue, worst first.{shown_note} "
+        f"{format_count(summary.count_at_risk)} goals at risk, off track or overdue, worst first."
+        f"{shown_note(summary.count_at_risk, len(at_risk))} "
         "Select a row to open the goal's progress."
     )
     show_table(

@@ -110,6 +110,18 @@ def affiliate_choice_labels(affiliates: pd.DataFrame) -> pd.Series:
     return (names + (" " + acronym_text).where(acronym_text != "", "") + " · " + place).astype(object)
 
 
+def shown_note(count_rows: int, count_shown: int) -> str:
+    """What a table showing its first `count_shown` of `count_rows` rows says after its count (nothing when it
+    shows them all).
+
+    >>> shown_note(121, 10)
+    ' The first 10 are shown; the download holds them all.'
+    >>> shown_note(8, 10)
+    ''
+    """
+    return f" The first {count_shown:,} are shown; the download holds them all." if count_rows > count_shown else ""
+
+
 def like_for_like_note(count_affiliates: int) -> str:
     """What a card's change in a year compares, for its help text."""
     return (
