@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.core.frames import is_among
 from analytics.core.links import Link, goal_link
 from analytics.domain import goals
 from analytics.figures import briefing
@@ -58,20 +59,25 @@ def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float
     at_risk = briefing.at_risk_table(statuses)
     reported = statuses.loc[statuses["latest_reported_on"].notna(), "goal_id"]
     goal_id = label("goal_id")
-    worst_reported = at_risk.loc[at_risk[goal_id].isin(reported), goal_id]
+    worst_reported = at_risk.loc[is_among(at_risk[goal_id], reported), goal_id]
     candidates = (worst_reported, reported, statuses["goal_id"])
     worst_goal_id = next((ids.iloc[0] for ids in candidates if len(ids)), None)
+    names = statuses.drop_duplicates("affiliate_id").set_index("affiliate_id")["affiliate_name"].sort_values()
     return Derived(
         view=view,
         at_risk=at_risk,
         at_risk_links=goal_links(at_risk.head(ROWS_SHOWN)),
         trends=briefing.trends_table(view.portfolio),
         portfolio_figure=portfolio_chart(view.portfolio),
-        affiliate_names=statuses.drop_duplicates("affiliate_id")
-        .set_index("affiliate_id")["affiliate_name"]
-        .sort_values()
-        .to_dict(),
-        goal_titles=dict(zip(statuses["goal_id"], statuses["affiliate_name"] + " — " + statuses["title"], strict=True)),
+        # tolist() first: iterating a pandas 3 string column is 5x slower (1.4 s for 272,700 goals).
+        affiliate_names=dict(zip(names.index.tolist(), names.tolist(), strict=True)),
+        goal_titles=dict(
+            zip(
+                statuses["goal_id"].tolist(),
+                (statuses["affiliate_name"] + " — " + statuses["title"]).tolist(),
+                strict=True,
+            )
+        ),
         known_checkins=checkins[checkins["reported_on"] <= pd.Timestamp(params["as_of"])],
         worst_goal_id=worst_goal_id,
         worst_affiliate_id=(
@@ -381,7 +387,7 @@ else:
         shown_events = None
         subject_name = chosen_area
         st.caption("Events are marked for one goal or one affiliate; an area spans too many affiliates to mark.")
-    shown_checkins = known_checkins[known_checkins["goal_id"].isin(members["goal_id"])]
+    shown_checkins = known_checkins[is_among(known_checkins["goal_id"], members["goal_id"])]
     first_start = pd.Timestamp(members["start_on"].min())
     month_count = max((as_of.year - first_start.year) * 12 + as_of.month - first_start.month + 1, 6)
     progress = goals.progress_by_month(members, shown_checkins, briefing.month_ends_until(as_of, month_count), rules)

@@ -20,6 +20,7 @@ import streamlit as st
 
 from analytics.auth.roles import Identity, local_identity
 from analytics.core.errors import AnalyticsError
+from analytics.core.frames import is_among
 from analytics.core.schema import ACTIVITY_STATUSES, ACTIVITY_TYPES
 from analytics.domain import history, work
 from analytics.store.recorded import recorded_rows, recorded_rows_of
@@ -277,9 +278,9 @@ def recent_goal_entries(goal_rows: pd.DataFrame, params: dict[str, Any], owner_i
         rows[rows["source"] == source] for source in ("counted", "folder_checkin", "folder_comment")
     )
     touched = history.goal_ids_touched_after(since, rows, *recorded, recorded_goals)
-    goals = goal_rows[goal_rows["goal_id"].isin(touched)]
+    goals = goal_rows[is_among(goal_rows["goal_id"], touched)]
     frames = [counted, folder_checkins, recorded[0], folder_comments, recorded[1], recorded_goals]
-    entries = history.goal_histories(goals, *(frame[frame["goal_id"].isin(touched)] for frame in frames))
+    entries = history.goal_histories(goals, *(frame[is_among(frame["goal_id"], touched)] for frame in frames))
     # Goal by goal in the order of goal_rows, as the page lists them.
     position = pd.Series(range(len(goal_rows)), index=goal_rows["goal_id"])
     entries = entries.iloc[entries["goal_id"].map(position).argsort(kind="stable")]

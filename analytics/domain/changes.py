@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.core.errors import require_columns
+from analytics.core.frames import is_among
 from analytics.domain import coverage, goals, membership
 from analytics.domain.relationships import is_relationship
 
@@ -209,7 +210,7 @@ def goal_changes(
     )
     frame = frame.assign(_rank=rank_now).sort_values(["_rank", "pct_of_expected", "goal_id"], kind="stable")
     frame = frame.drop(columns="_rank").reset_index(drop=True)
-    shown_checkins = checkins_in_window[checkins_in_window["goal_id"].isin(frame["goal_id"])]
+    shown_checkins = checkins_in_window[is_among(checkins_in_window["goal_id"], frame["goal_id"])]
     shown_checkins = shown_checkins.sort_values(["reported_on", "goal_id"], ascending=[False, True])
     return frame.reindex(columns=list(GOAL_CHANGE_COLUMNS)), shown_checkins.reset_index(drop=True)
 
@@ -323,7 +324,7 @@ def silent_relationships(
     contacted = set(counted.loc[in_window(counted["occurred_on"], since, as_of), "affiliate_id"])
     last = counted.groupby("affiliate_id")["occurred_on"].max()
     related = affiliates[is_relationship(affiliates)]
-    silent = related[~related["affiliate_id"].isin(contacted)]
+    silent = related[~is_among(related["affiliate_id"], contacted)]
     frame = silent[["affiliate_id", "name", "affiliate_type", "icma_region"]].rename(columns={"name": "affiliate_name"})
     frame = frame.assign(
         icma_region=frame["icma_region"].astype("object").fillna("National"),

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError, require_columns
+from analytics.core.frames import is_among
 
 # Best to worst: the order used to sort goals and to say that one status is worse than another.
 STATUSES: tuple[str, ...] = ("achieved", "on_track", "at_risk", "off_track", "overdue", "not_started")
@@ -498,7 +499,7 @@ def reasons_for(
     these goals and check-ins), the goals are evaluated from it and only the shown ones' sentences are written.
     """
     if prepared is None:
-        shown = goals[goals["goal_id"].isin(goal_status_rows["goal_id"])]
+        shown = goals[is_among(goals["goal_id"], goal_status_rows["goal_id"])]
         reasons = goal_status(shown, checkins, as_of, rules)[["goal_id", "reason"]]
     else:
         terms = _terms_of(goals, checkins, prepared)

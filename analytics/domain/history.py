@@ -16,6 +16,7 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.core.frames import is_among
 from analytics.domain.goals import STATUS_LABELS, GoalStatusRules, goal_status
 
 HISTORY_COLUMNS = ["happened_on", "recorded_at", "entry", "who", "detail"]
@@ -130,7 +131,7 @@ def status_entries(goals: pd.DataFrame, checkins: pd.DataFrame, rules: GoalStatu
         .drop_duplicates()
         .sort_values(["goal_id", "reported_on"], kind="stable")
     )
-    dates = dates[dates["goal_id"].isin(goals["goal_id"])].reset_index(drop=True)
+    dates = dates[is_among(dates["goal_id"], goals["goal_id"])].reset_index(drop=True)
     # One goal per goal and date, judged as of that date with the goal's own check-ins (goal_status, one call).
     dates["key"] = dates.index
     judged = dates.merge(goals, on="goal_id", how="left", validate="many_to_one")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError
+from analytics.core.frames import is_among
 from analytics.core.schema import AFFILIATE_TYPES, ICMA_REGIONS
 from analytics.core.settings import Settings
 from analytics.domain import alerts, changes
@@ -125,7 +126,7 @@ def query_results(store: Store, scope: Scope, since: dt.date, as_of: dt.date, se
         results["goals_in_scope"] = scoped_goals(results["goals_in_scope"], scope)
         owned = set(results["goals_in_scope"]["goal_id"])
         checkins = results["goal_checkins_in_scope"]
-        results["goal_checkins_in_scope"] = checkins[checkins["goal_id"].isin(owned)]
+        results["goal_checkins_in_scope"] = checkins[is_among(checkins["goal_id"], owned)]
     return results
 
 

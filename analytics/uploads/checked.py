@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.core.frames import is_among
 from analytics.core.schema import table as schema_table
 from analytics.uploads.matching import CONTENT_SAMPLE, ColumnMatch, Columns, match_by_content, match_columns
 from analytics.uploads.names import normalise
@@ -257,7 +258,7 @@ def made_id_collisions(
     not find (a record made before ids ended with a hash): that record would be replaced by another one.
     `is_made`: the rows whose id was made here, not given by the file nor found by name."""
     reasons = no_reasons(made.index) if reasons is None else reasons
-    taken = is_made.fillna(False).astype(bool) & made.isin(set(stored_ids.dropna())).fillna(False).astype(bool)
+    taken = is_made.fillna(False).astype(bool) & is_among(made, stored_ids.dropna()).fillna(False).astype(bool)
     return with_reason(
         reasons,
         taken,

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.core.frames import is_among
 from analytics.uploads.checked import Checked
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class KeyedRecords:
         key = list(kind.key)
         stored = self.stored(kind, rows, store)[key]
         if len(key) == 1:
-            return int(rows[key[0]].isin(stored[key[0]]).sum())
+            return int(is_among(rows[key[0]], stored[key[0]]).sum())
         found = rows[key].merge(stored.drop_duplicates(), on=key, how="left", indicator=True)
         return int((found["_merge"] == "both").sum())
 

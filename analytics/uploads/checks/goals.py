@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analytics.core.frames import is_among
 from analytics.core.schema import AREAS_OF_EMPHASIS
 from analytics.uploads.checked import (
     Checked,
@@ -293,7 +294,7 @@ def _agreements(
     agreements = named.fillna(by_affiliate["agreement_id"]).fillna(in_force).where(~mismatch)
 
     needs_one &= by_affiliate["goal_id"].isna()
-    has_any = affiliates.isin(reference.terms["affiliate_id"])
+    has_any = is_among(affiliates, reference.terms["affiliate_id"])
     affiliate_reason = with_reason(affiliate_reason, needs_one & ~has_any, "this affiliate has no agreement with ICMA")
     affiliate_reason = with_reason(
         affiliate_reason,
