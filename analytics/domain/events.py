@@ -9,10 +9,12 @@ effective end (see `event_end`), both inclusive.
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 ICMA_EVENT_TYPES: tuple[str, ...] = ("icma", "icma_annual", "icma_regional")
@@ -145,30 +147,39 @@ def month_bars(events: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     visible = events_overlapping(events, grid_first.date(), grid_last.date())
     if visible.empty:
         return _empty_bars()
-    rows = []
-    for event in visible.itertuples(index=False):
-        start_on, end_on = pd.Timestamp(event.start_on), pd.Timestamp(event.effective_end_on)
-        shown_first, shown_last = max(start_on, grid_first), min(end_on, grid_last)
-        for week_start in pd.date_range(_monday_of(shown_first), shown_last, freq="7D"):
-            first_on = max(shown_first, week_start)
-            last_on = min(shown_last, week_start + pd.Timedelta(days=6))
-            rows.append(
-                {
-                    "week_index": (week_start - grid_first).days // 7,
-                    "first_weekday": first_on.weekday(),
-                    "last_weekday": last_on.weekday(),
-                    "first_on": first_on,
-                    "last_on": last_on,
-                    "event_id": event.event_id,
-                    "name": event.name,
-                    "is_multi_day": end_on > start_on,
-                    "is_continued_before": first_on > start_on,
-                    "is_continued_after": last_on < end_on,
-                    "is_cancelled": bool(event.is_cancelled) if pd.notna(event.is_cancelled) else False,
-                    "event_start_on": start_on,
-                }
-            )
-    bars = pd.DataFrame(rows)
+    # Every event's shown days cut into week rows: one bar per event per week row it touches (the grid
+    # starts on a Monday, so a day's week row and weekday are its distance from the grid's first day).
+    day = np.timedelta64(1, "D")
+    grid_start = np.datetime64(grid_first.date(), "D")
+    start_on = pd.to_datetime(visible["start_on"]).to_numpy().astype("datetime64[D]")
+    end_on = visible["effective_end_on"].to_numpy().astype("datetime64[D]")
+    shown_first = (np.maximum(start_on, grid_start) - grid_start) // day
+    shown_last = (np.minimum(end_on, np.datetime64(grid_last.date(), "D")) - grid_start) // day
+    weeks_touched = shown_last // 7 - shown_first // 7 + 1
+    event = np.repeat(np.arange(len(visible)), weeks_touched)
+    nth_week = np.arange(len(event)) - np.repeat(np.cumsum(weeks_touched) - weeks_touched, weeks_touched)
+    week_index = shown_first[event] // 7 + nth_week
+    first_day = np.maximum(shown_first[event], week_index * 7)
+    last_day = np.minimum(shown_last[event], week_index * 7 + 6)
+    first_on = grid_start + first_day * day
+    last_on = grid_start + last_day * day
+    cancelled = visible["is_cancelled"].astype(object).where(visible["is_cancelled"].notna(), False).astype(bool)
+    bars = pd.DataFrame(
+        {
+            "week_index": week_index.astype("int64"),
+            "first_weekday": (first_day % 7).astype("int64"),
+            "last_weekday": (last_day % 7).astype("int64"),
+            "first_on": first_on.astype("datetime64[us]"),
+            "last_on": last_on.astype("datetime64[us]"),
+            "event_id": visible["event_id"].to_numpy()[event],
+            "name": visible["name"].to_numpy()[event],
+            "is_multi_day": (end_on > start_on)[event],
+            "is_continued_before": first_on > start_on[event],
+            "is_continued_after": last_on < end_on[event],
+            "is_cancelled": cancelled.to_numpy()[event],
+            "event_start_on": start_on[event].astype("datetime64[us]"),
+        }
+    )
     bars = bars.assign(lane=_lanes(bars))
     return bars.sort_values(["week_index", "lane"], kind="stable").reset_index(drop=True).loc[:, list(BAR_COLUMNS)]
 
@@ -342,15 +353,22 @@ def _lanes(bars: pd.DataFrame) -> list[int]:
         ascending=[True, True, False, True, True],
         kind="stable",
     )
-    lane_ends: dict[int, list[int]] = {}
-    for bar in order.itertuples(index=False):
-        ends = lane_ends.setdefault(bar.week_index, [])
-        lane = next((index for index, last in enumerate(ends) if last < bar.first_weekday), len(ends))
-        if lane == len(ends):
-            ends.append(bar.last_weekday)
+    # Per week row, the lanes in use by the weekday their last bar ends on (seven heaps of lane numbers): the
+    # lowest free lane for a bar starting on day d is the smallest lane among the heaps of days before d.
+    ends_by_week: dict[int, list[list[int]]] = {}
+    count_lanes: dict[int, int] = {}
+    for week_index, first_weekday, last_weekday, position in zip(
+        order["week_index"], order["first_weekday"], order["last_weekday"], order["position"], strict=True
+    ):
+        ends = ends_by_week.setdefault(week_index, [[] for _ in range(7)])
+        free = [heap for heap in ends[:first_weekday] if heap]
+        if free:
+            lane = heapq.heappop(min(free, key=lambda heap: heap[0]))
         else:
-            ends[lane] = bar.last_weekday
-        lanes[bar.position] = lane
+            lane = count_lanes.get(week_index, 0)
+            count_lanes[week_index] = lane + 1
+        heapq.heappush(ends[last_weekday], lane)
+        lanes[position] = lane
     return lanes
 
 

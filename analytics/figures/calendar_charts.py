@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -58,6 +59,9 @@ PLACE_UNKNOWN = "place unknown"
 DATES_NOT_KNOWN = "exact dates not known"
 # Month grid geometry: each week row is one line for the day numbers plus one line per bar lane.
 GRID_MIN_LANES = 2
+# At most this many lines of bars per week row; past it the last line says "+N more" on each day (the table under
+# the grid lists every event): a month of thousands of events stays a readable grid, not a page a mile long.
+GRID_MAX_LANES = 6
 GRID_PIXELS_PER_LINE = 30
 GRID_CHARACTERS_PER_DAY = 18
 # The longest event name the year timeline writes beside its bar (the hover and the table have it whole).
@@ -80,14 +84,25 @@ def event_dates_text(events: pd.DataFrame) -> pd.Series:
     """
     if events.empty:
         return pd.Series(dtype=object, index=events.index, name="dates")
-    last_days = event_end(events)
-    texts = [
-        _dates_text(pd.Timestamp(start_on), pd.Timestamp(last_on), precision, pd.isna(end_on))
-        for start_on, last_on, precision, end_on in zip(
-            events["start_on"], last_days, events["date_precision"], events["end_on"], strict=True
-        )
-    ]
-    return pd.Series(texts, index=events.index, dtype=object, name="dates")
+    dates = pd.DataFrame(
+        {
+            "start_on": pd.to_datetime(events["start_on"]),
+            "last_on": event_end(events),
+            "precision": events["date_precision"].astype(object),
+            "has_no_end": events["end_on"].isna(),
+        }
+    )
+    # Written once per distinct dates: forty thousand events share a few hundred.
+    distinct = dates.groupby(list(dates.columns), dropna=False, sort=False).ngroup().to_numpy()
+    _, first_rows = np.unique(distinct, return_index=True)
+    texts = np.array(
+        [
+            _dates_text(start_on, last_on, precision, has_no_end)
+            for start_on, last_on, precision, has_no_end in dates.iloc[first_rows].itertuples(index=False, name=None)
+        ],
+        dtype=object,
+    )
+    return pd.Series(texts[distinct], index=events.index, dtype=object, name="dates")
 
 
 def event_place_text(events: pd.DataFrame) -> pd.Series:
@@ -168,18 +183,22 @@ def month_grid_figure(
     month; `events` holds those bars' events with `organizer_type` (and whatever the hover shows:
     organizer, place, representation). Sample events say "(sample)" after their name. A bar
     continued from the week before starts with "◀", one continuing into the next week ends with "▶".
+    A week row holds at most GRID_MAX_LANES lines of bars; the events past them are counted as "+N more" per day.
     Days outside the month are shaded; `marked_day` (the as-of date) gets a blue outline and the
     words "as of".
     """
     if days.empty:
         return _empty_figure(title)
     lanes = max(GRID_MIN_LANES, int(bars["lane"].max()) + 1 if not bars.empty else 0)
+    hidden = bars["lane"] >= GRID_MAX_LANES - 1 if lanes > GRID_MAX_LANES else pd.Series(False, index=bars.index)
+    lanes = min(lanes, GRID_MAX_LANES)
     lines_per_week = lanes + 1
     weeks = int(days["week_index"].max()) + 1
     figure = go.Figure()
     _draw_day_cells(figure, days, lines_per_week, marked_day)
     if not bars.empty:
-        _draw_bars(figure, bars, events, lines_per_week)
+        _draw_bars(figure, bars.loc[~hidden], events, lines_per_week)
+        _note_hidden_bars(figure, bars.loc[hidden], lines_per_week, lane=lanes - 1)
     else:
         figure.add_annotation(
             text="No events this month for these filters.",
@@ -487,6 +506,34 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+
+
+def _note_hidden_bars(figure: go.Figure, hidden: pd.DataFrame, lines_per_week: int, lane: int) -> None:
+    """ "+N more" on each day of the grid where `hidden` bars (those past the last lane shown) fall, in that lane."""
+    if hidden.empty:
+        return
+    span = (hidden["last_weekday"] - hidden["first_weekday"] + 1).to_numpy()
+    bar = np.repeat(np.arange(len(hidden)), span)
+    nth_day = np.arange(len(bar)) - np.repeat(np.cumsum(span) - span, span)
+    cells = pd.DataFrame(
+        {
+            "week_index": hidden["week_index"].to_numpy()[bar],
+            "weekday": hidden["first_weekday"].to_numpy()[bar] + nth_day,
+        }
+    )
+    counts = cells.value_counts(sort=False).reset_index(name="count_more").sort_values(["week_index", "weekday"])
+    annotations = [
+        {
+            "x": cell.weekday + 0.04,
+            "y": cell.week_index * lines_per_week + 1 + lane + 0.5,
+            "text": f"+{cell.count_more:,} more",
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 12, "color": "#222"},
+        }
+        for cell in counts.itertuples(index=False)
+    ]
+    figure.update_layout(annotations=[*figure.layout.annotations, *annotations])
 
 
 def _bar_label(name: str, is_continued_before: bool, is_continued_after: bool, is_cancelled: bool, days: int) -> str:

@@ -172,6 +172,44 @@ def test_overlapping_bars_take_different_lanes_and_free_lanes_are_reused():
     assert lanes == {"a": 0, "b": 1, "c": 0}
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=60), st.integers(min_value=-2, max_value=20)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_month_bars_cover_each_event_day_once_and_take_the_lowest_free_lane(spans):
+    events = make_events(
+        *(
+            {
+                "event_id": f"e{index:02d}",
+                "name": f"Event {index}",
+                "start_on": date(2023, 9, 10) + timedelta(days=offset),
+                "end_on": date(2023, 9, 10) + timedelta(days=offset + length),
+            }
+            for index, (offset, length) in enumerate(spans)
+        )
+    )
+    bars = ev.month_bars(events, 2023, 10)
+    grid = ev.month_grid_days(2023, 10)["day_on"]
+    for event in ev.events_overlapping(events, grid.min().date(), grid.max().date()).itertuples():
+        shown = pd.date_range(max(event.start_on, grid.min()), min(event.effective_end_on, grid.max()))
+        assert drawn_days(bars[bars["event_id"] == event.event_id]) == list(shown)
+    for _, week in bars.groupby("week_index"):
+        placed: list[tuple[int, int, int]] = []  # (lane, first, last) in the order lanes were given
+        starts = week["event_id"].map(events.set_index("event_id")["start_on"])
+        order = week.assign(span=week["last_weekday"] - week["first_weekday"], event_start_on=starts).sort_values(
+            ["first_weekday", "span", "event_start_on", "event_id"], ascending=[True, False, True, True]
+        )
+        for bar in order.itertuples():
+            in_use = {lane for lane, first, last in placed if first <= bar.last_weekday and bar.first_weekday <= last}
+            assert bar.lane not in in_use  # bars sharing a day never share a lane
+            assert bar.lane == min(set(range(len(placed) + 1)) - in_use)  # and each takes the lowest one free
+            placed.append((bar.lane, bar.first_weekday, bar.last_weekday))
+
+
 def test_month_without_events_has_no_bars():
     assert ev.month_bars(CROSSING, 2024, 2).empty
     assert list(ev.month_bars(CROSSING, 2024, 2).columns) == list(ev.BAR_COLUMNS)
