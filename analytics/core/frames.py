@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def is_among(column: pd.Series, values: Iterable) -> pd.Series:
@@ -13,7 +15,8 @@ def is_among(column: pd.Series, values: Iterable) -> pd.Series:
 
     pandas 3's `isin` on a string column makes one Arrow scalar per value of `values` in Python: 2.3 s for
     160,000 goal ids against 272,700 goals on the 2-core machine. The same test over object arrays is one hash
-    lookup per row (0.25 s). A missing value matches a missing value, as with `isin`.
+    lookup per row (0.25 s), and in Arrow (`pyarrow.compute.is_in`) it needs no Python object at all. A missing value
+    matches a missing value, as with `isin`.
 
     >>> is_among(pd.Series(["a", "b", None], dtype="str"), pd.Series(["b", "c"], dtype="str")).tolist()
     [False, True, False]
@@ -21,7 +24,26 @@ def is_among(column: pd.Series, values: Iterable) -> pd.Series:
     [True, True]
     """
     listed = values if isinstance(values, pd.Series | pd.Index | np.ndarray) else list(values)
-    return _objects(pd.Series(listed, dtype=object)).pipe(lambda among: _objects(column).isin(among.to_numpy()))
+    found = _is_among_strings(column, listed)
+    if found is not None:
+        return found
+    return _objects(column).isin(_objects(pd.Series(listed, dtype=object)).to_numpy())
+
+
+def _is_among_strings(column: pd.Series, listed: pd.Series | pd.Index | np.ndarray | list) -> pd.Series | None:
+    """is_among in Arrow, for a pyarrow string column and string values (None otherwise): no Python object per row."""
+    if not (isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"):
+        return None
+    arrow = pa.array(column)
+    try:
+        among = pa.array(listed if isinstance(listed, pd.Series | pd.Index) else np.asarray(listed, dtype=object))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    kind = among.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
+        return None
+    found = pc.is_in(arrow, value_set=among.cast(arrow.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=column.index, name=column.name, dtype=bool)
 
 
 def _objects(values: pd.Series) -> pd.Series:
