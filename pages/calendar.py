@@ -136,6 +136,13 @@ def event_choices(params: dict[str, Any], choices: tuple, horizon_days: int | No
 
 
 @kept_per_data(max_entries=32)
+def upcoming_map(params: dict[str, Any], choices: tuple, horizon_days: int | None, as_of: date):
+    """The upcoming filtered events per country (events_by_country) and their map."""
+    per_country = events_by_country(ev.upcoming_as_of(filtered_events(params, choices), as_of, horizon_days))
+    return per_country, events_map_figure(per_country, "Upcoming events by country")
+
+
+@kept_per_data(max_entries=32)
 def representation_view(params: dict[str, Any], places: tuple, as_of: date):
     """ICMA representation at the affiliate conferences held by the as-of date, by year (its table, as shown, and
     its figure), and at those still to come, of the events filtered by region, country and organizer (`places`)."""
@@ -399,10 +406,10 @@ if not year_events.empty:
 
 # -- map --------------------------------------------------------------------------------------------------
 st.header("Where the upcoming events take place")
-per_country = events_by_country(upcoming)
+per_country, map_figure = upcoming_map(params, choices, horizon_days, as_of)
 map_column, country_column = st.columns([3, 2], gap="large")
 with map_column:
-    chart(events_map_figure(per_country, "Upcoming events by country"), key="calendar_map_chart")
+    chart(map_figure, key="calendar_map_chart")
     st.caption("One marker per country, labelled with its number of events; the data holds no exact locations.")
 with country_column:
     if not per_country.empty:
