@@ -332,10 +332,11 @@ month_only = in_month.loc[in_month["date_precision"] == "month"]
 chart(month_figure(params, choices, month, as_of), key="calendar_month_chart")
 st.caption(
     "Weeks start on Monday. Every event of the month is shown, past or upcoming; the filters above apply, "
-    "the horizon does not. Each bar's colour and pattern show its organizer type (named under the grid), "
-    "sample events say so after their name, and ◀ ▶ mark an event continuing from or into another week. "
-    "A name too long for its bar on a narrow screen is left out (hover, or see the agenda). The as-of day "
-    "has a blue outline."
+    'the horizon does not. A crowded week shows its first bars and "+N" on each day for the events not '
+    "drawn (the table under the grid lists them all). Each bar's colour and pattern show its organizer type "
+    "(named under the grid), sample events say so after their name, and ◀ ▶ mark an event continuing from or "
+    "into another week. A name too long for its bar on a narrow screen is left out (hover, or see the agenda). "
+    "The as-of day has a blue outline."
 )
 if not month_only.empty:
     st.caption(

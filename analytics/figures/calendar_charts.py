@@ -59,8 +59,8 @@ PLACE_UNKNOWN = "place unknown"
 DATES_NOT_KNOWN = "exact dates not known"
 # Month grid geometry: each week row is one line for the day numbers plus one line per bar lane.
 GRID_MIN_LANES = 2
-# At most this many lines of bars per week row; past it the last line says "+N more" on each day (the table under
-# the grid lists every event): a month of thousands of events stays a readable grid, not a page a mile long.
+# At most this many lines of bars per week row; past it the last line says "+N" (events not drawn) on each day
+# (the table under the grid lists every event): a month of thousands of events stays a readable grid.
 GRID_MAX_LANES = 6
 GRID_PIXELS_PER_LINE = 30
 GRID_CHARACTERS_PER_DAY = 18
@@ -183,7 +183,7 @@ def month_grid_figure(
     month; `events` holds those bars' events with `organizer_type` (and whatever the hover shows:
     organizer, place, representation). Sample events say "(sample)" after their name. A bar
     continued from the week before starts with "◀", one continuing into the next week ends with "▶".
-    A week row holds at most GRID_MAX_LANES lines of bars; the events past them are counted as "+N more" per day.
+    A week row holds at most GRID_MAX_LANES lines of bars; the events past them are counted as "+N" per day.
     Days outside the month are shaded; `marked_day` (the as-of date) gets a blue outline and the
     words "as of".
     """
@@ -509,7 +509,7 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
 
 
 def _note_hidden_bars(figure: go.Figure, hidden: pd.DataFrame, lines_per_week: int, lane: int) -> None:
-    """ "+N more" on each day of the grid where `hidden` bars (those past the last lane shown) fall, in that lane."""
+    """ "+N" on each day of the grid where `hidden` bars (those past the last lane shown) fall, in that lane."""
     if hidden.empty:
         return
     span = (hidden["last_weekday"] - hidden["first_weekday"] + 1).to_numpy()
@@ -526,7 +526,9 @@ def _note_hidden_bars(figure: go.Figure, hidden: pd.DataFrame, lines_per_week: i
         {
             "x": cell.weekday + 0.04,
             "y": cell.week_index * lines_per_week + 1 + lane + 0.5,
-            "text": f"+{cell.count_more:,} more",
+            # "+N" alone fits a day cell on a phone; the hover and the page's caption say what it counts.
+            "text": f"+{cell.count_more:,}",
+            "hovertext": f"{cell.count_more:,} more event{'s' if cell.count_more != 1 else ''} this day, not drawn",
             "showarrow": False,
             "xanchor": "left",
             "font": {"size": 12, "color": "#222"},

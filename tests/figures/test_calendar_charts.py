@@ -163,7 +163,7 @@ def test_month_grid_draws_a_cell_per_day_and_a_bar_per_event_week():
     assert list(figure.layout.xaxis.ticktext) == list(cc.WEEKDAY_NAMES)
 
 
-def test_a_crowded_week_shows_its_last_lines_as_more_per_day():
+def test_a_crowded_week_counts_the_events_past_its_last_line_per_day():
     crowded = make_events(
         *({"event_id": f"m{index:02d}", "name": f"Meeting {index}", "start_on": "2023-10-10"} for index in range(20)),
         {"event_id": "long", "name": "Long", "start_on": "2023-10-09", "end_on": "2023-10-12"},
@@ -173,8 +173,8 @@ def test_a_crowded_week_shows_its_last_lines_as_more_per_day():
     shown = cc.GRID_MAX_LANES - 1  # the last line holds the "+N more"
     assert len(bar_texts(figure)) == shown + 1  # the long bar and four meetings; "Alone" in its own week
     assert "Alone" in bar_texts(figure) and "Long" in bar_texts(figure)
-    more = [note.text for note in figure.layout.annotations if "more" in note.text]
-    assert more == [f"+{22 - 1 - shown} more"]  # 21 events on Tuesday 10 October, 5 drawn
+    more = [(note.text, note.hovertext) for note in figure.layout.annotations if note.text.startswith("+")]
+    assert more == [(f"+{21 - shown}", f"{21 - shown} more events this day, not drawn")]  # 21 on Tue 10 Oct, 5 drawn
     weeks = 6
     assert figure.layout.height == 170 + weeks * (cc.GRID_MAX_LANES + 1) * cc.GRID_PIXELS_PER_LINE
 
