@@ -11,24 +11,31 @@ WITH counted AS (
         activities.activity_type,
         activities.occurred_on,
         activities.title,
-        activities.status,
-        row_number() OVER (
-            PARTITION BY activities.affiliate_id ORDER BY activities.occurred_on DESC, activities.activity_id DESC
-        ) AS recency
+        activities.status
     FROM activities
     SEMI JOIN scoped_affiliates($regions, $types) USING (affiliate_id)
     WHERE activities.occurred_on <= $as_of
       AND (activities.status = 'done'
            OR (activities.status = 'confirmed' AND activities.activity_type = 'conference_attendance'))
+),
+latest AS (
+    -- Each affiliate's latest counted activity (the last by date, then by id): a grouped max rather than a window
+    -- over every activity (1.5 s instead of 2.5 s at 2.6 million activities, bench/README.md).
+    SELECT affiliate_id, max({'occurred_on': occurred_on, 'activity_id': activity_id}) AS newest
+    FROM counted
+    GROUP BY affiliate_id
 )
 SELECT
-    activity_id,
-    affiliate_id,
-    liaison_id,
-    activity_type,
-    occurred_on,
-    CASE WHEN recency = 1 THEN title END AS title,
-    status
+    counted.activity_id,
+    counted.affiliate_id,
+    counted.liaison_id,
+    counted.activity_type,
+    counted.occurred_on,
+    CASE WHEN latest.affiliate_id IS NOT NULL THEN counted.title END AS title,
+    counted.status
 FROM counted
-WHERE recency = 1 OR occurred_on >= $first_on
-ORDER BY affiliate_id, occurred_on, activity_id
+LEFT JOIN latest
+    ON latest.affiliate_id = counted.affiliate_id
+    AND latest.newest = {'occurred_on': counted.occurred_on, 'activity_id': counted.activity_id}
+WHERE latest.affiliate_id IS NOT NULL OR counted.occurred_on >= $first_on
+ORDER BY counted.affiliate_id, counted.occurred_on, counted.activity_id
