@@ -5,6 +5,7 @@ latest one), and the coverage frame is kept per state of the data, filters and w
 (`ui.data.kept_per_data`; never changed once built: the page filters copies of it).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -81,6 +82,37 @@ def us_map(params, window_months: int, statuses: tuple, measure: str, highlight_
     return maps.us_coverage_map(state_rows, measure, highlight_region)
 
 
+@dataclass(frozen=True)
+class Basics:
+    """What every rerun of the page reads of the coverage frame, kept with it (not rebuilt per rerun)."""
+
+    names_by_id: dict[str, str]
+    member_figures: pd.DataFrame  # maps.membership_measures, without snapshot_on
+    summary: dict[str, Any]  # coverage.coverage_summary
+    affiliates_by_country: dict[str, list[str]]  # international affiliate ids by country_iso3 (map clicks)
+    affiliates_by_state: dict[str, list[str]]  # state association ids by state_code (map clicks)
+    first_profile_by_state: pd.Series  # the profile link of each state's first association
+
+
+@kept_per_data(max_entries=32)
+def basics(params: dict[str, Any], window_months: int, statuses: tuple) -> Basics:
+    config = settings()
+    coverage_frame = with_status(params, window_months, statuses)
+    snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
+    international = coverage_frame[coverage_frame["affiliate_type"].eq("international")]
+    states = coverage_frame[coverage_frame["affiliate_type"].eq("state")]
+    return Basics(
+        names_by_id=dict(zip(coverage_frame["affiliate_id"].tolist(), coverage_frame["name"].tolist(), strict=True)),
+        member_figures=maps.membership_measures(snapshots, params["as_of"]).drop(columns="snapshot_on"),
+        summary=coverage.coverage_summary(
+            coverage_frame, config.stated_state_agreements, config.stated_international_agreements
+        ),
+        affiliates_by_country=international.groupby("country_iso3")["affiliate_id"].agg(list).to_dict(),
+        affiliates_by_state=states.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
+        first_profile_by_state=states.groupby("state_code")["profile"].first(),
+    )
+
+
 def window_start_on(as_of, window_months: int):
     """A date safely before the start of the activity window (analytics.domain.coverage applies the exact one)."""
     return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
@@ -144,7 +176,6 @@ statuses = filters[2].multiselect(
 )
 
 params = frame.params
-snapshots = run_query("membership_snapshots_latest_and_year_before", **params)
 coverage_key = (params, window_months or coverage.ACTIVITY_WINDOW_MONTHS, tuple(statuses))
 coverage_frame = with_status(*coverage_key)
 
@@ -152,11 +183,8 @@ if coverage_frame.empty:
     st.info("No affiliate matches the filters. Widen the region, type or status filter.")
     st.stop()
 
-names_by_id = dict(zip(coverage_frame["affiliate_id"], coverage_frame["name"], strict=True))
-member_figures = maps.membership_measures(snapshots, scope["as_of"]).drop(columns="snapshot_on")
-summary = coverage.coverage_summary(
-    coverage_frame, config.stated_state_agreements, config.stated_international_agreements
-)
+kept = basics(*coverage_key)
+names_by_id, member_figures, summary = kept.names_by_id, kept.member_figures, kept.summary
 
 # -- coverage figures ------------------------------------------------------------------------------
 st.header("Coverage figures")
@@ -228,7 +256,7 @@ else:
     )
     open_profile_from_selection(
         world_selection,
-        international_frame.groupby("country_iso3")["affiliate_id"].agg(list).to_dict(),
+        kept.affiliates_by_country,
         names_by_id,
     )
     table_column = st.container()
@@ -291,15 +319,14 @@ else:
     )
     open_profile_from_selection(
         us_selection,
-        state_frame.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
+        kept.affiliates_by_state,
         names_by_id,
     )
     table_column = st.container()
     with table_column:
         shown_states = state_rows if highlight_region is None else state_rows[state_rows["icma_region"].eq(highlight)]
-        first_profile = state_frame.groupby("state_code")["profile"].first()
         state_view = shown_states.assign(
-            profile=shown_states["state_code"].map(first_profile),
+            profile=shown_states["state_code"].map(kept.first_profile_by_state),
             has_association=yes_no(shown_states["has_association"]),
             agreement_status=words(shown_states["agreement_status"]),
             is_inactive=yes_no(shown_states["is_inactive"]),
