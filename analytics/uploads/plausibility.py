@@ -10,6 +10,7 @@ warnings in its registry entry (`UploadKind.plausibility`); a kind without one n
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analytics.core.settings import Settings
@@ -29,29 +30,62 @@ def membership_warnings(rows: pd.DataFrame, store: Store, settings: Settings) ->
         return ()
     history = store.table("membership")[["affiliate_id", "snapshot_on", "members", "icma_members"]]
     names = store.table("affiliates").set_index("affiliate_id")["name"]
+    # Each row beside its affiliate's last report strictly before it: one as-of join, not a scan of the history
+    # per row (which took minutes for 20,000 rows against a million stored).
+    ordered = rows.sort_values(["affiliate_id", "snapshot_on"], kind="stable").reset_index(drop=True)
+    uploaded = pd.DataFrame(
+        {
+            "position": range(len(ordered)),
+            "affiliate_id": ordered["affiliate_id"].astype(object),
+            "snapshot_on": pd.to_datetime(ordered["snapshot_on"]).astype("datetime64[us]"),
+            "now_members": _numbers(ordered, "members"),
+            "now_icma_members": _numbers(ordered, "icma_members"),
+        }
+    )
+    before = pd.DataFrame(
+        {
+            "affiliate_id": history["affiliate_id"].astype(object),
+            "last_on": pd.to_datetime(history["snapshot_on"]).astype("datetime64[us]"),
+            "before_members": pd.to_numeric(history["members"], errors="coerce"),
+            "before_icma_members": pd.to_numeric(history["icma_members"], errors="coerce"),
+        }
+    ).dropna(subset=["affiliate_id", "last_on"])
+    paired = pd.merge_asof(
+        uploaded.dropna(subset=["snapshot_on"]).sort_values("snapshot_on", kind="stable"),
+        before.sort_values("last_on", kind="stable"),
+        left_on="snapshot_on",
+        right_on="last_on",
+        by="affiliate_id",
+        allow_exact_matches=False,
+        direction="backward",
+    ).sort_values("position", kind="stable")
     found = []
-    for row in rows.sort_values(["affiliate_id", "snapshot_on"], kind="stable").itertuples(index=False):
-        earlier = history[
-            (history["affiliate_id"] == row.affiliate_id) & (history["snapshot_on"] < pd.Timestamp(row.snapshot_on))
-        ]
-        if earlier.empty:
-            continue
-        last = earlier.loc[earlier["snapshot_on"].idxmax()]
-        name = names.get(row.affiliate_id, row.affiliate_id)
-        for column, words, threshold in (
+    for order, (column, words, threshold) in enumerate(
+        (
             ("members", "members", settings.warn_members_change),
             ("icma_members", "members also in ICMA", settings.warn_icma_members_change),
-        ):
-            now, before = getattr(row, column, None), last[column]
-            if pd.isna(now) or pd.isna(before) or before <= 0:
-                continue
-            change = (float(now) - float(before)) / float(before)
-            if abs(change) > threshold:
-                found.append(
-                    f"{name}: {float(now):,.0f} {words}, {change:+.0%} on its last report of {float(before):,.0f} "
-                    f"on {pd.Timestamp(last['snapshot_on']):%Y-%m-%d}"
-                )
+        )
+    ):
+        now, earlier = paired[f"now_{column}"], paired[f"before_{column}"]
+        change = (now - earlier) / earlier.where(earlier > 0)
+        flagged = paired.assign(change=change)[change.abs() > threshold]
+        found.extend(
+            (
+                row.position,
+                order,
+                f"{names.get(row.affiliate_id, row.affiliate_id)}: {getattr(row, f'now_{column}'):,.0f} {words}, "
+                f"{row.change:+.0%} on its last report of {getattr(row, f'before_{column}'):,.0f} "
+                f"on {row.last_on:%Y-%m-%d}",
+            )
+            for row in flagged.itertuples(index=False)
+        )
+    found = [text for _, _, text in sorted(found, key=lambda item: item[:2])]
     return tuple(found)
+
+
+def _numbers(rows: pd.DataFrame, column: str) -> pd.Series | float:
+    """The column as numbers (NaN where it is not one); NaN when the rows have no such column."""
+    return pd.to_numeric(rows[column], errors="coerce") if column in rows.columns else np.nan
 
 
 def checkin_warnings(rows: pd.DataFrame, store: Store, settings: Settings) -> tuple[str, ...]:
