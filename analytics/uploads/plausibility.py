@@ -96,33 +96,72 @@ def checkin_warnings(rows: pd.DataFrame, store: Store, settings: Settings) -> tu
     """
     if rows.empty:
         return ()
-    goals = store.table("goals").set_index("goal_id")
-    history = store.table("goal_checkins")[["goal_id", "reported_on", "value"]]
+    stored = store.table("goals").drop_duplicates("goal_id")
+    goals = pd.DataFrame(
+        {
+            "goal_id": stored["goal_id"].astype(object),
+            "title": stored["title"].astype(object),
+            "direction": stored["direction"].astype(object),
+            "baseline": pd.to_numeric(stored["baseline_value"], errors="coerce"),
+            "target": pd.to_numeric(stored["target_value"], errors="coerce"),
+        }
+    )
+    history = store.table("goal_checkins")
+    # Each check-in beside its goal's last check-in strictly before it (the first stored, where a day has
+    # several): one as-of join, not a scan of the stored check-ins per row.
+    before = (
+        pd.DataFrame(
+            {
+                "goal_id": history["goal_id"].astype(object),
+                "last_on": pd.to_datetime(history["reported_on"]).astype("datetime64[us]"),
+                "last_value": pd.to_numeric(history["value"], errors="coerce"),
+            }
+        )
+        .dropna(subset=["goal_id", "last_on"])
+        .drop_duplicates(["goal_id", "last_on"])
+    )
+    ordered = rows.sort_values(["goal_id", "reported_on"], kind="stable").reset_index(drop=True)
+    uploaded = pd.DataFrame(
+        {
+            "position": range(len(ordered)),
+            "goal_id": ordered["goal_id"].astype(object),
+            "on": pd.to_datetime(ordered["reported_on"]).astype("datetime64[us]"),
+            "value": _numbers(ordered, "value"),
+        }
+    ).dropna(subset=["goal_id", "on", "value"])
+    paired = pd.merge_asof(
+        uploaded.merge(goals, on="goal_id", how="inner").sort_values("on", kind="stable"),
+        before.sort_values("last_on", kind="stable"),
+        left_on="on",
+        right_on="last_on",
+        by="goal_id",
+        allow_exact_matches=False,
+        direction="backward",
+    ).sort_values("position", kind="stable")
+    sign = np.where(paired["direction"] == "decrease", -1.0, 1.0)
+    first = paired["last_on"].isna()
+    previous = paired["last_value"].where(~first, paired["baseline"])
+    backwards = sign * (paired["value"] - previous) < 0
+    beyond = (
+        sign * (paired["value"] - paired["target"])
+        > settings.warn_beyond_target * (paired["target"] - paired["baseline"]).abs()
+    )
+    flagged = paired.assign(first=first, backwards=backwards)[backwards | beyond]
     found = []
-    for row in rows.sort_values(["goal_id", "reported_on"], kind="stable").itertuples(index=False):
-        if row.goal_id not in goals.index or pd.isna(row.value):
-            continue
-        goal = goals.loc[row.goal_id]
-        baseline, target, value = float(goal["baseline_value"]), float(goal["target_value"]), float(row.value)
-        sign = -1.0 if goal["direction"] == "decrease" else 1.0
-        name = f"{goal['title']} ({row.goal_id})"
-        on = pd.Timestamp(row.reported_on)
-        earlier = history[(history["goal_id"] == row.goal_id) & (history["reported_on"] < on)]
-        if earlier.empty:
-            previous, previous_words = baseline, f"its baseline of {baseline:,g}"
-        else:
-            last = earlier.loc[earlier["reported_on"].idxmax()]
-            previous = float(last["value"])
-            previous_words = f"{previous:,g} on {pd.Timestamp(last['reported_on']):%Y-%m-%d}"
-        if sign * (value - previous) < 0:
-            found.append(
-                f"{name}: {value:,g} on {on:%Y-%m-%d}, {'down' if sign > 0 else 'up'} from {previous_words}, "
-                f"although the goal is to {goal['direction']}"
+    for row in flagged.itertuples(index=False):
+        name = f"{row.title} ({row.goal_id})"
+        if row.backwards:
+            since = (
+                f"its baseline of {row.baseline:,g}" if row.first else f"{row.last_value:,g} on {row.last_on:%Y-%m-%d}"
             )
-        elif sign * (value - target) > settings.warn_beyond_target * abs(target - baseline):
             found.append(
-                f"{name}: {value:,g} on {on:%Y-%m-%d}, far beyond its target of {target:,g} "
-                f"(from a baseline of {baseline:,g})"
+                f"{name}: {row.value:,g} on {row.on:%Y-%m-%d}, {'up' if row.direction == 'decrease' else 'down'} "
+                f"from {since}, although the goal is to {row.direction}"
+            )
+        else:
+            found.append(
+                f"{name}: {row.value:,g} on {row.on:%Y-%m-%d}, far beyond its target of {row.target:,g} "
+                f"(from a baseline of {row.baseline:,g})"
             )
     return tuple(found)
 
