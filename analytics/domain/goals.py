@@ -374,7 +374,8 @@ def _date_text(days: np.ndarray | int) -> np.ndarray:
     >>> _date_text(np.array(["2026-01-31"], dtype="datetime64[D]")).tolist()
     ['2026-01-31']
     """
-    return np.datetime_as_string(np.atleast_1d(days).astype("datetime64[D]")).astype(object)
+    unique, inverse = np.unique(np.atleast_1d(days), return_inverse=True)  # few distinct days among many goals
+    return np.datetime_as_string(unique.astype("datetime64[D]")).astype(object)[inverse.ravel()]
 
 
 def _percent_text(shares: np.ndarray) -> np.ndarray:
@@ -393,51 +394,94 @@ def _number_text(values: np.ndarray) -> np.ndarray:
     >>> _number_text(np.array([500.0, 1234.5, 0.125])).tolist()
     ['500', '1,234.5', '0.12']
     """
-    text = pd.Series(values, dtype=float).map("{:,.2f}".format).astype(str).str.replace(r"\.?0+$", "", regex=True)
-    return text.to_numpy(dtype=object)
+    unique, inverse = np.unique(np.asarray(values, dtype=float), return_inverse=True)
+    text = pd.Series(unique).map("{:,.2f}".format).astype(str).str.replace(r"\.?0+$", "", regex=True)
+    return text.to_numpy(dtype=object)[inverse.ravel()]
 
 
 def _reasons(goals: pd.DataFrame, terms: _Terms, evaluation: _Evaluation) -> np.ndarray:
-    """One sentence per goal explaining its status, with the numbers and dates it rests on."""
-    code = evaluation.status_code
-    label = np.asarray([STATUS_LABELS[status] for status in STATUSES], dtype=object)[code]
-    latest_on = _date_text(evaluation.latest_day)
-    progress = np.where(
-        evaluation.has_checkin,
-        "reported " + _percent_text(evaluation.actual_pct) + " on " + latest_on,
-        "no check-in yet",
-    )
-    units = goals["unit"].fillna("").astype(str).to_numpy(dtype=object) if "unit" in goals.columns else ""
-    unit_text = np.where(units == "percent", "%", np.where(units == "", "", " " + np.asarray(units, dtype=object)))
+    """One sentence per goal explaining its status, with the numbers and dates it rests on.
 
-    reason = np.select(
+    Each kind of sentence is written only for the goals it explains (writing every kind for every goal and
+    choosing afterwards took 3 s over 272,700 goals).
+    """
+    code = evaluation.status_code
+    kind = np.select(
         [
             code == _STATUS_CODE["not_started"],
             code == _STATUS_CODE["achieved"],
             code == _STATUS_CODE["overdue"],
             evaluation.is_awaiting_first_checkin,
         ],
-        [
-            "starts on " + _date_text(terms.start_day),
-            "target " + _number_text(terms.target) + unit_text + " reached on " + latest_on,
-            "due " + _date_text(terms.due_day) + ", " + progress,
-            "started on "
-            + _date_text(terms.start_day)
-            + ", first check-in due by "
-            + _date_text(evaluation.first_checkin_due_day),
-        ],
-        default="expected "
-        + _percent_text(evaluation.expected_pct)
-        + " by "
-        + _date_text(evaluation.as_of_day)
-        + ", "
-        + progress,
+        [0, 1, 2, 3],
+        default=4,
     )
+    units = goals["unit"].fillna("").astype(str).to_numpy(dtype=object) if "unit" in goals.columns else None
+    reason = np.empty(len(code), dtype=object)
+
+    def progress(at: np.ndarray) -> np.ndarray:
+        return np.where(
+            evaluation.has_checkin[at],
+            "reported " + _percent_text(evaluation.actual_pct[at]) + " on " + _date_text(evaluation.latest_day[at]),
+            "no check-in yet",
+        )
+
+    def unit_text(at: np.ndarray) -> np.ndarray | str:
+        if units is None:
+            return ""
+        shown = units[at]
+        return np.where(shown == "percent", "%", np.where(shown == "", "", " " + shown))
+
+    writers = (
+        lambda at: "starts on " + _date_text(terms.start_day[at]),
+        lambda at: (
+            "target "
+            + _number_text(terms.target[at])
+            + unit_text(at)
+            + " reached on "
+            + _date_text(evaluation.latest_day[at])
+        ),
+        lambda at: "due " + _date_text(terms.due_day[at]) + ", " + progress(at),
+        lambda at: (
+            "started on "
+            + _date_text(terms.start_day[at])
+            + ", first check-in due by "
+            + _date_text(evaluation.first_checkin_due_day[at])
+        ),
+        lambda at: (
+            "expected "
+            + _percent_text(evaluation.expected_pct[at])
+            + " by "
+            + _date_text(_per_goal(evaluation.as_of_day, at))
+            + ", "
+            + progress(at)
+        ),
+    )
+    for number, write in enumerate(writers):
+        at = np.flatnonzero(kind == number)
+        if len(at):
+            reason[at] = write(at)
+    label = np.asarray([STATUS_LABELS[status] for status in STATUSES], dtype=object)[code]
     reason = reason + ": " + label
 
-    every = np.where(terms.interval_months == 1, "month", terms.interval_months.astype(str).astype(object) + " months")
-    stale = "; no check-in since " + _date_text(evaluation.stale_since_day) + " (reports every " + every + "): stale"
-    return np.where(evaluation.is_stale, reason + stale, reason)
+    stale = np.flatnonzero(evaluation.is_stale)
+    if len(stale):
+        months = terms.interval_months[stale]
+        every = np.where(months == 1, "month", months.astype(str).astype(object) + " months")
+        reason[stale] = (
+            reason[stale]
+            + "; no check-in since "
+            + _date_text(evaluation.stale_since_day[stale])
+            + " (reports every "
+            + every
+            + "): stale"
+        )
+    return reason
+
+
+def _per_goal(values: int | np.ndarray, at: np.ndarray) -> int | np.ndarray:
+    """A per-goal array's values at `at`; a single value (one as-of day for every goal) as it is."""
+    return values[at] if isinstance(values, np.ndarray) and values.ndim == 1 else values
 
 
 def goal_status(
