@@ -408,11 +408,11 @@ else:
             "confidence",
         ]
     ]
-    # The why beside the name, both wrapped, so that the reason is in view at 1440 px.
+    # The why beside the name, both wrapped and narrow enough that both are in view on a 390 px phone.
     show_table(
         attention_view,
         key="coverage_attention_table",
-        options={"affiliate_name": {"width": 260}, "attention_reason": {"width": 260}},
+        options={"affiliate_name": {"width": 170}, "attention_reason": {"width": 156}},
         wrap=True,
     )
     download_table(attention_view, "relationships_needing_attention", key="coverage_attn")

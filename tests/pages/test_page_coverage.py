@@ -158,3 +158,16 @@ def test_coverage_world_map_shows_the_part_of_the_world_in_the_url(monkeypatch, 
     world = figures(app)[0]
     assert world["layout"]["title"]["text"].endswith("(Europe)")
     assert world["layout"]["geo"]["lonaxis"]["range"] == list(maps.WORLD_VIEWS["europe"][0])
+
+
+# A 390 px phone leaves 358 px for a table (16 px of page margin each side), less 32 px for the selection boxes.
+PHONE_TABLE_WIDTH = 390 - 2 * 16 - 32
+
+
+def test_the_attention_table_shows_who_and_why_side_by_side_on_a_phone(monkeypatch, tiny_data_dir):
+    app = run_page(monkeypatch, tiny_data_dir, "coverage", AS_OF)
+    frame = next(frame for frame in app.dataframe if "Why it needs attention" in frame.value.columns)
+    shown = list(frame.proto.column_order) or list(frame.value.columns)
+    assert shown[:2] == ["Affiliate", "Why it needs attention"]
+    widths = json.loads(frame.proto.columns)
+    assert sum(widths[column]["width"] for column in shown[:2]) <= PHONE_TABLE_WIDTH
