@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from analytics.core.settings import Settings
 from analytics.domain.membership import MAX_CARRY_MONTHS
 from analytics.store import ledger
-from analytics.store.reader import Store, query_parameters, query_rollups
+from analytics.store.reader import Store, frame_of, query_parameters, query_rollups
 from analytics.store.rollup import rollup_names, rollup_text
 from analytics.uploads import pipeline as uploads
 from tests.conftest import TINY_TABLES
@@ -43,7 +43,7 @@ def raw_result(store: Store, name: str, **params) -> pd.DataFrame:
     store.rollup("membership_month_reports")
     sql = (RAW / f"{name}.sql").read_text(encoding="utf-8")
     with store.cursor() as cursor:
-        return cursor.execute(sql, {key: params[key] for key in query_parameters(name)}).df()
+        return frame_of(cursor.sql(sql, params={key: params[key] for key in query_parameters(name)}))
 
 
 def assert_as_raw(store: Store, **params) -> None:
@@ -57,7 +57,7 @@ def assert_rollups_are_their_sql(store: Store) -> None:
     for name in rollup_names():
         kept = store.rollup(name)
         with store.cursor() as cursor:
-            computed = cursor.execute(rollup_text(name)).df()
+            computed = frame_of(cursor.sql(rollup_text(name)))
         columns = list(computed.columns)
         pd.testing.assert_frame_equal(
             kept.sort_values(columns).reset_index(drop=True), computed.sort_values(columns).reset_index(drop=True)

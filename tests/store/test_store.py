@@ -8,13 +8,22 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from analytics.cli import check
 from analytics.core.errors import AnalyticsError, DataFolderError, DataValidationError, UnknownQueryError
 from analytics.store.reader import CACHE_FOLDERS_KEPT as STORE_CACHE_FOLDERS_KEPT
-from analytics.store.reader import QUERIES_DIR, Store, folder_fingerprint, open_store, query_parameters, query_text
+from analytics.store.reader import (
+    QUERIES_DIR,
+    Store,
+    folder_fingerprint,
+    frame_of,
+    open_store,
+    query_parameters,
+    query_text,
+)
 from tests.store.bound import every_parameter
 
 AS_OF = date(2026, 11, 27)
@@ -440,3 +449,22 @@ def test_one_owners_goals_and_check_ins_are_those_of_the_scope_that_are_theirs(t
         theirs = checkins[checkins["goal_id"].isin(mine["goal_id"])].reset_index(drop=True)
         pd.testing.assert_frame_equal(store.query("goal_checkins_of_owner_in_scope", **params), theirs)
         assert len(mine) > 0
+
+
+def test_query_results_read_as_pandas_types_with_missing_values_kept():
+    """frame_of: dates as datetime64, SUM's HUGEINT as float, integers with NULLs still integers, text missing as NA."""
+    connection = duckdb.connect()
+    frame = frame_of(
+        connection.sql(
+            "SELECT * FROM (VALUES (DATE '2026-11-27', 3::HUGEINT, 2021, 'Ohio', 7),"
+            " (NULL, NULL, NULL, NULL, 8)) AS t(on_date, total, since, name, plain)"
+        )
+    )
+    assert str(frame["on_date"].dtype) == "datetime64[us]"
+    assert frame["on_date"].iloc[0] == pd.Timestamp("2026-11-27") and pd.isna(frame["on_date"].iloc[1])
+    assert str(frame["total"].dtype) == "float64" and frame["total"].iloc[0] == 3.0
+    assert str(frame["since"].dtype) == "Int32" and frame["since"].iloc[0] == 2021 and pd.isna(frame["since"].iloc[1])
+    assert str(frame["plain"].dtype) == "int32"
+    assert pd.api.types.is_string_dtype(frame["name"]) and frame["name"].iloc[0] == "Ohio"
+    assert pd.isna(frame["name"].iloc[1])
+    assert list(frame.columns) == ["on_date", "total", "since", "name", "plain"]
