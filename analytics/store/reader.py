@@ -240,7 +240,7 @@ _NULLABLE_INTEGERS = {
 
 
 def frame_of(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """A query's rows as the DataFrame pages read, fetched as Arrow (3-4x quicker than DuckDB's `.df()` at
+    """A query's rows as the DataFrame pages read, fetched as Arrow (about 2.5x quicker than DuckDB's `.df()` at
     hundreds of thousands of rows, because text is not turned into Python strings one value at a time).
 
     The columns read as `.df()` would give them, except text, which is pandas' own string type:
