@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.core.errors import AnalyticsError
 from analytics.domain import changes
 from analytics.figures import changes_report
-from ui.changes import preview_digest, what_changed
+from ui.changes import preview_digest, report, what_changed
 from ui.components import SAMPLE_NOTICE, card_row, chart
 from ui.filters import EARLIEST_AS_OF, describe_scope
 from ui.labels import download_table, show_table
@@ -71,14 +71,14 @@ if st.button("Preview this month's digest", icon="✉️", key="changes_preview_
 if found.is_empty:
     st.info("Nothing changed in this window: no goal status, agreement, member count, activity, event or upload.")
 
-figures = changes_report.change_figures(found)
+sections, figures = report(frame.params, since, rules)
 left, right = st.columns(2, gap="large")
 with left:
     chart(figures[0].figure, key="changes_goals_chart")
 with right:
     chart(figures[1].figure, key="changes_membership_chart")
 
-for section in changes_report.sections(found):
+for section in sections:
     st.header(section.title)
     if section.table.empty:
         st.caption(section.empty_text)

@@ -452,9 +452,8 @@ def goal_changes_chart(goal_changes: pd.DataFrame) -> go.Figure:
     if goal_changes.empty:
         return empty_figure(title, "No goal changed status.")
     figure = go.Figure()
-    statuses = [
-        status for status in changes_module.WORST_FIRST if status in set(goal_changes["status_now"].astype(str))
-    ]
+    present = set(goal_changes["status_now"].astype(str))
+    statuses = [status for status in changes_module.WORST_FIRST if status in present]
     for direction, color, pattern in (
         ("worse", "#D55E00", "x"),
         ("better", "#009E73", ""),
