@@ -68,7 +68,7 @@ def recent_on_my_goals(params: dict, liaison_id: str, since: dt.date) -> pd.Data
 
 
 owned = my_goals(params, liaison_id)
-affiliates = run_query("affiliate_liaisons").query("liaison_id == @liaison_id")
+affiliates = run_query("affiliates_of_liaison", liaison_id=liaison_id)
 states = owned["checkin_state"].astype(str).value_counts()
 cards = card_row(5)
 cards[0].metric("My goals", len(owned), border=True)

@@ -375,7 +375,7 @@ def goal_work_panel(goal: pd.Series, checkins: pd.DataFrame, key: str) -> None:
 
 def affiliate_work_panel(affiliate_id: str, key: str) -> None:
     """An affiliate's liaisons, and for those who may record, the activity form and undo."""
-    liaisons = run_query("affiliate_liaisons").query("affiliate_id == @affiliate_id")
+    liaisons = run_query("liaisons_of_affiliate", affiliate_id=affiliate_id)
     if not liaisons.empty:
         names = (liaisons["liaison_name"] + " (" + liaisons["liaison_role"] + ")").tolist()
         st.caption("Liaisons who work with this affiliate:")

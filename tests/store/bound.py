@@ -27,6 +27,7 @@ def every_parameter(regions: list[str], types: list[str], as_of: date, since: da
         "goal_id": "G0001",
         "goal_ids": ["G0001", "G0002"],
         "owner_id": "L001",
+        "liaison_id": "L001",
         "month_ends": [as_of - timedelta(days=31), as_of],
         "at_risk_below": rules.at_risk_below,
         "off_track_below": rules.off_track_below,

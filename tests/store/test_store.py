@@ -468,3 +468,16 @@ def test_query_results_read_as_pandas_types_with_missing_values_kept():
     assert pd.api.types.is_string_dtype(frame["name"]) and frame["name"].iloc[0] == "Ohio"
     assert pd.isna(frame["name"].iloc[1])
     assert list(frame.columns) == ["on_date", "total", "since", "name", "plain"]
+
+
+def test_one_affiliates_liaisons_and_one_liaisons_affiliates_are_their_rows_of_the_whole_list(tiny_data_dir):
+    store = Store(tiny_data_dir)
+    everyone = store.query("affiliate_liaisons")
+    for affiliate_id in everyone["affiliate_id"].unique():
+        theirs = everyone[everyone["affiliate_id"] == affiliate_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(store.query("liaisons_of_affiliate", affiliate_id=affiliate_id), theirs)
+    for liaison_id in everyone["liaison_id"].unique():
+        theirs = everyone[everyone["liaison_id"] == liaison_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(store.query("affiliates_of_liaison", liaison_id=liaison_id), theirs)
+    assert store.query("liaisons_of_affiliate", affiliate_id="no-such-affiliate").empty
+    assert len(everyone) > 2 and everyone["affiliate_id"].nunique() > 1
