@@ -190,7 +190,14 @@ def memory_table(results: dict) -> str:
             goal,
         ]
     ]
-    header = ["data", "membership rows", "peak RSS (sampled)", "sum of VmHWM", "processes", "goal: < 600 MB"]
+    header = [
+        "data",
+        "membership rows",
+        "peak RSS (sampled)",
+        "sum of VmHWM",
+        "processes",
+        f"goal: < {MEMORY_GOAL_MB} MB",
+    ]
     visits = ", ".join(f"{visit['page']} {seconds(visit['seconds'])}" for visit in memory["visits"])
     return table(header, rows) + f"\n\nFirst visits on that server, each page cold, in Chromium: {visits}."
 
