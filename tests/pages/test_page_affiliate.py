@@ -169,3 +169,17 @@ def test_the_profiles_activities_and_events_say_per_row_whether_they_are_sample(
     assert set(activities["Data"]) == {"sample"}
     assert table_with(app, "Dates")["Data"].tolist() == ["sample"]
     assert sum("Sample data" in caption.value for caption in app.caption) >= 1
+
+
+def test_the_profile_names_the_liaisons_who_work_with_that_affiliate_and_no_others(monkeypatch, tiny_data_dir):
+    from analytics.store.reader import Store
+
+    everyone = Store(tiny_data_dir).query("affiliate_liaisons")
+    theirs = everyone[everyone["affiliate_id"] == "state-ca"]
+    others = set(everyone["liaison_name"]) - set(theirs["liaison_name"])
+    app = run_page(monkeypatch, tiny_data_dir, "affiliate", CAL_ICMA)
+    names = list(theirs["liaison_name"])
+    listed = next(element.value for element in app.text if any(name in element.value for name in names))
+    assert listed == ", ".join(f"{row.liaison_name} ({row.liaison_role})" for row in theirs.itertuples())
+    assert not any(name in listed for name in others)
+    assert len(theirs) >= 1 and others
