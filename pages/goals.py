@@ -4,9 +4,10 @@ Status thresholds are the sidebar's (ui.filters: shared by every page that count
 URL as `?goals_at_risk_below=85`), defaulting to `GoalStatusRules()`, and are printed on the page and in
 the briefing pack: the thresholds in force are always visible and part of the shared link.
 
-The goals view (every goal's status, the portfolio), the at-risk list, the status matrices and the
-portfolio figure are kept per state of the data, filters and thresholds (`ui.data.kept_per_data`):
-a rerun reads them.
+Statuses are judged in the store (ui.goal_status): the page receives counts per area, type, region and status,
+the portfolio's counts per month end, and the few goals each table shows, never every goal and check-in. The
+downloads and the briefing pack read the rest only when clicked. What is built from the counts is kept per
+state of the data, filters and thresholds (`ui.data.kept_per_data`): a rerun reads it.
 """
 
 import datetime as dt
@@ -17,14 +18,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.core.frames import is_among
 from analytics.core.links import Link, goal_link
 from analytics.domain import goals
 from analytics.figures import briefing
-from analytics.figures.goal_charts import goal_progress_chart, group_progress_chart, portfolio_chart
+from analytics.figures.goal_charts import (
+    NARRATIVES_PER_POINT,
+    goal_progress_chart,
+    group_progress_chart,
+    portfolio_chart,
+)
+from ui import goal_status
 from ui.changes import alert_rules_panel
 from ui.components import SAMPLE_NOTICE, card_row, chart
-from ui.data import kept_per_data, run_query
+from ui.data import kept_per_data, run_query, store
 from ui.filters import describe_scope
 from ui.forms import goal_work_panel
 from ui.labels import download_table, label, show_table
@@ -35,58 +41,46 @@ from ui.text import format_percent, literal, shown_note
 
 @dataclass(frozen=True)
 class Derived:
-    view: briefing.GoalsView
-    at_risk: pd.DataFrame
-    at_risk_links: list[Link]  # of the first ROWS_SHOWN rows of at_risk, the ones the page shows
+    counts: pd.DataFrame  # goal_status.status_counts: per area, type, region and status
+    by_status: dict[str, int]  # every status, and the stale goals under "stale"
+    count_goals: int
+    share_on_track: float | None  # goals.share_on_track_of_counts
+    count_at_risk: int  # goals needing attention (goals.ATTENTION_STATUSES)
+    at_risk: pd.DataFrame  # briefing.goal_table of the first ROWS_SHOWN of them, worst first
+    at_risk_links: list[Link]
     trends: pd.DataFrame
     portfolio_figure: go.Figure
-    affiliate_names: dict[str, str]  # by affiliate_id, sorted by name (a dict: the picker looks up each option)
-    goal_titles: dict[str, str]  # "affiliate — title" by goal_id, for the goal picker
-    known_checkins: pd.DataFrame  # check-ins reported by the as-of date (kept here: no unpickling per rerun)
-    worst_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the first goal
-    worst_affiliate_id: str | None  # the affiliate of worst_goal_id
-    counts: dict[str, int]  # briefing.status_counts of the statuses
-    share_on_track: float | None  # goals.share_on_track of the statuses
+    affiliates: dict[str, str]  # affiliate_id by the label the pickers list, by name
+    default_goal_id: str | None  # the default subject: the worst goal with a check-in to show, else the worst
+    default_affiliate_id: str | None  # the affiliate of default_goal_id
 
 
 @kept_per_data(max_entries=16)
 def derived(params: dict[str, Any], at_risk_below: float, off_track_below: float) -> Derived:
     rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
-    goal_rows = run_query("goals_in_scope", **params)
-    checkins = run_query("goal_checkins_in_scope", **params)
-    view = briefing.goals_view(goal_rows, checkins, params["as_of"], rules)
-    statuses = view.statuses
-    at_risk = briefing.at_risk_table(statuses)
-    reported = statuses.loc[statuses["latest_reported_on"].notna(), "goal_id"]
-    goal_id = label("goal_id")
-    worst_reported = at_risk.loc[is_among(at_risk[goal_id], reported), goal_id]
-    candidates = (worst_reported, reported, statuses["goal_id"])
-    worst_goal_id = next((ids.iloc[0] for ids in candidates if len(ids)), None)
-    names = statuses.drop_duplicates("affiliate_id").set_index("affiliate_id")["affiliate_name"].sort_values()
+    counts = goal_status.status_counts(params, rules)
+    by_status = goal_status.count_by_status(counts)
+    attention = goal_status.needing_attention(params, rules, ROWS_SHOWN)
+    first = attention if len(attention) else goal_status.chosen(params, rules, {}, limit=1)
+    reported = first[first["latest_reported_on"].notna()]
+    default = (reported if len(reported) else first).head(1)
+    portfolio = goal_status.portfolio(params, rules, briefing.month_ends_until(params["as_of"]))
+    affiliates = run_query("goal_affiliates_in_scope", **params)
+    at_risk = briefing.goal_table(attention)
     return Derived(
-        view=view,
+        counts=counts,
+        by_status={**by_status, "stale": int(counts["count_stale"].sum())},
+        count_goals=int(counts["count_goals"].sum()),
+        share_on_track=goals.share_on_track_of_counts(by_status),
+        count_at_risk=sum(by_status[status] for status in goals.ATTENTION_STATUSES),
         at_risk=at_risk,
-        at_risk_links=goal_links(at_risk.head(ROWS_SHOWN)),
-        trends=briefing.trends_table(view.portfolio),
-        portfolio_figure=portfolio_chart(view.portfolio),
-        # tolist() first: iterating a pandas 3 string column is 5x slower (1.4 s for 272,700 goals).
-        affiliate_names=dict(zip(names.index.tolist(), names.tolist(), strict=True)),
-        goal_titles=dict(
-            zip(
-                statuses["goal_id"].tolist(),
-                (statuses["affiliate_name"] + " — " + statuses["title"]).tolist(),
-                strict=True,
-            )
-        ),
-        known_checkins=checkins[checkins["reported_on"] <= pd.Timestamp(params["as_of"])],
-        worst_goal_id=worst_goal_id,
-        worst_affiliate_id=(
-            None
-            if worst_goal_id is None
-            else statuses.loc[statuses["goal_id"] == worst_goal_id, "affiliate_id"].iloc[0]
-        ),
-        counts=briefing.status_counts(statuses),
-        share_on_track=goals.share_on_track(statuses),
+        at_risk_links=goal_links(at_risk),
+        trends=briefing.trends_table(portfolio),
+        portfolio_figure=portfolio_chart(portfolio),
+        # tolist() first: iterating a pandas 3 string column is 5x slower.
+        affiliates=dict(zip(affiliates["label"].tolist(), affiliates["affiliate_id"].tolist(), strict=True)),
+        default_goal_id=None if default.empty else default["goal_id"].iloc[0],
+        default_affiliate_id=None if default.empty else default["affiliate_id"].iloc[0],
     )
 
 
@@ -101,38 +95,88 @@ def matrices(
     params: dict[str, Any], at_risk_below: float, off_track_below: float, matrix_by: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The status matrix as shown (wide) and as downloaded (long)."""
-    statuses = derived(params, at_risk_below, off_track_below).view.statuses
-    return (
-        briefing.matrix_table(statuses, matrix_by),
-        goals.status_matrix(statuses, rows="area_of_emphasis", columns=matrix_by),
-    )
+    counts = derived(params, at_risk_below, off_track_below).counts
+    long = goals.status_matrix_of_counts(counts, rows="area_of_emphasis", columns=matrix_by)
+    return briefing.matrix_table_of_counts(long, matrix_by), long
+
+
+def list_choices(matrix_by: str, area: str, group: str, status: str, only_stale: bool) -> dict[str, Any]:
+    """The goal list's choices as goal_status.chosen takes them ("All" is no choice)."""
+    choices = {"area": area, matrix_by: group, "status": status}
+    return {name: value for name, value in choices.items() if value != ALL} | {"only_stale": only_stale}
 
 
 @kept_per_data(max_entries=32)
 def chosen_goals(
-    params: dict[str, Any],
-    at_risk_below: float,
-    off_track_below: float,
-    matrix_by: str,
-    area: str,
-    group: str,
-    status: str,
-    only_stale: bool,
-) -> tuple[pd.DataFrame, list[Link]]:
-    """The goal list for the choices above it (worst first), with the links of its first ROWS_SHOWN rows (the ones
-    shown): kept, so that a rerun with the same choices builds neither the table nor the links again."""
-    statuses = derived(params, at_risk_below, off_track_below).view.statuses
-    chosen = pd.Series(True, index=statuses.index)
-    if area != ALL:
-        chosen &= statuses["area_of_emphasis"] == area
-    if group != ALL:
-        chosen &= statuses[matrix_by] == group
-    if status != ALL:
-        chosen &= statuses["status"].astype(str) == status
-    if only_stale:
-        chosen &= statuses["is_stale"]
-    table = briefing.goal_table(statuses[chosen].sort_values(["status", "pct_of_expected", "goal_id"]))
-    return table, goal_links(table.head(ROWS_SHOWN))
+    params: dict[str, Any], at_risk_below: float, off_track_below: float, choices: dict[str, Any]
+) -> tuple[pd.DataFrame, list[Link], int]:
+    """The first ROWS_SHOWN goals of the goal list for `choices` (worst first) with their links, and how many the
+    list holds: kept, so that a rerun with the same choices builds neither the table nor the links again."""
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
+    table = briefing.goal_table(goal_status.chosen(params, rules, choices, limit=ROWS_SHOWN))
+    count = goal_status.count_chosen(derived(params, at_risk_below, off_track_below).counts, choices)
+    return table, goal_links(table), count
+
+
+@kept_per_data(max_entries=32)
+def area_progress(
+    params: dict[str, Any], at_risk_below: float, off_track_below: float, area: str
+) -> tuple[int, go.Figure, pd.DataFrame]:
+    """How many goals an area has, its progress chart (every month since its first goal started, at least six)
+    and its latest ROWS_SHOWN check-ins."""
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
+    as_of = params["as_of"]
+    span = run_query("goal_area_span", **params, area=area).iloc[0]
+    first_start = pd.Timestamp(span["first_start_on"]) if pd.notna(span["first_start_on"]) else pd.Timestamp(as_of)
+    month_count = max((as_of.year - first_start.year) * 12 + as_of.month - first_start.month + 1, 6)
+    progress = goal_status.progress_of_area(params, rules, area, briefing.month_ends_until(as_of, month_count))
+    narratives = run_query("goal_checkin_narratives_by_month", **params, area=area, per_month=NARRATIVES_PER_POINT)
+    figure = group_progress_chart(progress, narratives, None, area)
+    checkins = run_query("goal_checkins_of_area", **params, area=area, limit=ROWS_SHOWN)
+    return int(span["count_goals"]), figure, checkins
+
+
+def area_checkins_later(params: dict[str, Any], area: str):
+    """Every check-in of the area by the as-of date, for a download built only when clicked."""
+    opened = store()
+    return lambda: checkin_table(opened.query("goal_checkins_of_area", **params, area=area, limit=None))
+
+
+@dataclass(frozen=True)
+class AffiliateGoals:
+    goals: pd.DataFrame  # every goal of the affiliate, described as goal_status.chosen describes them
+    checkins: pd.DataFrame  # their check-ins by the as-of date, with the goal's title
+    events: pd.DataFrame  # its events started by the as-of date and not cancelled, for the charts' markers
+    figure: go.Figure  # the affiliate's average progress, every month since its first goal started (at least six)
+
+
+@kept_per_data(max_entries=32)
+def affiliate_goals(
+    params: dict[str, Any], at_risk_below: float, off_track_below: float, affiliate_id: str, name: str
+) -> AffiliateGoals:
+    """One affiliate's goals, check-ins, events and progress chart, read for that affiliate alone."""
+    rules = goals.GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
+    as_of = params["as_of"]
+    members = goal_status.chosen(params, rules, {"affiliate_id": affiliate_id}, limit=None)
+    checkins = run_query("goal_checkins_of_affiliate", affiliate_id=affiliate_id, as_of=as_of)
+    events = run_query("events_of_affiliate", affiliate_id=affiliate_id)
+    started_by = pd.to_datetime(events["start_on"]) <= pd.Timestamp(as_of)
+    events = events[started_by & ~events["is_cancelled"].fillna(False).astype(bool)]
+    first_start = pd.Timestamp(members["start_on"].min())
+    month_count = max((as_of.year - first_start.year) * 12 + as_of.month - first_start.month + 1, 6)
+    progress = goals.progress_by_month(members, checkins, briefing.month_ends_until(as_of, month_count), rules)
+    return AffiliateGoals(
+        goals=members,
+        checkins=checkins.merge(members[["goal_id", "title"]], on="goal_id", how="left"),
+        events=events,
+        figure=group_progress_chart(progress, checkins, events, name),
+    )
+
+
+def checkin_table(checkins: pd.DataFrame) -> pd.DataFrame:
+    """Check-ins (with the goal's title) as the table beside the progress chart shows them, newest first."""
+    newest = checkins.sort_values(["reported_on", "checkin_id"], ascending=False, kind="stable")
+    return newest[["reported_on", "title", "value", "narrative", "reported_by"]]
 
 
 frame = page_frame("Goals", ", using only check-ins reported by then.")
@@ -158,26 +202,32 @@ as_of: dt.date = frame.as_of
 rules = frame.rules
 params = frame.params
 thresholds = (rules.at_risk_below, rules.off_track_below)
-events = run_query("affiliate_events_in_scope", **params)
 page_data = derived(params, *thresholds)
-view = page_data.view
 
 st.caption(f"Status rules: {briefing.rules_text(rules)}.")
 with st.expander("Alert rules", icon="🔔"):
     alert_rules_panel()
-if view.statuses.empty:
+if page_data.count_goals == 0:
     st.info("No goal matches the filters. Widen the region or type filter in the sidebar.")
     st.stop()
 
-statuses = view.statuses
 # The briefing states its date itself; its scope line is the filters in words, without the date.
 scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
 
+
+def goals_view_later() -> briefing.GoalsView:
+    """Every goal's status and the portfolio, read when a briefing pack is clicked (outside the page's run)."""
+    opened = store()
+    return briefing.goals_view(
+        opened.query("goals_in_scope", **params), opened.query("goal_checkins_in_scope", **params), as_of, rules
+    )
+
+
 # -- at a glance, and the briefing pack ------------------------------------------------------------
-counts = page_data.counts
-started = len(statuses) - counts["not_started"]
+counts = page_data.by_status
+started = page_data.count_goals - counts["not_started"]
 cards = card_row(6)
-cards[0].metric("Goals", len(statuses), help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
+cards[0].metric("Goals", page_data.count_goals, help=f"{started} started by {as_of:%Y-%m-%d}.", border=True)
 cards[1].metric(
     "On track",
     format_percent(page_data.share_on_track),
@@ -220,7 +270,7 @@ st.markdown(
 left, right, _ = st.columns([2, 2, 3])
 left.download_button(
     "Briefing as HTML",
-    data=lambda: briefing.briefing_html(view, scope_text, SAMPLE_NOTICE.replace("**", "")),
+    data=lambda: briefing.briefing_html(goals_view_later(), scope_text, SAMPLE_NOTICE.replace("**", "")),
     file_name=f"goals_briefing_{as_of:%Y-%m-%d}.html",
     mime="text/html",
     key="goals_briefing_html",
@@ -229,7 +279,7 @@ left.download_button(
 )
 right.download_button(
     "Briefing as Excel",
-    data=lambda: briefing.briefing_workbook(view),
+    data=lambda: briefing.briefing_workbook(goals_view_later()),
     file_name=f"goals_briefing_{as_of:%Y-%m-%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="goals_briefing_xlsx",
@@ -244,17 +294,18 @@ if at_risk.empty:
     st.success("No goal is at risk, off track or overdue for these filters.")
 else:
     st.caption(
-        f"{len(at_risk):,} goals overdue, off track or at risk, worst first, with their latest narrative."
-        f"{shown_note(len(at_risk), ROWS_SHOWN)} Select a row to see the goal's progress below."
+        f"{page_data.count_at_risk:,} goals overdue, off track or at risk, worst first, with their latest narrative."
+        f"{shown_note(page_data.count_at_risk, ROWS_SHOWN)} Select a row to see the goal's progress below."
     )
     show_table(
-        at_risk.head(ROWS_SHOWN),
+        at_risk,
         key="goals_at_risk_table",
         options=GOAL_COLUMNS,
         wrap=True,
         links=page_data.at_risk_links,
     )
-    download_table(at_risk, f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
+    every_at_risk = goal_status.needing_attention_later(params, rules)
+    download_table(lambda: briefing.goal_table(every_at_risk()), f"goals_at_risk_{as_of:%Y-%m-%d}", key="goals_at_risk")
 
 # -- status matrix and the goals behind each count ---------------------------------------------------
 st.header("Status matrix")
@@ -297,8 +348,8 @@ show_table(
 download_table(matrix_long, f"goal_status_matrix_{as_of:%Y-%m-%d}", key="goals_matrix_download")
 
 st.header(GOAL_LIST_HEADER)
-areas = sorted(statuses["area_of_emphasis"].dropna().unique())
-groups = sorted(statuses[matrix_by].dropna().unique())
+areas = sorted(page_data.counts["area_of_emphasis"].dropna().unique())
+groups = sorted(page_data.counts[matrix_by].dropna().unique())
 filters = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
 area = filters[0].selectbox("Area of emphasis", [ALL, *areas], key="goals_area", bind="query-params")
 group = filters[1].selectbox(MATRIX_COLUMNS[matrix_by], [ALL, *groups], key="goals_group", bind="query-params")
@@ -311,15 +362,15 @@ status = filters[2].selectbox(
 )
 only_stale = filters[3].checkbox("Only stale", key="goals_only_stale", bind="query-params")
 
-goal_list, goal_list_links = chosen_goals(params, *thresholds, matrix_by, area, group, status, only_stale)
-st.caption(f"{len(goal_list):,} of {len(statuses):,} goals.{shown_note(len(goal_list), ROWS_SHOWN)}")
+choices = list_choices(matrix_by, area, group, status, only_stale)
+goal_list, goal_list_links, count_listed = chosen_goals(params, *thresholds, choices)
+st.caption(f"{count_listed:,} of {page_data.count_goals:,} goals.{shown_note(count_listed, ROWS_SHOWN)}")
 if goal_list.empty:
     st.info("No goal matches these choices.")
 else:
-    show_table(
-        goal_list.head(ROWS_SHOWN), key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_list_links
-    )
-    download_table(goal_list, f"goals_{as_of:%Y-%m-%d}", key="goals_list")
+    show_table(goal_list, key="goals_list_table", options=GOAL_COLUMNS, wrap=True, links=goal_list_links)
+    every_listed = goal_status.chosen_later(params, rules, choices)
+    download_table(lambda: briefing.goal_table(every_listed()), f"goals_{as_of:%Y-%m-%d}", key="goals_list")
 
 # -- portfolio over time -----------------------------------------------------------------------------
 st.header("Portfolio over time")
@@ -346,54 +397,74 @@ subject = st.segmented_control(
     key="goals_subject",
     bind="query-params",
 )
-known_checkins = page_data.known_checkins
-affiliate_names = page_data.affiliate_names
-worst = page_data.worst_goal_id
+affiliates = page_data.affiliates
+labels_of_affiliates = {affiliate_id: name for name, affiliate_id in affiliates.items()}
 
+
+def affiliate_picker(default_id: str | None) -> str:
+    """The affiliate whose goals are shown, listed by name (bound to the URL by its label)."""
+    names = list(affiliates)
+    default_label = labels_of_affiliates.get(default_id)
+    return affiliates[
+        st.selectbox(
+            "Affiliate",
+            names,
+            index=names.index(default_label) if default_label in affiliates else 0,
+            key="goals_affiliate",
+            bind="query-params",
+        )
+    ]
+
+
+# A goal's link names only the goal (analytics.core.links.goal_link): its affiliate is found from its label.
+linked_label = st.query_params.get("goals_goal")
+linked = run_query("goal_of_label", **params, label=linked_label) if linked_label else pd.DataFrame()
+default_affiliate = linked["affiliate_id"].iloc[0] if len(linked) else page_data.default_affiliate_id
+if subject in ("goal", "affiliate"):
+    chosen_id = affiliate_picker(default_affiliate)
+    of_affiliate = affiliate_goals(params, *thresholds, chosen_id, labels_of_affiliates[chosen_id])
+    members, affiliate_checkins, shown_events = of_affiliate.goals, of_affiliate.checkins, of_affiliate.events
 if subject == "goal":
-    titles = page_data.goal_titles
+    titles = dict(
+        zip(
+            members["goal_id"].tolist(),
+            (members["affiliate_name"] + " — " + members["title"]).tolist(),
+            strict=True,
+        )
+    )
+    goal_ids = list(titles)
+    default_goal = next(
+        (goal for goal in (*linked.get("goal_id", []), page_data.default_goal_id) if goal in titles), goal_ids[0]
+    )
     goal_id = st.selectbox(
         "Goal",
-        list(titles),
-        index=list(titles).index(worst),
+        goal_ids,
+        index=goal_ids.index(default_goal),
         format_func=titles.__getitem__,
         key="goals_goal",
         bind="query-params",
     )
-    members = statuses[statuses["goal_id"] == goal_id]
+    members = members[members["goal_id"] == goal_id]
     goal = members.set_index("goal_id").loc[goal_id]
-    shown_checkins = known_checkins[known_checkins["goal_id"] == goal_id]
-    shown_events = events[events["affiliate_id"] == goal["affiliate_id"]]
+    shown_checkins = affiliate_checkins[affiliate_checkins["goal_id"] == goal_id]
     path_dates = sorted({goal["start_on"], goal["due_on"], pd.Timestamp(as_of)})
     figure = goal_progress_chart(goal, shown_checkins, goals.expected_path(goal, path_dates), shown_events)
     st.caption(f"**{goal['status_label']}** — {literal(goal['reason'])}. Liaison: {literal(goal['liaison_name'])}.")
-else:
-    if subject == "affiliate":
-        default_affiliate = page_data.worst_affiliate_id
-        chosen_id = st.selectbox(
-            "Affiliate",
-            list(affiliate_names),
-            index=list(affiliate_names).index(default_affiliate),
-            format_func=affiliate_names.__getitem__,
-            key="goals_affiliate",
-            bind="query-params",
-        )
-        members = statuses[statuses["affiliate_id"] == chosen_id]
-        shown_events = events[events["affiliate_id"] == chosen_id]
-        subject_name = affiliate_names[chosen_id]
-    else:
-        chosen_area = st.selectbox("Area of emphasis", areas, key="goals_progress_area", bind="query-params")
-        members = statuses[statuses["area_of_emphasis"] == chosen_area]
-        shown_events = None
-        subject_name = chosen_area
-        st.caption("Events are marked for one goal or one affiliate; an area spans too many affiliates to mark.")
-    shown_checkins = known_checkins[is_among(known_checkins["goal_id"], members["goal_id"])]
-    first_start = pd.Timestamp(members["start_on"].min())
-    month_count = max((as_of.year - first_start.year) * 12 + as_of.month - first_start.month + 1, 6)
-    progress = goals.progress_by_month(members, shown_checkins, briefing.month_ends_until(as_of, month_count), rules)
-    figure = group_progress_chart(progress, shown_checkins, shown_events, subject_name)
+    every_checkin = None
+elif subject == "affiliate":
+    figure, shown_checkins = of_affiliate.figure, affiliate_checkins
     st.caption(
         f"{len(members)} goals; each counts as the share of the way from its baseline to its target "
+        "(a goal past its target counts as 100%). Hover for the month's check-in narratives."
+    )
+    every_checkin = None
+else:
+    chosen_area = st.selectbox("Area of emphasis", areas, key="goals_progress_area", bind="query-params")
+    count_members, figure, shown_checkins = area_progress(params, *thresholds, chosen_area)
+    every_checkin = area_checkins_later(params, chosen_area)
+    st.caption("Events are marked for one goal or one affiliate; an area spans too many affiliates to mark.")
+    st.caption(
+        f"{count_members:,} goals; each counts as the share of the way from its baseline to its target "
         "(a goal past its target counts as 100%). Hover for the month's check-in narratives."
     )
 
@@ -401,15 +472,14 @@ chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     chart(figure, key="goals_progress_chart")
 with table_column:
-    titles_by_goal = members.set_index("goal_id")["title"]
-    checkin_table = shown_checkins.sort_values("reported_on", ascending=False).assign(
-        title=lambda rows: rows["goal_id"].map(titles_by_goal)
-    )[["reported_on", "title", "value", "narrative", "reported_by"]]
-    if checkin_table.empty:
+    checkins_shown = checkin_table(shown_checkins)
+    if checkins_shown.empty:
         st.info("No check-in reported by the as-of date.")
     else:
-        show_table(checkin_table, key="goals_checkins_table")
-        download_table(checkin_table, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")
+        if every_checkin is not None and len(checkins_shown) == ROWS_SHOWN:
+            st.caption(f"The latest {ROWS_SHOWN} check-ins are shown; the download holds them all.")
+        show_table(checkins_shown, key="goals_checkins_table")
+        download_table(every_checkin or checkins_shown, f"goal_checkins_{as_of:%Y-%m-%d}", key="goals_checkins")
 
 # -- the chosen goal's history, comments, and the forms to record a check-in or a comment -------------------------
 if subject == "goal":

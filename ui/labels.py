@@ -174,7 +174,8 @@ def download_table(
     """CSV and Excel downloads of `frame` under the labels the page shows (ui.components.download_buttons).
 
     `frame` may be a function that builds the table when a button is clicked (a long list the page shows only the
-    head of): it runs outside the page's run, so it may not use Streamlit; ui.data.query_later makes one."""
+    head of): it runs outside the page's run, so it may not use Streamlit (ui.goal_status.needing_attention_later
+    makes one)."""
     in_force = settings()
     if callable(frame):
         build = frame

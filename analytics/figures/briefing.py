@@ -86,16 +86,20 @@ def goals_view(
     known = checkins[pd.to_datetime(checkins["reported_on"]) <= pd.Timestamp(as_of)]
     prepared = prepare_goals(goal_rows, known)  # once for the status and the portfolio
     status = goal_status(goal_rows, known, as_of, rules, prepared=prepared)
-    narratives = latest_checkins(known)[["goal_id", "narrative"]].rename(columns={"narrative": "latest_narrative"})
-    statuses = (
-        goal_rows.merge(status, on="goal_id", how="left", validate="one_to_one")
-        .merge(narratives, on="goal_id", how="left", validate="one_to_one")
-        .assign(status_label=lambda frame: frame["status"].astype(str).map(STATUS_LABELS))
-    )
+    statuses = with_narrative_and_label(goal_rows.merge(status, on="goal_id", how="left", validate="one_to_one"), known)
     portfolio = portfolio_over_time(
         goal_rows, known, month_ends_until(as_of), rules, by="area_of_emphasis", prepared=prepared
     )
     return GoalsView(as_of=as_of, rules=rules, statuses=statuses, portfolio=portfolio)
+
+
+def with_narrative_and_label(statuses: pd.DataFrame, checkins: pd.DataFrame) -> pd.DataFrame:
+    """Goal statuses (goal_id, status) with what the goal tables show besides: the latest narrative among `checkins`
+    (those reported by the as-of date; latest_checkins) and the status in words (status_label). Row order is kept."""
+    narratives = latest_checkins(checkins)[["goal_id", "narrative"]].rename(columns={"narrative": "latest_narrative"})
+    return statuses.merge(narratives, on="goal_id", how="left", validate="one_to_one").assign(
+        status_label=lambda frame: frame["status"].astype(str).map(STATUS_LABELS)
+    )
 
 
 def status_counts(statuses: pd.DataFrame) -> dict[str, int]:
@@ -134,14 +138,18 @@ def matrix_table(statuses: pd.DataFrame, columns: str) -> pd.DataFrame:
     >>> matrix_table(statuses, "affiliate_type").to_dict("records")
     [{'Area of emphasis': 'Ethics', 'state': '2 on track · 1 at risk'}]
     """
-    long = status_matrix(statuses, rows="area_of_emphasis", columns=columns)
-    long = long[long["count_goals"] > 0].assign(
+    return matrix_table_of_counts(status_matrix(statuses, rows="area_of_emphasis", columns=columns), columns)
+
+
+def matrix_table_of_counts(matrix: pd.DataFrame, columns: str) -> pd.DataFrame:
+    """`matrix_table` of a status matrix (goals.status_matrix or goals.status_matrix_of_counts, rows by area of
+    emphasis): every area and `columns` value of it, each cell the counts by status in words."""
+    shown = matrix[matrix["count_goals"] > 0].assign(
         text=lambda frame: frame["count_goals"].astype(str) + " " + frame["status"].astype(str).map(STATUS_LABELS)
     )
-    cells = long.groupby(["area_of_emphasis", columns], observed=True)["text"].agg(" · ".join)
+    cells = shown.groupby(["area_of_emphasis", columns], observed=True)["text"].agg(" · ".join)
     table = cells.unstack(columns).reindex(
-        index=sorted(statuses["area_of_emphasis"].dropna().unique()),
-        columns=sorted(statuses[columns].dropna().unique()),
+        index=sorted(matrix["area_of_emphasis"].unique()), columns=sorted(matrix[columns].unique())
     )
     return table.fillna("–").rename_axis(index=label_text("area_of_emphasis"), columns=None).reset_index()
 

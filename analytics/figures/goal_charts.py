@@ -140,18 +140,26 @@ def goal_progress_chart(
 
 
 def _narratives_by_month(checkins: pd.DataFrame) -> pd.Series:
-    """Per month end, the narratives of the check-ins reported in that month, a few per line."""
+    """Per month end, the narratives of the check-ins reported in that month, a few per line.
+
+    `checkins` may be the month's first few only, with how many the month has in all as `count_in_month` (the
+    store's goal_checkin_narratives_by_month, for a group too large to read every check-in of)."""
     if checkins.empty:
         return pd.Series(dtype=object)
-    reported = checkins.dropna(subset=["narrative"]).sort_values("reported_on")
-    month_end = reported["reported_on"].dt.to_period("M").dt.to_timestamp(how="end").dt.normalize()
+    reported = checkins.dropna(subset=["narrative"]).sort_values("reported_on", kind="stable")
+    month_end = reported["reported_on"].dt.to_period("M").dt.to_timestamp(how="end").dt.normalize().to_numpy()
+    totals = (
+        reported["count_in_month"].groupby(month_end).max()
+        if "count_in_month" in reported.columns
+        else reported.groupby(month_end).size()
+    )
 
     def summary(narratives: pd.Series) -> str:
         shown = [plain(shortened(str(text), 90)) for text in narratives.head(NARRATIVES_PER_POINT)]
-        more = len(narratives) - len(shown)
+        more = int(totals[narratives.name]) - len(shown)
         return "<br>".join(["• " + text for text in shown] + ([f"…and {more} more"] if more > 0 else []))
 
-    return reported["narrative"].groupby(month_end.to_numpy()).agg(summary)
+    return reported["narrative"].groupby(month_end).apply(summary)
 
 
 def group_progress_chart(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from analytics.domain.goals import ATTENTION_STATUSES, THRESHOLD_TOLERANCE, GoalStatusRules
+from analytics.domain.goals import (
+    ATTENTION_STATUSES,
+    ON_TRACK_STATUSES,
+    STATUSES,
+    THRESHOLD_TOLERANCE,
+    GoalStatusRules,
+)
 from analytics.domain.membership import MAX_CARRY_MONTHS
 
 
@@ -33,4 +39,13 @@ def every_parameter(regions: list[str], types: list[str], as_of: date, since: da
         "off_track_below": rules.off_track_below,
         "tolerance": THRESHOLD_TOLERANCE,
         "attention_statuses": list(ATTENTION_STATUSES),
+        "on_track_statuses": list(ON_TRACK_STATUSES),
+        "statuses": list(STATUSES),
+        "area": "Ethics",
+        "affiliate_type": None,
+        "icma_region": None,
+        "status": None,
+        "only_stale": False,
+        "per_month": 3,
+        "label": "Cal-ICMA — Grow dual membership",
     }

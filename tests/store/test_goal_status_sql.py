@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from analytics.domain import goals
 from analytics.store.reader import MACROS_DIR, Store
 from analytics.store.rollup import rollup_text
+from ui.goal_status import count_chosen
 
 FIGURES = ["expected_value", "expected_pct", "latest_value", "actual_pct", "pct_of_expected"]
 SCOPES = [([], []), (["West Coast"], []), ([], ["international"]), (["National"], ["state", "national"])]
@@ -235,3 +236,104 @@ def test_the_store_judges_random_goals_as_goal_status_does(case, days, threshold
         counted = listed[pd.to_datetime(listed["reported_on"]) <= pd.Timestamp(as_of)]
         expected = goals.goal_status(in_scope, counted, as_of, rules, with_reasons=False)
         assert_same_status(judged[judged["as_of_on"] == pd.Timestamp(as_of)], expected)
+
+
+# --- what the Goals page reads: its goal list and an area's progress ---------------------------------------------
+
+
+def query_text(name: str) -> str:
+    return (MACROS_DIR.parent / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def progress_sql(connection, regions, types, area, month_ends, rules) -> pd.DataFrame:
+    params = {key: value for key, value in status_params(rules).items() if key != "attention_statuses"}
+    bound = {"regions": regions, "types": types, "area": area, "month_ends": month_ends, **params}
+    rows = connection.execute(
+        query_text("goal_progress_by_month"), bound | {"on_track_statuses": list(goals.ON_TRACK_STATUSES)}
+    ).df()
+    return rows.astype({"month_end": "datetime64[ns]", "count_goals_started": "int64", "count_on_track": "int64"})
+
+
+def assert_same_progress(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("rules", RULES)
+def test_an_areas_progress_in_the_store_is_progress_by_month(bundled_store, rules):
+    scope, as_of = {"regions": [], "types": []}, date(2026, 11, 27)
+    goal_rows = bundled_store.query("goals_in_scope", **scope)
+    checkins = bundled_store.query("goal_checkins_in_scope", **scope, as_of=as_of)
+    month_ends = [day.date() for day in pd.date_range("2023-01-31", periods=46, freq="ME")]
+    for area in sorted(goal_rows["area_of_emphasis"].unique()):
+        members = goal_rows[goal_rows["area_of_emphasis"] == area]
+        expected = goals.progress_by_month(
+            members, checkins[checkins["goal_id"].isin(members["goal_id"])], month_ends, rules
+        )
+        got = bundled_store.query(
+            "goal_progress_by_month",
+            **scope,
+            **status_params(rules),
+            as_of=as_of,
+            area=area,
+            month_ends=month_ends,
+            on_track_statuses=list(goals.ON_TRACK_STATUSES),
+        ).astype({"month_end": "datetime64[ns]"})
+        assert_same_progress(got, expected)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=goals_and_checkins(),
+    days=st.lists(st.integers(-500, 2000), min_size=1, max_size=4, unique=True),
+    thresholds=st.tuples(st.floats(0, 1.5), st.floats(0, 1.5)).map(sorted),
+    area=st.sampled_from(["Ethics", "ICMA Governance"]),
+)
+def test_an_areas_progress_of_random_goals_is_progress_by_month(case, days, thresholds, area):
+    goal_rows, checkins = case
+    rules = goals.GoalStatusRules(off_track_below=thresholds[0], at_risk_below=thresholds[1])
+    month_ends = sorted({START + timedelta(days=day) for day in days})
+    got = progress_sql(judging_connection(goal_rows, checkins), [], [], area, month_ends, rules)
+    members = goal_rows[goal_rows["area_of_emphasis"] == area]
+    listed = checkins.sort_values(["goal_id", "reported_on", "checkin_id"], kind="stable")
+    expected = goals.progress_by_month(members, listed[listed["goal_id"].isin(members["goal_id"])], month_ends, rules)
+    if members.empty:  # no row per month end: the store has no goal to group
+        assert got.empty
+    else:
+        assert_same_progress(got, expected)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        {},
+        {"area": "Ethics"},
+        {"status": "at_risk"},
+        {"only_stale": True},
+        {"affiliate_type": "state", "area": "Ethics"},
+    ],
+)
+def test_the_goal_list_is_the_goals_chosen_in_status_order(bundled_store, choices):
+    scope, as_of, rules = {"regions": [], "types": []}, date(2026, 11, 27), goals.GoalStatusRules()
+    goal_rows = bundled_store.query("goals_in_scope", **scope)
+    checkins = bundled_store.query("goal_checkins_in_scope", **scope, as_of=as_of)
+    statuses = goals.goal_status(goal_rows, checkins, as_of, rules).merge(
+        goal_rows[["goal_id", "area_of_emphasis", "affiliate_type"]], on="goal_id"
+    )
+    kept = pd.Series(True, index=statuses.index)
+    for column, value in (("area_of_emphasis", choices.get("area")), ("affiliate_type", choices.get("affiliate_type"))):
+        if value is not None:
+            kept &= statuses[column] == value
+    if "status" in choices:
+        kept &= statuses["status"].astype(str) == choices["status"]
+    if choices.get("only_stale"):
+        kept &= statuses["is_stale"]
+    expected = statuses[kept].sort_values(["status", "pct_of_expected", "goal_id"])["goal_id"].tolist()
+    no_choice = {"area": None, "affiliate_type": None, "icma_region": None, "affiliate_id": None, "status": None}
+    bound = {**scope, "as_of": as_of, **status_params(rules), **no_choice, "only_stale": False, **choices}
+    listed = bundled_store.query("goals_chosen_in_scope", **bound, statuses=list(goals.STATUSES), limit=None)
+    assert listed["goal_id"].tolist() == expected
+    assert expected  # every choice above lists some bundled goal
+    head = bundled_store.query("goals_chosen_in_scope", **bound, statuses=list(goals.STATUSES), limit=9)
+    assert head["goal_id"].tolist() == expected[:9]
+    counts = bundled_store.query("goal_status_counts_in_scope", **scope, as_of=as_of, **status_params(rules))
+    assert count_chosen(counts, choices) == len(expected)
