@@ -215,9 +215,11 @@ if page_data.count_goals == 0:
 scope_text = describe_scope(scope).rsplit(", as of ", 1)[0]
 
 
+opened = store()  # now: a download's function runs outside the page's run, where Streamlit is not to be used
+
+
 def goals_view_later() -> briefing.GoalsView:
-    """Every goal's status and the portfolio, read when a briefing pack is clicked (outside the page's run)."""
-    opened = store()
+    """Every goal's status and the portfolio, read when a briefing pack is clicked."""
     return briefing.goals_view(
         opened.query("goals_in_scope", **params), opened.query("goal_checkins_in_scope", **params), as_of, rules
     )
