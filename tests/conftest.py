@@ -119,6 +119,16 @@ def bundled_data_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory):
+    """A store of a copy of the bundled sample data, shared by one module's tests, which must not change it."""
+    from analytics.store.reader import Store
+
+    folder = tmp_path_factory.mktemp("bundled")
+    shutil.copytree(ROOT / "data", folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("store"))
+    return Store(folder)
+
+
 def uploads_written(data_dir: Path) -> list[str]:
     """What the upload store holds for `data_dir`: ledger, archive, rejected rows, uploaded rows.
 

@@ -29,7 +29,7 @@ def _what_changed(
     params: dict[str, Any], since: dt.date, at_risk_below: float, off_track_below: float
 ) -> changes.Changes:
     rules = GoalStatusRules(at_risk_below=at_risk_below, off_track_below=off_track_below)
-    query_params = changes.query_params(params, since)
+    query_params = changes.query_params(params, since, rules)
     results = {name: run_query(name, **query_params) for name in changes.QUERIES}
     return changes.what_changed(
         results,

@@ -25,12 +25,7 @@ Query = Callable[..., pd.DataFrame]
 
 def status_params(rules: goals.GoalStatusRules) -> dict[str, Any]:
     """The query parameters of the thresholds in force (and the tolerance and attention statuses of goals)."""
-    return {
-        "at_risk_below": rules.at_risk_below,
-        "off_track_below": rules.off_track_below,
-        "tolerance": goals.THRESHOLD_TOLERANCE,
-        "attention_statuses": list(goals.ATTENTION_STATUSES),
-    }
+    return {**goals.status_query_params(rules), "attention_statuses": list(goals.ATTENTION_STATUSES)}
 
 
 def status_counts(params: dict[str, Any], rules: goals.GoalStatusRules) -> pd.DataFrame:

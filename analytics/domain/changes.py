@@ -17,8 +17,11 @@ on `since` with the state on `as_of`, using the same definitions as the pages:
   in it, with their last contact;
 - uploads, corrections (an upload that replaced rows) and undone batches in the window, from the ledger.
 
-`QUERIES` names the store queries whose results `what_changed` reads (each with the shared scope parameters,
-`since` and `first_on = since`); a page runs them through its cache, a command through the store.
+`QUERIES` names the store queries whose results `what_changed` reads (each with `query_params`: the shared scope
+parameters, `since`, `first_on = since` and the thresholds in force); a page runs them through its cache, a command
+through the store. Of the goals they return only those whose status changed (judged in SQL by the macro
+goals_changed_between) and their check-ins, so that hundreds of thousands of goals are not read into pandas to
+find a few thousand; `goal_changes` judges those again with `goals.goal_status`, which stays the one definition.
 
 Pure: no streamlit, no store. Every function returns new frames and never changes its input.
 """
@@ -38,8 +41,8 @@ from analytics.domain.relationships import is_relationship
 
 # The queries what_changed reads, by name (analytics/store/queries/<name>.sql).
 QUERIES: tuple[str, ...] = (
-    "goals_in_scope",
-    "goal_checkins_in_scope",
+    "goals_changed_in_scope",
+    "goal_checkins_of_changed_goals",
     "agreements_in_scope",
     "affiliates_in_scope",
     "activities_between",
@@ -178,7 +181,8 @@ def goal_changes(
     """The goals whose status on `as_of` differs from their status on `since`, worst first, and the check-ins
     reported on them in the window (newest first).
 
-    `goal_rows` is goals_in_scope, `checkins` goal_checkins_in_scope (as of `as_of`): `goals.goal_status` sees
+    `goal_rows` is goals_in_scope, `checkins` goal_checkins_in_scope (as of `as_of`), or the same of fewer goals
+    (goals_changed_in_scope and its check-ins: each goal is judged alone): `goals.goal_status` sees
     only the check-ins reported by each date. `direction` is "worse" when the status moved towards the worst
     (WORST_FIRST), "started" when the goal had not started on `since`, else "better". Ties keep the lowest
     pct_of_expected first, then goal_id.
@@ -372,7 +376,8 @@ def what_changed(
     renewal_window_months: int,
     rules: goals.GoalStatusRules = goals.GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Changes:
-    """Everything that changed in `(since, as_of]`, from the results of `QUERIES` (by name) and the ledger.
+    """Everything that changed in `(since, as_of]`, from the results of `QUERIES` (by name, run with
+    `query_params(..., since, rules)` of the same `rules`) and the ledger.
 
     `since` must be before `as_of`.
     """
@@ -380,7 +385,7 @@ def what_changed(
         raise ValueError(f"since ({since:%Y-%m-%d}) must be before as_of ({as_of:%Y-%m-%d})")
     affiliates = results["affiliates_in_scope"]
     changed_goals, checkins = goal_changes(
-        results["goals_in_scope"], results["goal_checkins_in_scope"], since, as_of, rules
+        results["goals_changed_in_scope"], results["goal_checkins_of_changed_goals"], since, as_of, rules
     )
     by_affiliate, by_region, total = membership_changes(results["membership_change_by_affiliate"], affiliates)
     return Changes(
@@ -400,6 +405,10 @@ def what_changed(
     )
 
 
-def query_params(scope_params: Mapping[str, object], since: dt.date) -> dict[str, object]:
-    """The shared scope parameters plus what QUERIES need for the window."""
-    return {**scope_params, "since": since, "first_on": since}
+def query_params(
+    scope_params: Mapping[str, object],
+    since: dt.date,
+    rules: goals.GoalStatusRules = goals.GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+) -> dict[str, object]:
+    """The shared scope parameters plus what QUERIES need for the window and the thresholds in force."""
+    return {**scope_params, "since": since, "first_on": since, **goals.status_query_params(rules)}

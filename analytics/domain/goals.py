@@ -96,6 +96,16 @@ class GoalStatusRules:
             )
 
 
+def status_query_params(rules: GoalStatusRules) -> dict[str, float]:
+    """The store's parameters for judging goals in SQL (the macro goal_statuses_on): the thresholds of `rules` and
+    THRESHOLD_TOLERANCE, by the names its queries bind."""
+    return {
+        "at_risk_below": rules.at_risk_below,
+        "off_track_below": rules.off_track_below,
+        "tolerance": THRESHOLD_TOLERANCE,
+    }
+
+
 # --- dates as whole days -------------------------------------------------------------------------
 
 

@@ -118,15 +118,32 @@ def read_recipients(path: Path) -> list[Recipients]:
     return [Recipients(scope, tuple(addresses)) for scope, addresses in grouped.items()]
 
 
-def query_results(store: Store, scope: Scope, since: dt.date, as_of: dt.date, settings: Settings, names: Iterable[str]):
-    """The results of the named queries for a scope and window, the goals narrowed to the scope's owner."""
-    params = changes.query_params(scope.params(as_of, settings), since)
+# Queries of goals and of their check-ins, each pair read together: the check-ins are narrowed with the goals.
+GOAL_QUERY_PAIRS: tuple[tuple[str, str], ...] = (
+    ("goals_in_scope", "goal_checkins_in_scope"),
+    ("goals_changed_in_scope", "goal_checkins_of_changed_goals"),
+)
+
+
+def query_results(
+    store: Store,
+    scope: Scope,
+    since: dt.date,
+    as_of: dt.date,
+    settings: Settings,
+    names: Iterable[str],
+    rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
+):
+    """The results of the named queries for a scope, window and thresholds, the goals narrowed to the scope's
+    owner."""
+    params = changes.query_params(scope.params(as_of, settings), since, rules)
     results = {name: store.query(name, **params) for name in names}
-    if "goals_in_scope" in results:
-        results["goals_in_scope"] = scoped_goals(results["goals_in_scope"], scope)
-        owned = set(results["goals_in_scope"]["goal_id"])
-        checkins = results["goal_checkins_in_scope"]
-        results["goal_checkins_in_scope"] = checkins[is_among(checkins["goal_id"], owned)]
+    for goals_name, checkins_name in GOAL_QUERY_PAIRS:
+        if goals_name in results:
+            results[goals_name] = scoped_goals(results[goals_name], scope)
+            owned = set(results[goals_name]["goal_id"])
+            checkins = results[checkins_name]
+            results[checkins_name] = checkins[is_among(checkins["goal_id"], owned)]
     return results
 
 
@@ -145,7 +162,7 @@ def gather(
     rules: GoalStatusRules = GoalStatusRules(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Gathered:
     """What changed in `(since, as_of]` for a scope, with the query results it came from (for the alerts)."""
-    results = query_results(store, scope, since, as_of, settings, alerts.QUERIES)
+    results = query_results(store, scope, since, as_of, settings, alerts.QUERIES, rules)
     found = changes.what_changed(
         results,
         batches(store.data_dir),

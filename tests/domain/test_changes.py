@@ -23,7 +23,11 @@ def store(tmp_path_factory) -> Store:
     return Store(write_tiny_data(tmp_path_factory.mktemp("tiny") / "data"))
 
 
-def results_for(store: Store, since: dt.date, as_of: dt.date) -> dict[str, pd.DataFrame]:
+def results_for(
+    store: Store, since: dt.date, as_of: dt.date, rules: goals.GoalStatusRules | None = None
+) -> dict[str, pd.DataFrame]:
+    """The results of alerts.QUERIES (what changed's and the alerts'), and every goal and check-in in scope, which
+    what_changed does not read, for judging every goal in pandas."""
     params = {
         "regions": [],
         "types": [],
@@ -31,7 +35,22 @@ def results_for(store: Store, since: dt.date, as_of: dt.date) -> dict[str, pd.Da
         "renewal_window_months": 6,
         "max_carry_months": MAX_CARRY_MONTHS,
     }
-    return {name: store.query(name, **changes.query_params(params, since)) for name in alerts.QUERIES}
+    names = (*alerts.QUERIES, "goals_in_scope", "goal_checkins_in_scope")
+    bound = changes.query_params(params, since, rules or goals.GoalStatusRules())
+    return {name: store.query(name, **bound) for name in names}
+
+
+def changed_in_pandas(
+    results: dict[str, pd.DataFrame],
+    since: dt.date,
+    as_of: dt.date,
+    rules: goals.GoalStatusRules | None = None,
+) -> set[str]:
+    """The goals whose goals.goal_status differs on the two dates, every goal in scope judged in pandas."""
+    rules = rules or goals.GoalStatusRules()
+    before = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], since, rules)
+    now = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], as_of, rules)
+    return set(before.loc[before["status"].astype(str) != now["status"].astype(str), "goal_id"])
 
 
 def no_batches() -> pd.DataFrame:
@@ -44,10 +63,7 @@ def found(store) -> changes.Changes:
 
 
 def test_goals_that_changed_are_those_whose_goal_status_differs_worst_first(store, found):
-    results = results_for(store, SINCE, AS_OF)
-    before = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], SINCE)
-    now = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], AS_OF)
-    differ = set(before.loc[before["status"].astype(str) != now["status"].astype(str), "goal_id"])
+    differ = changed_in_pandas(results_for(store, SINCE, AS_OF), SINCE, AS_OF)
     assert set(found.goals["goal_id"]) == differ and differ
     ranks = found.goals["status_now"].astype(str).map(changes.WORST_FIRST.index)
     assert ranks.is_monotonic_increasing
@@ -140,10 +156,42 @@ def test_a_goal_is_listed_exactly_when_its_status_differs_on_the_two_dates(store
     as_of = since + dt.timedelta(days=days)
     results = results_for(store, since, as_of)
     listed, _ = changes.goal_changes(results["goals_in_scope"], results["goal_checkins_in_scope"], since, as_of)
-    before = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], since)
-    now = goals.goal_status(results["goals_in_scope"], results["goal_checkins_in_scope"], as_of)
-    expected = set(before.loc[before["status"].astype(str) != now["status"].astype(str), "goal_id"])
-    assert set(listed["goal_id"]) == expected
+    assert set(listed["goal_id"]) == changed_in_pandas(results, since, as_of)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    since=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2026, 6, 30)),
+    days=st.integers(min_value=1, max_value=500),
+    off_track=st.integers(min_value=0, max_value=100),
+    gap=st.integers(min_value=0, max_value=100),
+)
+def test_what_changed_reads_in_sql_the_goals_pandas_finds_changed(store, since, days, off_track, gap):
+    """The store's goals_changed_in_scope (goal statuses judged in SQL) gives what_changed the goals, and their
+    check-ins, whose goals.goal_status differs on the two dates: the same list as every goal judged in pandas."""
+    as_of = since + dt.timedelta(days=days)
+    rules = goals.GoalStatusRules(at_risk_below=min(off_track + gap, 100) / 100, off_track_below=off_track / 100)
+    results = results_for(store, since, as_of, rules)
+    found = changes.what_changed(results, no_batches(), since, as_of, renewal_window_months=6, rules=rules)
+    full, full_checkins = changes.goal_changes(
+        results["goals_in_scope"], results["goal_checkins_in_scope"], since, as_of, rules
+    )
+    assert set(found.goals["goal_id"]) == changed_in_pandas(results, since, as_of, rules)
+    pd.testing.assert_frame_equal(found.goals, full)
+    pd.testing.assert_frame_equal(found.checkins, full_checkins)
+
+
+def test_what_changed_of_the_bundled_data_lists_the_goals_pandas_finds_changed(bundled_store):
+    """On the bundled data (hundreds of goals, every status), for windows of a day, a month and a year ending on
+    the sample's last check-in, under the default thresholds and stricter ones."""
+    as_of = dt.date(2026, 11, 30)
+    for since in (dt.date(2026, 11, 29), dt.date(2026, 10, 31), dt.date(2025, 11, 30)):
+        for rules in (goals.GoalStatusRules(), goals.GoalStatusRules(at_risk_below=0.95, off_track_below=0.5)):
+            results = results_for(bundled_store, since, as_of, rules)
+            found = changes.what_changed(results, no_batches(), since, as_of, renewal_window_months=6, rules=rules)
+            expected = changed_in_pandas(results, since, as_of, rules)
+            assert set(found.goals["goal_id"]) == expected and expected, (since, rules)
+            assert set(found.checkins["goal_id"]) <= expected
 
 
 def test_previous_month_end_is_the_default_since():

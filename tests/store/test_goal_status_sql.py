@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.domain import goals
-from analytics.store.reader import MACROS_DIR, Store
+from analytics.store.reader import MACROS_DIR
 from analytics.store.rollup import rollup_text
 from ui.goal_status import count_chosen
 
@@ -54,17 +54,6 @@ def assert_same_status(judged: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert both["latest_reported_on"].equals(pd.to_datetime(both["latest_reported_on_sql"]).astype("datetime64[ns]"))
     assert list(both["status"].astype(str)) == list(both["status_sql"])
     assert list(both["is_stale"]) == list(both["is_stale_sql"].astype(bool))
-
-
-@pytest.fixture(scope="module")
-def bundled_store(tmp_path_factory) -> Store:
-    import shutil
-    from pathlib import Path
-
-    folder = tmp_path_factory.mktemp("bundled")
-    source = Path(__file__).resolve().parents[2] / "data"
-    shutil.copytree(source, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("store"))
-    return Store(folder)
 
 
 @pytest.mark.parametrize("rules", RULES)
