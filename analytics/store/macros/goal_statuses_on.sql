@@ -9,21 +9,24 @@ CREATE OR REPLACE MACRO goal_statuses_on(regions, types, on_dates, at_risk_below
 WITH dates AS (
     SELECT CAST(unnest(on_dates) AS DATE) AS as_of_on
 ),
-latest_days AS (
-    -- Each goal's latest check-in on or before each date: the day it was reported on and before its next.
-    SELECT days.goal_id, dates.as_of_on, days.reported_on, days.value
+scoped_terms AS (
+    SELECT * FROM goal_terms AS terms WHERE is_in_scope(regions, types, terms.icma_region, terms.affiliate_type)
+),
+latest AS (
+    -- Every goal in scope on every date, with its latest check-in on or before it (the day it was reported on and
+    -- before its next), or none (the goal counts as at its baseline): the goals with one, then the goals without.
+    -- A union, not a left join of every goal and date to the check-ins: the join's table would be every check-in
+    -- of every date, the union's only the goals'.
+    SELECT terms.*, dates.as_of_on, days.reported_on AS latest_reported_on, days.value AS latest_value
     FROM goal_checkin_days AS days
     JOIN dates
         ON days.reported_on <= dates.as_of_on
         AND (days.next_reported_on IS NULL OR days.next_reported_on > dates.as_of_on)
-),
-latest AS (
-    -- Every goal in scope on every date, with its latest check-in (none: the goal counts as at its baseline).
-    SELECT terms.*, dates.as_of_on, latest_days.reported_on AS latest_reported_on, latest_days.value AS latest_value
-    FROM goal_terms AS terms
-    CROSS JOIN dates
-    LEFT JOIN latest_days ON latest_days.goal_id = terms.goal_id AND latest_days.as_of_on = dates.as_of_on
-    WHERE is_in_scope(regions, types, terms.icma_region, terms.affiliate_type)
+    JOIN scoped_terms AS terms ON terms.goal_id = days.goal_id
+    UNION ALL
+    SELECT terms.*, dates.as_of_on, NULL AS latest_reported_on, NULL AS latest_value
+    FROM scoped_terms AS terms
+    JOIN dates ON terms.first_reported_on IS NULL OR dates.as_of_on < terms.first_reported_on
 ),
 shares AS (
     SELECT
