@@ -1,7 +1,7 @@
 """Coverage: where in the world ICMA has affiliates, how alive each relationship is, and the US states.
 
-The activity score reads only the activities that can count in the chosen window (and each affiliate's
-latest one), and the coverage frame is kept per state of the data, filters and window
+The activity score is made of the store's counts of the activities that count, per affiliate and type, in the chosen
+window (and each affiliate's latest one), and the coverage frame is kept per state of the data, filters and window
 (`ui.data.kept_per_data`; never changed once built: the page filters copies of it).
 """
 
@@ -33,15 +33,21 @@ ALL_REGIONS = "All regions"
 
 @kept_per_data(max_entries=32)
 def affiliate_coverage(params: dict[str, Any], window_months: int) -> pd.DataFrame:
-    """One row per affiliate in scope: its agreement, liaison and activity score (analytics.domain.coverage)."""
+    """One row per affiliate in scope: its agreement, liaison and activity score (analytics.domain.coverage), the
+    score made of the store's counts per affiliate and type (never every activity)."""
     config = settings()
-    return coverage.affiliate_coverage(
+    counts = run_query(
+        "activity_counts_in_window",
+        **params,
+        window_start=coverage.window_start_on(params["as_of"], window_months),
+        activity_types=list(coverage.ACTIVITY_WEIGHTS),
+    )
+    return coverage.coverage_of_scores(
         run_query("affiliate_details_in_scope", **params),
         run_query("agreements_in_scope", **params),
-        run_query("counted_activities_in_window", **params, first_on=window_start_on(params["as_of"], window_months)),
+        coverage.activity_score_of_counts(counts),
         load_table("liaisons"),
         params["as_of"],
-        window_months=window_months,
         renewal_window_months=config.renewal_window_months,
         inactive_after_months=config.inactive_after_months,
     )
@@ -111,11 +117,6 @@ def basics(params: dict[str, Any], window_months: int, statuses: tuple) -> Basic
         affiliates_by_state=states.groupby("state_code")["affiliate_id"].agg(list).to_dict(),
         first_profile_by_state=states.groupby("state_code")["profile"].first(),
     )
-
-
-def window_start_on(as_of, window_months: int):
-    """A date safely before the start of the activity window (analytics.domain.coverage applies the exact one)."""
-    return (pd.Timestamp(as_of) - pd.DateOffset(months=window_months, days=7)).date()
 
 
 # The measures every affiliate table shows, in order.

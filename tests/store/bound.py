@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from analytics.domain.coverage import ACTIVITY_WEIGHTS
 from analytics.domain.goals import (
     ATTENTION_STATUSES,
     ON_TRACK_STATUSES,
@@ -30,6 +31,8 @@ def every_parameter(regions: list[str], types: list[str], as_of: date, since: da
         "first_on": since,
         "last_on": as_of,
         "since": since,
+        "window_start": since,
+        "activity_types": list(ACTIVITY_WEIGHTS),
         "goal_id": "G0001",
         "goal_ids": ["G0001", "G0002"],
         "owner_id": "L001",
