@@ -195,18 +195,22 @@ def month_grid_figure(
     lines_per_week = lanes + 1
     weeks = int(days["week_index"].max()) + 1
     figure = go.Figure()
-    _draw_day_cells(figure, days, lines_per_week, marked_day)
+    # Every shape and note is set in one layout update: plotly checks each again on every update that lists it.
+    shapes, annotations = _day_cells(days, lines_per_week, marked_day)
     if not bars.empty:
         _draw_bars(figure, bars.loc[~hidden], events, lines_per_week)
-        _note_hidden_bars(figure, bars.loc[hidden], lines_per_week, lane=lanes - 1)
+        annotations += _hidden_bar_notes(bars.loc[hidden], lines_per_week, lane=lanes - 1)
     else:
-        figure.add_annotation(
-            text="No events this month for these filters.",
-            x=3.5,
-            y=weeks * lines_per_week / 2,
-            showarrow=False,
-            font={"size": 14, "color": MUTED_INK},
+        annotations.append(
+            {
+                "text": "No events this month for these filters.",
+                "x": 3.5,
+                "y": weeks * lines_per_week / 2,
+                "showarrow": False,
+                "font": {"size": 14, "color": MUTED_INK},
+            }
         )
+    figure.update_layout(shapes=shapes, annotations=annotations)
     # Short weekday names, never turned: turned labels ran up into the title on a phone.
     figure.update_xaxes(
         range=[0, 7],
@@ -423,8 +427,9 @@ def representation_by_year_figure(counts: pd.DataFrame, title: str) -> go.Figure
 # -- month grid drawing ----------------------------------------------------------------------------
 
 
-def _draw_day_cells(figure: go.Figure, days: pd.DataFrame, lines_per_week: int, marked_day: date | None) -> None:
-    """A shaded rectangle and a day number per day, set in one layout update (add_shape per day is slow)."""
+def _day_cells(days: pd.DataFrame, lines_per_week: int, marked_day: date | None) -> tuple[list[dict], list[dict]]:
+    """A shaded rectangle (shape) and a day number (annotation) per day, as layout dicts (add_shape per day is
+    slow)."""
     marked = pd.Timestamp(marked_day) if marked_day is not None else None
     shapes, annotations = [], []
     for day in days.itertuples(index=False):
@@ -454,13 +459,12 @@ def _draw_day_cells(figure: go.Figure, days: pd.DataFrame, lines_per_week: int, 
                 "font": {"size": 12, "color": "#222" if day.is_in_month else MUTED_INK},
             }
         )
-    figure.update_layout(
-        shapes=[*figure.layout.shapes, *shapes], annotations=[*figure.layout.annotations, *annotations]
-    )
+    return shapes, annotations
 
 
 def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, lines_per_week: int) -> None:
-    details = events.drop_duplicates("event_id").set_index("event_id")
+    # Only the drawn bars' events: hover texts of every event in scope cost 0.7 s at scale 900.
+    details = events[events["event_id"].isin(bars["event_id"])].drop_duplicates("event_id").set_index("event_id")
     organizer_types = details["organizer_type"] if "organizer_type" in details.columns else pd.Series(dtype=object)
     organizer = bars["event_id"].map(organizer_types).astype(object).fillna("other affiliate")
     hover = bars["event_id"].map(_hover_text(details.reset_index()).set_axis(details.index)).fillna(bars["name"])
@@ -508,10 +512,11 @@ def _draw_bars(figure: go.Figure, bars: pd.DataFrame, events: pd.DataFrame, line
         )
 
 
-def _note_hidden_bars(figure: go.Figure, hidden: pd.DataFrame, lines_per_week: int, lane: int) -> None:
-    """ "+N" on each day of the grid where `hidden` bars (those past the last lane shown) fall, in that lane."""
+def _hidden_bar_notes(hidden: pd.DataFrame, lines_per_week: int, lane: int) -> list[dict]:
+    """ "+N" on each day of the grid where `hidden` bars (those past the last lane shown) fall, in that lane, as
+    layout annotations."""
     if hidden.empty:
-        return
+        return []
     span = (hidden["last_weekday"] - hidden["first_weekday"] + 1).to_numpy()
     bar = np.repeat(np.arange(len(hidden)), span)
     nth_day = np.arange(len(bar)) - np.repeat(np.cumsum(span) - span, span)
@@ -535,7 +540,7 @@ def _note_hidden_bars(figure: go.Figure, hidden: pd.DataFrame, lines_per_week: i
         }
         for cell in counts.itertuples(index=False)
     ]
-    figure.update_layout(annotations=[*figure.layout.annotations, *annotations])
+    return annotations
 
 
 def _bar_label(name: str, is_continued_before: bool, is_continued_after: bool, is_cancelled: bool, days: int) -> str:
